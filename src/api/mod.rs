@@ -1,0 +1,1 @@
+//! The typed API layer: requests, responses and errors for GKLM and CCKM.

@@ -1,0 +1,1 @@
+//! What the panel shows, as plain Rust types decoded from the wire.
