@@ -1,1 +1,175 @@
-fn main() {}
+//! The project's tasks: `cargo xtask run` and `cargo xtask test` (see README).
+//!
+//! Plain std on purpose: the task runner must build in seconds on a fresh
+//! machine, before anything else is installed.
+
+mod bundle;
+mod setup;
+mod sh;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use sh::{cargo, Fail};
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  run  [--listen ADDR]   install what is missing, build the bundle into dist/,
+                         start the gateway's simulator (default 127.0.0.1:8080)
+  test [--no-lint]       install what is missing, then run every test: lints,
+                         native tests, browser tests, end-to-end checks
+  dist                   build the release bundle into dist/ and print its size
+  setup                  install what is missing and nothing else
+";
+
+/// Where the browser tests and the end-to-end checks find the simulator.
+/// The browser tests read it at compile time (`KEYWATCH_TEST_GATEWAY`), so
+/// `wasm-pack test` finds the same address when a gateway runs there.
+const TEST_GATEWAY: &str = "127.0.0.1:8917";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    if let Err(e) = std::env::set_current_dir(&root) {
+        eprintln!("xtask: cannot enter the project folder: {e}");
+        return ExitCode::FAILURE;
+    }
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("dist") => setup::ensure_build_tools().and_then(|()| bundle::build().map(|_| ())),
+        Some("setup") => setup::ensure_build_tools().and_then(|()| setup::ensure_test_tools()),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => {
+            eprintln!("xtask: done in {:.1} s", started.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(Fail(msg)) => {
+            eprintln!("xtask: FAILED: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+fn option_value(args: &[String], name: &str) -> Result<Option<String>, Fail> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(None),
+        Some(i) => args
+            .get(i + 1)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| Fail(format!("{name} needs a value"))),
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Fail> {
+    let listen = option_value(args, "--listen")?.unwrap_or_else(|| "127.0.0.1:8080".into());
+    listen.parse::<SocketAddr>().map_err(|_| {
+        Fail(format!(
+            "--listen {listen}: not an address like 127.0.0.1:8080"
+        ))
+    })?;
+    setup::ensure_build_tools()?;
+    bundle::build()?;
+    cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
+    let gateway = Path::new("target/release/keywatch-gateway");
+    eprintln!("xtask: starting the gateway's simulator; stop it with Ctrl-C");
+    sh::run(
+        sh::command(gateway).args(["demo", "--listen", &listen, "--dist", "dist"]),
+        "the gateway",
+    )
+}
+
+fn test(args: &[String]) -> Result<(), Fail> {
+    let lint = !args.iter().any(|a| a == "--no-lint");
+    setup::ensure_build_tools()?;
+    setup::ensure_test_tools()?;
+
+    if lint {
+        step("lint: cargo fmt --check, clippy on the native and wasm32 targets");
+        cargo(&["fmt", "--all", "--check"])?;
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])?;
+        cargo(&[
+            "clippy",
+            "-p",
+            "keywatch",
+            "--all-targets",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ])?;
+    }
+
+    step("native tests of every crate");
+    cargo(&["test", "--workspace"])?;
+
+    step("release bundle for the end-to-end checks");
+    bundle::build()?;
+
+    step("browser tests in headless Chromium, against the simulator");
+    cargo(&["build", "-p", "keywatch-gateway"])?;
+    let gateway = sh::Background::start(
+        sh::command(Path::new("target/debug/keywatch-gateway")).args([
+            "demo",
+            "--listen",
+            TEST_GATEWAY,
+            "--dist",
+            "dist",
+        ]),
+        TEST_GATEWAY,
+    )?;
+    let base = format!("http://{TEST_GATEWAY}");
+    sh::run(
+        sh::cargo_command(&[
+            "test",
+            "-p",
+            "keywatch",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("KEYWATCH_TEST_GATEWAY", &base),
+        "the browser tests",
+    )?;
+
+    step("end-to-end checks of the built page in headless Chromium");
+    sh::run(
+        sh::command(Path::new("node"))
+            .args(["--test", "--test-concurrency=1", "e2e/"])
+            .env("KEYWATCH_E2E_URL", format!("{base}/")),
+        "the end-to-end checks",
+    )?;
+    drop(gateway);
+    Ok(())
+}
+
+fn step(what: &str) {
+    eprintln!("\nxtask: ── {what}");
+}

@@ -1,0 +1,118 @@
+// End-to-end checks: the built page (dist/), served by `keywatch-gateway demo`,
+// in headless Chromium, as a person would use it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.KEYWATCH_E2E_URL ?? "http://127.0.0.1:8917/";
+const SHOTS = new URL("./screenshots/", import.meta.url);
+const api = (path) => new URL(path.replace(/^\//, ""), BASE).href;
+
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function sim(path, body, method = "POST") {
+  const res = await fetch(api(path), {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `${method} ${path}: ${res.status}`);
+}
+
+/** Opens the page and collects what the console and CSP complain about. */
+async function open(locale = "en-US") {
+  const context = await browser.newContext({ locale, viewport: { width: 1100, height: 700 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+  await page.goto(BASE);
+  return { context, page, problems };
+}
+
+async function signIn(page, user = "kwdemo", password = "kwdemo") {
+  const form = page.locator('[data-kw="sign-in"]');
+  await form.waitFor({ timeout: 15000 });
+  await form.locator('input[name="userid"]').fill(user);
+  await form.locator('input[name="password"]').fill(password);
+  await form.locator('button[type="submit"]').click();
+}
+
+test("the Last backup card shows GKLM's result after signing in", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/backup", { result: "2", running: false });
+  const { context, page, problems } = await open();
+
+  // Before a sign-in GKLM refuses (CTGKM6002E): the panel asks for one.
+  await signIn(page);
+  const card = page.locator('[data-kw="last-backup"][data-state="succeeded-with-warning"]');
+  await card.waitFor({ timeout: 15000 });
+  assert.equal(await card.locator('[data-kw="verdict"]').innerText(), "Succeeded with warning");
+  assert.equal(await page.locator('[data-kw="sign-in"]').count(), 0, "the form goes away");
+
+  // The card shows the server's own status text, as the server sent it.
+  const login = await fetch(api("/SKLM/rest/v1/ckms/login"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ userid: "kwdemo", password: "kwdemo" }),
+  }).then((r) => r.json());
+  const wire = await fetch(api("/SKLM/rest/v1/ckms/backups/result"), {
+    headers: { authorization: `SKLMAuth userAuthId=${login.UserAuthId}`, "accept-language": "en" },
+  }).then((r) => r.json());
+  assert.equal(wire.code, "2");
+  assert.equal(await card.locator('[data-kw="server-status"]').innerText(), wire.status);
+  assert.match(await card.locator("footer").innerText(), /^Checked at \d\d:\d\d:\d\d$/);
+
+  await page.screenshot({ path: new URL("panel.png", SHOTS).pathname, fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a wrong password is refused with GKLM's own code, and no credential is kept", async () => {
+  await sim("/_sim/reset");
+  const { context, page, problems } = await open();
+  await signIn(page, "kwdemo", "not-the-password");
+  const error = page.locator('[data-kw="sign-in"] [role="alert"]');
+  await error.filter({ hasText: "CTGKM6003E" }).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator('[data-kw="sign-in"] input[name="password"]').inputValue(), "");
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+  assert.equal(stored, "{}{}", "nothing is written to storage or cookies");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a German browser gets the panel in German", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/backup", { result: "1", running: false });
+  const { context, page, problems } = await open("de-DE");
+  await signIn(page);
+  const card = page.locator('[data-kw="last-backup"][data-state="failed"]');
+  await card.waitFor({ timeout: 15000 });
+  assert.equal(await card.getAttribute("aria-label"), "Letzte Sicherung");
+  assert.equal(await card.locator('[data-kw="verdict"]').innerText(), "Fehlgeschlagen");
+  assert.equal(await card.locator('[data-kw="server-status"]').getAttribute("lang"), "de");
+  await page.screenshot({ path: new URL("panel-de.png", SHOTS).pathname, fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

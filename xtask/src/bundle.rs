@@ -1,0 +1,100 @@
+//! The release bundle in dist/: the page, the wasm optimised with
+//! `wasm-opt -Oz`, its JavaScript glue and the stylesheet.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::setup::{say, WASM_OPT, WASM_TARGET};
+use crate::sh::{self, cargo, Fail};
+
+pub const DIST: &str = "dist";
+const WASM_IN: &str = "target/wasm32-unknown-unknown/release/keywatch.wasm";
+
+/// The files a host page loads, for the size report.
+const SHIPPED: [&str; 3] = ["keywatch_bg.wasm", "keywatch.js", "keywatch.css"];
+
+pub fn build() -> Result<Vec<PathBuf>, Fail> {
+    cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "keywatch",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+    ])?;
+    let dist = Path::new(DIST);
+    fs::create_dir_all(dist).map_err(|e| Fail(format!("cannot create dist/: {e}")))?;
+
+    let wasm_out = dist.join("keywatch_bg.wasm");
+    if is_newer(Path::new(WASM_IN), &wasm_out) {
+        sh::run(
+            Command::new("wasm-bindgen").args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-dir",
+                DIST,
+                "--out-name",
+                "keywatch",
+                WASM_IN,
+            ]),
+            "wasm-bindgen",
+        )?;
+        let wasm_out_str = wasm_out.to_string_lossy().into_owned();
+        sh::run(
+            Command::new(WASM_OPT).args(["-Oz", "-o", &wasm_out_str, &wasm_out_str]),
+            "wasm-opt -Oz",
+        )?;
+    }
+
+    copy(Path::new("index.html"), &dist.join("index.html"))?;
+    for entry in fs::read_dir("static").map_err(|e| Fail(format!("cannot read static/: {e}")))? {
+        let entry = entry.map_err(|e| Fail(format!("cannot read static/: {e}")))?;
+        copy(&entry.path(), &dist.join(entry.file_name()))?;
+    }
+    report()?;
+    Ok(SHIPPED.iter().map(|f| dist.join(f)).collect())
+}
+
+/// Prints raw and gzip sizes of what a host page loads.
+pub fn report() -> Result<(), Fail> {
+    let (mut raw_total, mut gz_total) = (0, 0);
+    say("bundle size (raw / gzip -9):");
+    for name in SHIPPED {
+        let path = Path::new(DIST).join(name);
+        let raw = fs::metadata(&path)
+            .map_err(|e| Fail(format!("{}: {e}", path.display())))?
+            .len();
+        let gz = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(&path)
+            .output()
+            .map(|out| out.stdout.len() as u64)
+            .map_err(|e| Fail(format!("gzip is needed for the size report: {e}")))?;
+        eprintln!("  {name:<18} {:>9} B  {:>9} B", raw, gz);
+        raw_total += raw;
+        gz_total += gz;
+    }
+    eprintln!("  {:<18} {:>9} B  {:>9} B", "total", raw_total, gz_total);
+    Ok(())
+}
+
+fn is_newer(src: &Path, dst: &Path) -> bool {
+    let time = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
+    match (time(src), time(dst)) {
+        (Some(s), Some(d)) => s > d,
+        _ => true,
+    }
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), Fail> {
+    fs::copy(from, to).map(|_| ()).map_err(|e| {
+        Fail(format!(
+            "cannot copy {} to {}: {e}",
+            from.display(),
+            to.display()
+        ))
+    })
+}

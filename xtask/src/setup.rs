@@ -1,0 +1,135 @@
+//! Installs what the project needs, idempotently: a second call on the same
+//! machine only asks each tool its version.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::sh::{self, Fail};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_OPT: &str = "node_modules/.bin/wasm-opt";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The wasm target, wasm-bindgen-cli at the Cargo.lock version, and the npm
+/// packages (wasm-opt from binaryen; playwright-core for the e2e checks).
+pub fn ensure_build_tools() -> Result<(), Fail> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_npm_packages()
+}
+
+/// Chromium and ChromeDriver from Debian, for the browser tests.
+pub fn ensure_test_tools() -> Result<(), Fail> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    say("Chromium and ChromeDriver are missing: installing Debian's chromium and chromium-driver");
+    let as_root = sh::output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut cmd = if as_root {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        };
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        sh::run(&mut cmd, &format!("apt-get {}", args.join(" ")))
+    };
+    apt(&["update", "-q"])?;
+    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
+}
+
+fn ensure_wasm_target() -> Result<(), Fail> {
+    let installed = sh::output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .ok_or_else(|| {
+            Fail("rustup is needed to add the wasm32 target (https://rustup.rs)".into())
+        })?;
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    say("adding the wasm32-unknown-unknown target");
+    sh::run(
+        Command::new("rustup").args(["target", "add", WASM_TARGET]),
+        "rustup target add",
+    )
+}
+
+fn ensure_wasm_bindgen() -> Result<(), Fail> {
+    let wanted = locked_version("wasm-bindgen")?;
+    let have = |bin: &str| {
+        sh::output(Command::new(bin).arg("--version"))
+            .is_some_and(|v| v.split_whitespace().nth(1) == Some(wanted.as_str()))
+    };
+    if have("wasm-bindgen") && have("wasm-bindgen-test-runner") {
+        return Ok(());
+    }
+    say(&format!(
+        "installing wasm-bindgen-cli {wanted} (the version in Cargo.lock; takes a few minutes once)"
+    ));
+    let install = |locked: bool| {
+        let mut args = vec![
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &wanted,
+            "--force",
+        ];
+        if locked {
+            args.push("--locked");
+        }
+        sh::cargo(&args)
+    };
+    // Its own lock file can name a dependency version the registry no longer
+    // serves; then the newest compatible versions are the next best thing.
+    install(true).or_else(|_| {
+        say("the locked install failed; trying again with freshly resolved dependencies");
+        install(false)
+    })
+}
+
+fn ensure_npm_packages() -> Result<(), Fail> {
+    let lock = Path::new("package-lock.json");
+    let installed = Path::new("node_modules/.package-lock.json");
+    let fresh = match (modified(lock), modified(installed)) {
+        (Some(want), Some(have)) => have >= want && Path::new(WASM_OPT).exists(),
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    say("installing the npm packages (binaryen for wasm-opt, playwright-core)");
+    sh::run(
+        Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]),
+        "npm ci (needs Node.js and npm)",
+    )
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    path.metadata().and_then(|m| m.modified()).ok()
+}
+
+/// The version of `package` recorded in Cargo.lock.
+pub fn locked_version(package: &str) -> Result<String, Fail> {
+    let lock = std::fs::read_to_string("Cargo.lock")
+        .map_err(|e| Fail(format!("cannot read Cargo.lock: {e}")))?;
+    let name_line = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == name_line {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_string());
+            }
+        }
+    }
+    Err(Fail(format!("Cargo.lock has no {package}")))
+}
+
+pub fn say(what: &str) {
+    eprintln!("xtask: {what}");
+}

@@ -1,0 +1,94 @@
+//! Running programs, and saying clearly which one failed.
+
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A task failure, with a sentence that says what to do.
+#[derive(Debug)]
+pub struct Fail(pub String);
+
+pub fn command(program: &Path) -> Command {
+    Command::new(program)
+}
+
+pub fn cargo_command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(args);
+    cmd
+}
+
+pub fn cargo(args: &[&str]) -> Result<(), Fail> {
+    run(
+        &mut cargo_command(args),
+        &format!("cargo {}", args.join(" ")),
+    )
+}
+
+pub fn run(cmd: &mut Command, what: &str) -> Result<(), Fail> {
+    let status = cmd
+        .status()
+        .map_err(|e| Fail(format!("could not start {what}: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Fail(format!("{what} failed ({status})")))
+    }
+}
+
+/// Runs a command and returns its standard output, or `None` when it cannot
+/// run or fails: for asking a tool its version.
+pub fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A server started for the tests, stopped when dropped.
+pub struct Background(Child);
+
+impl Background {
+    /// Starts the command and waits until `addr` accepts connections.
+    pub fn start(cmd: &mut Command, addr: &str) -> Result<Self, Fail> {
+        let sock: SocketAddr = addr
+            .parse()
+            .map_err(|_| Fail(format!("{addr} is not an address")))?;
+        if TcpStream::connect_timeout(&sock, Duration::from_millis(200)).is_ok() {
+            return Err(Fail(format!(
+                "something already listens on {addr}; stop it, the tests start their own gateway there"
+            )));
+        }
+        let child = cmd
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| Fail(format!("could not start the gateway: {e}")))?;
+        let mut server = Background(child);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = server.0.try_wait() {
+                return Err(Fail(format!("the gateway exited at start-up ({status})")));
+            }
+            if TcpStream::connect_timeout(&sock, Duration::from_millis(200)).is_ok() {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server.stop();
+        Err(Fail(format!(
+            "the gateway did not listen on {addr} within 30 s"
+        )))
+    }
+
+    fn stop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
