@@ -1,1 +1,105 @@
-fn main() {}
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use keywatch_gateway::config::DemoOptions;
+use keywatch_gateway::{demo_router, server};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "keywatch-gateway", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulated GKLM and CipherTrust servers, plus the widget bundle.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Directory holding the built widget bundle, served at `/`.
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        /// Same seed, same simulated history.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "kwdemo")]
+        user: String,
+        #[arg(long, default_value = "kwdemo")]
+        password: String,
+        /// Simulated seconds per real second (0 stops the clock).
+        #[arg(long, default_value_t = 1.0)]
+        time_scale: f64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo {
+            listen,
+            dist,
+            seed,
+            user,
+            password,
+            time_scale,
+        } => {
+            let options = DemoOptions {
+                dist,
+                seed,
+                user,
+                password,
+                time_scale,
+            };
+            run_demo(listen, options).await
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("keywatch-gateway: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_demo(listen: SocketAddr, options: DemoOptions) -> Result<(), String> {
+    if !(options.time_scale.is_finite() && options.time_scale >= 0.0) {
+        return Err("--time-scale must be a number of 0 or more".into());
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    if !options.dist.join("index.html").is_file() {
+        tracing::warn!(dist = %options.dist.display(), "no widget bundle there yet; the APIs work regardless");
+    }
+    let app = demo_router(&options);
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
+        "keywatch gateway (demo) listening on http://{addr}/"
+    );
+    let _ = writeln!(
+        stdout,
+        "demo sign-in: user {}, password {} (GKLM and CipherTrust)",
+        options.user, options.password
+    );
+    let _ = stdout.flush();
+    drop(stdout);
+    server::serve(listener, app, None, server::shutdown_signal()).await;
+    Ok(())
+}

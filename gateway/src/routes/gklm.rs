@@ -1,0 +1,204 @@
+//! The GKLM REST services the panel reads, under `/SKLM/rest/v1`.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::language::{backup_result_status, gklm_message, unknown_event, GklmMessage, Lang};
+use super::DemoState;
+use crate::sim::gklm_tasks::RESTORE_PHASES;
+
+pub fn router() -> Router<DemoState> {
+    Router::new()
+        .route("/ckms/login", post(login))
+        .route("/ckms/logout", delete(logout))
+        .route("/ckms/backups/result", get(backup_result))
+        .route("/ckms/backups/isrunning", get(backup_running))
+        .route("/ckms/backupRestore/progress", get(restore_progress))
+        .route("/ckms/restore/progress", get(restore_progress))
+        .route(
+            "/ckms/notification/status/{event_uuid}",
+            get(notification_status),
+        )
+}
+
+/// A GKLM answer: JSON with `Content-Language`.
+pub fn gklm_json(lang: Lang, status: StatusCode, body: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_LANGUAGE, lang.content_language())],
+        Json(body),
+    )
+        .into_response()
+}
+
+pub fn gklm_error(lang: Lang, status: StatusCode, code: &str, message: String) -> Response {
+    gklm_json(lang, status, json!({"code": code, "message": message}))
+}
+
+pub fn gklm_message_error(lang: Lang, status: StatusCode, message: GklmMessage) -> Response {
+    let text = gklm_message(message, lang);
+    let code = text.split(' ').next().unwrap_or_default().to_string();
+    gklm_error(lang, status, &code, text)
+}
+
+/// The id from `Authorization: SKLMAuth userAuthId=<id>`, if the header has that shape.
+pub fn user_auth_id(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, rest) = value.split_once(char::is_whitespace)?;
+    if !scheme.eq_ignore_ascii_case("SKLMAuth") {
+        return None;
+    }
+    let id = rest.trim_start().strip_prefix("userAuthId=")?;
+    let valid = !id.is_empty() && !id.contains(char::is_whitespace);
+    valid.then_some(id)
+}
+
+/// Lets the request on if it carries a live session, as GKLM would.
+fn authenticate(state: &DemoState, headers: &HeaderMap) -> Result<(), (StatusCode, GklmMessage)> {
+    let Some(id) = user_auth_id(headers) else {
+        return Err((StatusCode::BAD_REQUEST, GklmMessage::BadRequest));
+    };
+    let mut sim = state.sim();
+    let now = sim.now_ms();
+    sim.gklm_sessions
+        .use_session(id, now)
+        .map_err(|_| (StatusCode::UNAUTHORIZED, GklmMessage::NotAuthenticated))
+}
+
+#[derive(Deserialize)]
+struct LoginRequest {
+    userid: String,
+    password: String,
+}
+
+async fn login(State(state): State<DemoState>, headers: HeaderMap, body: Bytes) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let Ok(request) = serde_json::from_slice::<LoginRequest>(&body) else {
+        return gklm_message_error(lang, StatusCode::BAD_REQUEST, GklmMessage::BadRequest);
+    };
+    let credentials = &state.credentials;
+    if request.userid != credentials.user || request.password != credentials.password {
+        return gklm_message_error(lang, StatusCode::UNAUTHORIZED, GklmMessage::WrongPassword);
+    }
+    let mut sim = state.sim();
+    let now = sim.now_ms();
+    let id = sim.gklm_sessions.sign_in(now);
+    gklm_json(lang, StatusCode::OK, json!({"UserAuthId": id}))
+}
+
+async fn logout(State(state): State<DemoState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let Some(id) = user_auth_id(&headers) else {
+        return gklm_message_error(lang, StatusCode::BAD_REQUEST, GklmMessage::BadRequest);
+    };
+    if !state.sim().gklm_sessions.sign_out(id) {
+        return gklm_message_error(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            GklmMessage::NotAuthenticated,
+        );
+    }
+    let text = gklm_message(GklmMessage::LoggedOut, lang);
+    gklm_json(lang, StatusCode::OK, json!({"code": "0", "status": text}))
+}
+
+async fn backup_result(State(state): State<DemoState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if let Err((status, message)) = authenticate(&state, &headers) {
+        return gklm_message_error(lang, status, message);
+    }
+    let result = state.sim().backup_result();
+    gklm_json(
+        lang,
+        StatusCode::OK,
+        json!({"code": result.code(), "status": backup_result_status(result, lang)}),
+    )
+}
+
+async fn backup_running(State(state): State<DemoState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if let Err((status, message)) = authenticate(&state, &headers) {
+        return gklm_message_error(lang, status, message);
+    }
+    // Inverted on purpose: GKLM answers 0 for running.
+    let (code, message) = if state.sim().backup_running() {
+        ("0", GklmMessage::BackupRunning)
+    } else {
+        ("1", GklmMessage::BackupNotRunning)
+    };
+    gklm_json(
+        lang,
+        StatusCode::OK,
+        json!({"code": code, "status": gklm_message(message, lang)}),
+    )
+}
+
+async fn restore_progress(State(state): State<DemoState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if let Err((status, message)) = authenticate(&state, &headers) {
+        return gklm_message_error(lang, status, message);
+    }
+    let phase = state.sim().restore_phase();
+    let status = RESTORE_PHASES
+        .get(usize::from(phase))
+        .copied()
+        .unwrap_or("IDLE");
+    gklm_json(
+        lang,
+        StatusCode::OK,
+        json!({"code": phase.to_string(), "status": status}),
+    )
+}
+
+async fn notification_status(
+    State(state): State<DemoState>,
+    Path(event_uuid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if let Err((status, message)) = authenticate(&state, &headers) {
+        return gklm_message_error(lang, status, message);
+    }
+    let statuses = state.sim().notification_status(&event_uuid);
+    match statuses {
+        Some(channels) => gklm_json(lang, StatusCode::OK, channels),
+        None => gklm_error(
+            lang,
+            StatusCode::NOT_FOUND,
+            "CTGKM3468E",
+            unknown_event(&event_uuid, lang),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn auth(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn reads_the_sklmauth_header() {
+        assert_eq!(
+            user_auth_id(&auth("SKLMAuth userAuthId=abc-1")),
+            Some("abc-1")
+        );
+        assert_eq!(user_auth_id(&auth("sklmauth   userAuthId=x")), Some("x"));
+        assert_eq!(user_auth_id(&auth("SKLMAuth userAuthId=")), None);
+        assert_eq!(user_auth_id(&auth("Bearer abc")), None);
+        assert_eq!(user_auth_id(&auth("SKLMAuth abc")), None);
+        assert_eq!(user_auth_id(&auth("SKLMAuth userAuthId=a b")), None);
+        assert_eq!(user_auth_id(&HeaderMap::new()), None);
+    }
+}

@@ -1,0 +1,178 @@
+//! `/_sim/`: how tests steer the simulator. Mounted in demo mode only.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::DemoState;
+use crate::sim::faults::{FaultPlan, FaultSpec};
+use crate::sim::gklm_tasks::{BackupResult, RESTORE_COMPLETED};
+use crate::sim::scenario::Scenario;
+
+/// The longest single clock jump; longer ones would only burn CPU.
+const MAX_ADVANCE_SECONDS: u64 = 30 * 86_400;
+
+pub fn router() -> Router<DemoState> {
+    Router::new()
+        .route("/reset", post(reset))
+        .route("/backup", post(pin_backup))
+        .route("/restore", post(pin_restore))
+        .route("/faults", post(add_fault).delete(clear_faults))
+        .route("/scenario", post(choose_scenario))
+        .route("/clock", post(advance_clock))
+        .route("/events", get(list_events))
+        .route("/state", get(describe_state))
+}
+
+fn bad_request(message: impl Into<String>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": message.into()})),
+    )
+        .into_response()
+}
+
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|error| error.to_string())
+}
+
+async fn reset(State(state): State<DemoState>) -> StatusCode {
+    state.sim().reset();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackupPinRequest {
+    #[serde(default)]
+    result: Option<Value>,
+    #[serde(default)]
+    running: Option<bool>,
+}
+
+async fn pin_backup(State(state): State<DemoState>, body: Bytes) -> Response {
+    let request: BackupPinRequest = match parse(&body) {
+        Ok(request) => request,
+        Err(problem) => return bad_request(problem),
+    };
+    let result = match request.result {
+        None => None,
+        Some(value) => {
+            let code = match &value {
+                Value::String(text) => text.clone(),
+                Value::Number(number) => number.to_string(),
+                _ => String::new(),
+            };
+            match serde_json::from_value::<BackupResult>(Value::String(code)) {
+                Ok(result) => Some(result),
+                Err(_) => {
+                    return bad_request(format!("result must be one of -1, 0, 1, 2; got {value}"))
+                }
+            }
+        }
+    };
+    if result.is_none() && request.running.is_none() {
+        return bad_request("give result, running or both");
+    }
+    state.sim().pin_backup(result, request.running);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RestorePinRequest {
+    phase: u8,
+}
+
+async fn pin_restore(State(state): State<DemoState>, body: Bytes) -> Response {
+    let request: RestorePinRequest = match parse(&body) {
+        Ok(request) => request,
+        Err(problem) => return bad_request(problem),
+    };
+    if request.phase > RESTORE_COMPLETED {
+        return bad_request("phase must be 0 to 7");
+    }
+    state.sim().pin_restore_phase(request.phase);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn add_fault(State(state): State<DemoState>, body: Bytes) -> Response {
+    let spec: FaultSpec = match parse(&body) {
+        Ok(spec) => spec,
+        Err(problem) => return bad_request(problem),
+    };
+    if let Err(problem) = FaultPlan::validate(&spec) {
+        return bad_request(problem);
+    }
+    state.sim().faults.insert(spec);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn clear_faults(State(state): State<DemoState>) -> StatusCode {
+    state.sim().faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioRequest {
+    name: String,
+}
+
+async fn choose_scenario(State(state): State<DemoState>, body: Bytes) -> Response {
+    let request: ScenarioRequest = match parse(&body) {
+        Ok(request) => request,
+        Err(problem) => return bad_request(problem),
+    };
+    let Some(scenario) = Scenario::parse(&request.name) else {
+        return bad_request(format!(
+            "unknown scenario {:?}: use quiet, busy, failing or many-jobs",
+            request.name
+        ));
+    };
+    state.sim().choose_scenario(scenario);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockRequest {
+    advance_seconds: u64,
+}
+
+async fn advance_clock(State(state): State<DemoState>, body: Bytes) -> Response {
+    let request: ClockRequest = match parse(&body) {
+        Ok(request) => request,
+        Err(problem) => return bad_request(problem),
+    };
+    if request.advance_seconds > MAX_ADVANCE_SECONDS {
+        return bad_request(format!(
+            "advance at most {MAX_ADVANCE_SECONDS} seconds at a time"
+        ));
+    }
+    state.sim().advance_clock(request.advance_seconds);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn list_events(State(state): State<DemoState>) -> Json<Value> {
+    let mut sim = state.sim();
+    sim.now_ms();
+    Json(json!({"events": sim.event_uuids()}))
+}
+
+async fn describe_state(State(state): State<DemoState>) -> Json<Value> {
+    let mut sim = state.sim();
+    let now = sim.now_ms();
+    Json(json!({
+        "scenario": sim.scenario(),
+        "sim_seconds": now / 1000,
+        "backup": {"result": sim.backup_result().code(), "running": sim.backup_running()},
+        "restore_phase": sim.restore_phase(),
+    }))
+}

@@ -1,0 +1,226 @@
+use serde::Serialize;
+
+use super::rng::SimRng;
+use super::scenario::Rates;
+
+/// Result of the most recent backup, as `GET /ckms/backups/result` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum BackupResult {
+    #[serde(rename = "-1")]
+    NotRunSinceStart,
+    #[serde(rename = "0")]
+    Succeeded,
+    #[serde(rename = "1")]
+    Failed,
+    #[serde(rename = "2")]
+    SucceededWithWarning,
+}
+
+impl BackupResult {
+    pub fn code(self) -> &'static str {
+        match self {
+            BackupResult::NotRunSinceStart => "-1",
+            BackupResult::Succeeded => "0",
+            BackupResult::Failed => "1",
+            BackupResult::SucceededWithWarning => "2",
+        }
+    }
+}
+
+pub const RESTORE_PHASES: [&str; 8] = [
+    "IDLE",
+    "INITIALIZE",
+    "CREATE_TEMP_DIR",
+    "RESTORE_CONFIG_FILES",
+    "RESTORE_KEYSTORES",
+    "RESTORE_DATABASES",
+    "CLEANUP",
+    "COMPLETED",
+];
+pub const RESTORE_COMPLETED: u8 = 7;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Activity {
+    Idle,
+    BackingUp {
+        outcome: BackupResult,
+    },
+    /// Phases still to come, each with how long it lasts (0 = too brief to see).
+    Restoring {
+        phase: u8,
+        remaining: Vec<(u8, i64)>,
+    },
+    /// A finished restore still reports COMPLETED for a while.
+    RestoreCompleted,
+}
+
+/// The GKLM server's one-at-a-time tasks: backups and restores.
+#[derive(Debug, Clone)]
+pub struct GklmTasks {
+    rng: SimRng,
+    rates: Rates,
+    result: BackupResult,
+    activity: Activity,
+    next_change_ms: i64,
+}
+
+impl GklmTasks {
+    pub fn new(seed: u64, rates: Rates) -> Self {
+        let mut rng = SimRng::new(seed, 1);
+        let first_ms = rng.between(rates.backup_gap_s.0 / 2, rates.backup_gap_s.0) as i64 * 1000;
+        GklmTasks {
+            rng,
+            rates,
+            result: BackupResult::NotRunSinceStart,
+            activity: Activity::Idle,
+            next_change_ms: first_ms,
+        }
+    }
+
+    pub fn result(&self) -> BackupResult {
+        self.result
+    }
+
+    pub fn backup_running(&self) -> bool {
+        matches!(self.activity, Activity::BackingUp { .. })
+    }
+
+    pub fn restore_phase(&self) -> u8 {
+        match self.activity {
+            Activity::Restoring { phase, .. } => phase,
+            Activity::RestoreCompleted => RESTORE_COMPLETED,
+            _ => 0,
+        }
+    }
+
+    pub fn advance_to(&mut self, now_ms: i64) {
+        while self.next_change_ms <= now_ms {
+            let at = self.next_change_ms;
+            self.step(at);
+        }
+    }
+
+    fn step(&mut self, at: i64) {
+        let rates = self.rates;
+        let activity = std::mem::replace(&mut self.activity, Activity::Idle);
+        match activity {
+            Activity::Idle => {
+                if self.rng.percent(rates.restore_percent) {
+                    self.start_restore(at);
+                } else {
+                    let outcome = self.draw_outcome();
+                    self.activity = Activity::BackingUp { outcome };
+                    self.next_change_ms = at + self.seconds(rates.backup_len_s);
+                }
+            }
+            Activity::BackingUp { outcome } => {
+                self.result = outcome;
+                self.rest(at);
+            }
+            Activity::Restoring { mut remaining, .. } => {
+                // Phases too brief to be seen are passed over without a stop.
+                while let Some((phase, len_ms)) = remaining.first().copied() {
+                    remaining.remove(0);
+                    if len_ms > 0 {
+                        self.activity = Activity::Restoring { phase, remaining };
+                        self.next_change_ms = at + len_ms;
+                        return;
+                    }
+                }
+                // The server restarts after a restore: no backup has run since.
+                self.result = BackupResult::NotRunSinceStart;
+                self.activity = Activity::RestoreCompleted;
+                self.next_change_ms = at + self.seconds((60, 180));
+            }
+            Activity::RestoreCompleted => self.rest(at),
+        }
+    }
+
+    fn start_restore(&mut self, at: i64) {
+        let mut plan = Vec::new();
+        for phase in 2..RESTORE_COMPLETED {
+            let brief = matches!(phase, 2 | 3 | 6);
+            let len_ms = if brief && self.rng.percent(50) {
+                0
+            } else {
+                self.seconds((3, 20))
+            };
+            plan.push((phase, len_ms));
+        }
+        self.activity = Activity::Restoring {
+            phase: 1,
+            remaining: plan,
+        };
+        self.next_change_ms = at + self.seconds((2, 6));
+    }
+
+    fn rest(&mut self, at: i64) {
+        self.activity = Activity::Idle;
+        self.next_change_ms = at + self.seconds(self.rates.backup_gap_s);
+    }
+
+    fn draw_outcome(&mut self) -> BackupResult {
+        let [ok, warn, _] = self.rates.backup_outcome_percent;
+        let roll = (self.rng.next_u64() % 100) as u32;
+        if roll < ok {
+            BackupResult::Succeeded
+        } else if roll < ok + warn {
+            BackupResult::SucceededWithWarning
+        } else {
+            BackupResult::Failed
+        }
+    }
+
+    fn seconds(&mut self, range: (u64, u64)) -> i64 {
+        self.rng.between(range.0, range.1) as i64 * 1000
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Scenario;
+
+    #[test]
+    fn starts_unknown_idle_and_not_running() {
+        let tasks = GklmTasks::new(1, Scenario::Busy.rates());
+        assert_eq!(tasks.result(), BackupResult::NotRunSinceStart);
+        assert!(!tasks.backup_running());
+        assert_eq!(tasks.restore_phase(), 0);
+    }
+
+    #[test]
+    fn over_a_day_backups_run_end_every_way_and_restores_walk_forward() {
+        let mut tasks = GklmTasks::new(1, Scenario::Busy.rates());
+        let mut seen_running = false;
+        let mut results = std::collections::BTreeSet::new();
+        let mut last_phase = 0;
+        for second in 0..86_400 {
+            tasks.advance_to(second * 1000);
+            seen_running |= tasks.backup_running();
+            results.insert(tasks.result().code());
+            let phase = tasks.restore_phase();
+            assert!(
+                phase == 0 || phase >= last_phase,
+                "restore went back from {last_phase} to {phase}"
+            );
+            assert!(!(tasks.backup_running() && phase != 0));
+            last_phase = phase;
+        }
+        assert!(seen_running);
+        assert_eq!(results.len(), 4, "saw {results:?}");
+    }
+
+    #[test]
+    fn same_seed_same_history_whatever_the_polling() {
+        let mut coarse = GklmTasks::new(9, Scenario::Busy.rates());
+        let mut fine = GklmTasks::new(9, Scenario::Busy.rates());
+        for second in 0..5_000 {
+            fine.advance_to(second * 1000);
+        }
+        coarse.advance_to(4_999_000);
+        assert_eq!(coarse.result(), fine.result());
+        assert_eq!(coarse.backup_running(), fine.backup_running());
+        assert_eq!(coarse.restore_phase(), fine.restore_phase());
+    }
+}

@@ -1,0 +1,152 @@
+use super::clock::SimClock;
+use super::faults::FaultPlan;
+use super::gklm_tasks::{BackupResult, GklmTasks};
+use super::notifications::Notifications;
+use super::scenario::Scenario;
+use super::sessions::GklmSessions;
+
+pub const DEFAULT_SCENARIO: Scenario = Scenario::Busy;
+
+/// Backup state fixed by a test; the living backup cycle no longer shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackupPin {
+    pub result: BackupResult,
+    pub running: bool,
+}
+
+/// Everything the simulated servers know. Lives behind one mutex; every
+/// reader first brings it up to the current simulated time.
+#[derive(Debug)]
+pub struct Simulator {
+    seed: u64,
+    scenario: Scenario,
+    clock: SimClock,
+    tasks: GklmTasks,
+    notifications: Notifications,
+    backup_pin: Option<BackupPin>,
+    restore_pin: Option<u8>,
+    pub gklm_sessions: GklmSessions,
+    pub faults: FaultPlan,
+}
+
+impl Simulator {
+    pub fn new(seed: u64, time_scale: f64) -> Self {
+        Simulator {
+            seed,
+            scenario: DEFAULT_SCENARIO,
+            clock: SimClock::new(time_scale),
+            tasks: GklmTasks::new(seed, DEFAULT_SCENARIO.rates()),
+            notifications: Notifications::new(seed, DEFAULT_SCENARIO.rates()),
+            backup_pin: None,
+            restore_pin: None,
+            gklm_sessions: GklmSessions::new(seed),
+            faults: FaultPlan::default(),
+        }
+    }
+
+    /// The current simulated time, with the world brought up to it.
+    pub fn now_ms(&mut self) -> i64 {
+        let now = self.clock.now_ms();
+        self.tasks.advance_to(now);
+        self.notifications.advance_to(now);
+        now
+    }
+
+    pub fn unix_ms(&self, sim_ms: i64) -> i64 {
+        self.clock.unix_ms(sim_ms)
+    }
+
+    pub fn advance_clock(&mut self, seconds: u64) {
+        self.clock.advance(seconds);
+        self.now_ms();
+    }
+
+    /// Back to how the seed's world starts: default scenario, no faults, no pins.
+    /// Sessions survive, so a signed-in panel keeps working.
+    pub fn reset(&mut self) {
+        self.faults.clear();
+        self.rebuild(DEFAULT_SCENARIO);
+    }
+
+    /// Starts the world again under another scenario; faults stay.
+    pub fn choose_scenario(&mut self, scenario: Scenario) {
+        self.rebuild(scenario);
+    }
+
+    fn rebuild(&mut self, scenario: Scenario) {
+        self.scenario = scenario;
+        self.clock.restart();
+        self.gklm_sessions.restart_clock();
+        self.tasks = GklmTasks::new(self.seed, scenario.rates());
+        self.notifications = Notifications::new(self.seed, scenario.rates());
+        self.backup_pin = None;
+        self.restore_pin = None;
+    }
+
+    pub fn scenario(&self) -> Scenario {
+        self.scenario
+    }
+
+    pub fn backup_result(&self) -> BackupResult {
+        self.backup_pin
+            .map_or_else(|| self.tasks.result(), |pin| pin.result)
+    }
+
+    pub fn backup_running(&self) -> bool {
+        self.backup_pin
+            .map_or_else(|| self.tasks.backup_running(), |pin| pin.running)
+    }
+
+    pub fn restore_phase(&self) -> u8 {
+        self.restore_pin
+            .unwrap_or_else(|| self.tasks.restore_phase())
+    }
+
+    /// Fixes what the backup endpoints report; a field left out keeps the
+    /// value it has now.
+    pub fn pin_backup(&mut self, result: Option<BackupResult>, running: Option<bool>) {
+        self.backup_pin = Some(BackupPin {
+            result: result.unwrap_or_else(|| self.backup_result()),
+            running: running.unwrap_or_else(|| self.backup_running()),
+        });
+    }
+
+    /// Delivery status per channel, or none for an event the server never had.
+    pub fn notification_status(&mut self, uuid: &str) -> Option<serde_json::Value> {
+        self.now_ms();
+        self.notifications.status_json(uuid)
+    }
+
+    pub fn event_uuids(&self) -> Vec<&str> {
+        self.notifications.uuids()
+    }
+
+    pub fn pin_restore_phase(&mut self, phase: u8) {
+        self.restore_pin = Some(phase);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_backup_does_not_move_until_reset() {
+        let mut sim = Simulator::new(1, 0.0);
+        sim.pin_backup(Some(BackupResult::Failed), Some(true));
+        sim.advance_clock(86_400);
+        assert_eq!(sim.backup_result(), BackupResult::Failed);
+        assert!(sim.backup_running());
+        sim.reset();
+        assert_eq!(sim.backup_result(), BackupResult::NotRunSinceStart);
+        assert!(!sim.backup_running());
+    }
+
+    #[test]
+    fn partial_pin_keeps_the_other_value() {
+        let mut sim = Simulator::new(1, 0.0);
+        sim.pin_backup(None, Some(true));
+        assert_eq!(sim.backup_result(), BackupResult::NotRunSinceStart);
+        assert!(sim.backup_running());
+    }
+}
