@@ -1,1 +1,19 @@
 //! The typed API layer: requests, responses and errors for GKLM and CCKM.
+//!
+//! Every endpoint has a pure pair — `*_request` builds an [`HttpRequest`],
+//! `read_*` turns an [`HttpResponse`] into a value or an [`ApiError`] — and a
+//! convenience `async fn` that sends one and reads the other. Only
+//! [`http::send`] touches the browser.
+
+pub mod cckm;
+pub mod config;
+pub mod error;
+pub mod gklm;
+mod headers;
+pub mod http;
+pub mod read;
+
+pub use config::{join_url, CckmConfig, GklmConfig};
+pub use error::{ApiError, InputName, Server, ServerMessage};
+pub use http::{send, HttpRequest, HttpResponse, Method};
+pub use read::Reply;

@@ -1,1 +1,15 @@
 //! What the panel shows, as plain Rust types decoded from the wire.
+
+pub mod backup;
+pub mod code;
+pub mod decode;
+pub mod notification;
+pub mod percent;
+pub mod restore;
+pub mod sync_job;
+pub mod text;
+pub mod timestamp;
+
+pub use backup::{BackupActivity, BackupResult};
+pub use decode::{DecodeError, DecodeProblem, Expected};
+pub use timestamp::Timestamp;

@@ -1,0 +1,168 @@
+//! CipherTrust Manager endpoints: one pure request builder, one pure reader
+//! and one convenience call each.
+
+use std::fmt;
+
+use serde_json::{json, Value};
+
+use super::config::{is_path_segment, join_url, percent_encode, CckmConfig};
+use super::error::{ApiError, InputName, Server};
+use super::headers;
+use super::http::{send, HttpRequest, HttpResponse, Method};
+use super::read::{read_reply, Reply};
+use crate::model::decode::{DecodeError, Fields};
+use crate::model::sync_job::{SyncJob, SyncJobFilter, SyncJobPage};
+
+const SYNC_JOBS_PATH: &str = "cckm/aws/synchronization-jobs";
+
+fn request(
+    cfg: &CckmConfig,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    with_auth: bool,
+) -> HttpRequest {
+    let auth = with_auth
+        .then(|| headers::credential(cfg.token.as_ref()))
+        .flatten()
+        .map(|token| format!("Bearer {token}"));
+    HttpRequest {
+        method,
+        url: join_url(&cfg.base_url, path),
+        headers: headers::standard(cfg.language, auth),
+        body,
+        timeout_ms: cfg.timeout_ms,
+    }
+}
+
+/// `GET /cckm/aws/synchronization-jobs?…` with the filter as the query.
+pub fn sync_jobs_request(cfg: &CckmConfig, filter: &SyncJobFilter) -> HttpRequest {
+    let path = format!("{SYNC_JOBS_PATH}?{}", filter.to_query());
+    request(cfg, Method::Get, &path, None, true)
+}
+
+/// Reads a page of jobs, and drops the jobs the filter keeps out client-side
+/// (see [`SyncJobFilter`] on several statuses).
+pub fn read_sync_jobs(
+    resp: &HttpResponse,
+    filter: &SyncJobFilter,
+) -> Result<Reply<SyncJobPage>, ApiError> {
+    read_reply(Server::Cckm, resp, SyncJobPage::from_json)
+        .map(|reply| reply.map(|page| filter.apply_client_side(page)))
+}
+
+/// One page of synchronization jobs.
+pub async fn sync_jobs(
+    cfg: &CckmConfig,
+    filter: &SyncJobFilter,
+) -> Result<Reply<SyncJobPage>, ApiError> {
+    read_sync_jobs(&send(&sync_jobs_request(cfg, filter)).await?, filter)
+}
+
+/// `GET /cckm/aws/synchronization-jobs/{id}`, the id percent-encoded.
+pub fn sync_job_request(cfg: &CckmConfig, id: &str) -> Result<HttpRequest, ApiError> {
+    if !is_path_segment(id) {
+        return Err(ApiError::BadInput {
+            what: InputName::SyncJobId,
+            value: id.to_owned(),
+        });
+    }
+    let path = format!("{SYNC_JOBS_PATH}/{}", percent_encode(id.trim()));
+    Ok(request(cfg, Method::Get, &path, None, true))
+}
+
+pub fn read_sync_job(resp: &HttpResponse) -> Result<Reply<SyncJob>, ApiError> {
+    read_reply(Server::Cckm, resp, |value| SyncJob::from_json(value, ""))
+}
+
+/// One synchronization job.
+pub async fn sync_job(cfg: &CckmConfig, id: &str) -> Result<Reply<SyncJob>, ApiError> {
+    read_sync_job(&send(&sync_job_request(cfg, id)?).await?)
+}
+
+/// What `POST /auth/tokens` gives.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CckmTokens {
+    /// The bearer token to put in [`CckmConfig::token`].
+    pub jwt: String,
+    /// Exchanged for a new `jwt` with [`refresh`]; absent if the server sent none.
+    pub refresh_token: Option<String>,
+    /// Seconds the `jwt` lives (300 by default on the server).
+    pub duration_s: Option<u64>,
+    pub token_type: Option<String>,
+}
+
+impl fmt::Debug for CckmTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CckmTokens")
+            .field("jwt", &"<redacted>")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("duration_s", &self.duration_s)
+            .field("token_type", &self.token_type)
+            .finish()
+    }
+}
+
+impl CckmTokens {
+    pub fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let fields = Fields::of(value, "")?;
+        let jwt = fields
+            .opt_text("jwt")?
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| DecodeError::missing("jwt"))?;
+        Ok(CckmTokens {
+            jwt,
+            refresh_token: fields
+                .opt_text("refresh_token")?
+                .filter(|t| !t.trim().is_empty()),
+            duration_s: fields.opt_whole_number("duration")?,
+            token_type: fields.opt_text("token_type")?,
+        })
+    }
+}
+
+/// `POST /auth/tokens` with the password grant; never carries an `Authorization` header.
+pub fn sign_in_request(cfg: &CckmConfig, username: &str, password: &str) -> HttpRequest {
+    let body = json!({"grant_type": "password", "username": username, "password": password});
+    request(
+        cfg,
+        Method::Post,
+        "auth/tokens",
+        Some(body.to_string()),
+        false,
+    )
+}
+
+/// `POST /auth/tokens` with the refresh-token grant.
+pub fn refresh_request(cfg: &CckmConfig, refresh_token: &str) -> HttpRequest {
+    let body = json!({"grant_type": "refresh_token", "refresh_token": refresh_token});
+    request(
+        cfg,
+        Method::Post,
+        "auth/tokens",
+        Some(body.to_string()),
+        false,
+    )
+}
+
+pub fn read_tokens(resp: &HttpResponse) -> Result<CckmTokens, ApiError> {
+    read_reply(Server::Cckm, resp, CckmTokens::from_json).map(|reply| reply.value)
+}
+
+/// Signs in with a user name and password.
+pub async fn sign_in(
+    cfg: &CckmConfig,
+    username: &str,
+    password: &str,
+) -> Result<CckmTokens, ApiError> {
+    read_tokens(&send(&sign_in_request(cfg, username, password)).await?)
+}
+
+/// Exchanges a refresh token for a new JWT.
+pub async fn refresh(cfg: &CckmConfig, refresh_token: &str) -> Result<CckmTokens, ApiError> {
+    read_tokens(&send(&refresh_request(cfg, refresh_token)).await?)
+}

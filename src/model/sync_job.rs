@@ -1,0 +1,310 @@
+//! CipherTrust Manager's AWS key synchronization jobs
+//! (`GET /cckm/aws/synchronization-jobs`).
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::decode::{child_path, index_path, DecodeError, Fields};
+use super::percent::percent_encode;
+use super::text::plain_text;
+use super::timestamp::Timestamp;
+
+/// A job's `overall_status`. Documented: `in_progress`, `completed`,
+/// `failed`; seen in the documentation's example: `aborted`. Anything else is
+/// kept as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SyncStatus {
+    InProgress,
+    Completed,
+    Failed,
+    Aborted,
+    Other(String),
+}
+
+impl SyncStatus {
+    pub fn from_wire(raw: &str) -> Self {
+        let trimmed = raw.trim();
+        let is = |name: &str| trimmed.eq_ignore_ascii_case(name);
+        if is("in_progress") {
+            SyncStatus::InProgress
+        } else if is("completed") {
+            SyncStatus::Completed
+        } else if is("failed") {
+            SyncStatus::Failed
+        } else if is("aborted") {
+            SyncStatus::Aborted
+        } else {
+            SyncStatus::Other(raw.to_owned())
+        }
+    }
+
+    /// The value as the API spells it, for the `overall_status` filter.
+    pub fn as_wire(&self) -> &str {
+        match self {
+            SyncStatus::InProgress => "in_progress",
+            SyncStatus::Completed => "completed",
+            SyncStatus::Failed => "failed",
+            SyncStatus::Aborted => "aborted",
+            SyncStatus::Other(raw) => raw,
+        }
+    }
+
+    /// True once the job will not change any more.
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self,
+            SyncStatus::Completed | SyncStatus::Failed | SyncStatus::Aborted
+        )
+    }
+}
+
+/// What a region's free-text status says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionReading {
+    Synchronized,
+    InProgress,
+    Failed,
+    Other,
+}
+
+impl RegionReading {
+    /// Reads texts such as `region synchronized successfully` or
+    /// `in_progress`. Words of failure win over words of success
+    /// (`synchronization failed`); negations are not read as success.
+    pub fn from_text(text: &str) -> Self {
+        let lower = text.trim().to_ascii_lowercase();
+        let has = |word: &str| lower.contains(word);
+        if has("fail") || has("error") || has("abort") {
+            RegionReading::Failed
+        } else if has("in_progress") || has("in progress") || has("pending") || has("running") {
+            RegionReading::InProgress
+        } else if has("not ") || has("unsync") {
+            RegionReading::Other
+        } else if has("success") || has("synchronized") || lower == "completed" || lower == "done" {
+            RegionReading::Synchronized
+        } else {
+            RegionReading::Other
+        }
+    }
+}
+
+/// One `detailed_status` entry, `"<account>/<region>": "<text>"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionDetail {
+    /// The AWS account, before the first `/`; empty when the key has no `/`.
+    pub account: String,
+    /// The region, after the first `/` (the whole key when it has none).
+    pub region: String,
+    /// The server's text, as plain text.
+    pub text: String,
+    pub reading: RegionReading,
+}
+
+impl RegionDetail {
+    pub fn new(key: &str, text: &str) -> Self {
+        let (account, region) = match key.split_once('/') {
+            Some((account, region)) => (account, region),
+            None => ("", key),
+        };
+        let text = plain_text(text);
+        RegionDetail {
+            account: account.to_owned(),
+            region: region.to_owned(),
+            reading: RegionReading::from_text(&text),
+            text,
+        }
+    }
+}
+
+/// One synchronization job, with every field of the API's job object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncJob {
+    pub id: String,
+    pub uri: String,
+    pub account: String,
+    pub application: String,
+    pub dev_account: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Absent while the job runs (also when sent as `null`, empty, or Go's
+    /// zero time).
+    pub completed_at: Option<Timestamp>,
+    pub overall_status: SyncStatus,
+    /// `detailed_status`, one entry per account and region, in key order.
+    pub details: Vec<RegionDetail>,
+    pub cloud: String,
+    /// The regions asked for; `None` when the field is absent.
+    pub regions: Option<Vec<String>>,
+    pub kms: Vec<String>,
+    /// True once someone asked to cancel the job.
+    pub abort: bool,
+}
+
+impl SyncJob {
+    /// Reads one job found at `path`. `id`, `createdAt`, `updatedAt` and
+    /// `overall_status` are required; other absent fields read as empty.
+    pub fn from_json(value: &Value, path: &str) -> Result<Self, DecodeError> {
+        let fields = Fields::of(value, path)?;
+        let text = |name: &str| -> Result<String, DecodeError> {
+            Ok(fields.opt_text(name)?.unwrap_or_default())
+        };
+        let details = match fields.opt_object("detailed_status")? {
+            None => Vec::new(),
+            Some(map) => map
+                .iter()
+                .map(|(key, value)| match value {
+                    Value::String(s) => RegionDetail::new(key, s),
+                    Value::Null => RegionDetail::new(key, ""),
+                    other => RegionDetail::new(key, &other.to_string()),
+                })
+                .collect(),
+        };
+        Ok(SyncJob {
+            id: fields.text("id")?,
+            uri: text("uri")?,
+            account: text("account")?,
+            application: text("application")?,
+            dev_account: text("devAccount")?,
+            created_at: fields.timestamp("createdAt")?,
+            updated_at: fields.timestamp("updatedAt")?,
+            completed_at: fields.opt_timestamp("completed_at")?,
+            overall_status: SyncStatus::from_wire(&fields.text("overall_status")?),
+            details,
+            cloud: text("cloud")?,
+            regions: fields.opt_text_list("regions")?,
+            kms: fields.opt_text_list("kms")?.unwrap_or_default(),
+            abort: fields.opt_flag("abort")?.unwrap_or(false),
+        })
+    }
+
+    /// How long the finished job took, from creation to completion.
+    pub fn duration(&self) -> Option<Duration> {
+        self.completed_at?.since(self.created_at)
+    }
+
+    /// How long the job has run until `now`, or took if it completed.
+    pub fn elapsed(&self, now: Timestamp) -> Option<Duration> {
+        self.duration().or_else(|| now.since(self.created_at))
+    }
+
+    /// True while the job runs but someone asked to cancel it.
+    pub fn is_cancelling(&self) -> bool {
+        self.abort && self.overall_status == SyncStatus::InProgress
+    }
+}
+
+/// One page of jobs, as the API's envelope `{skip, limit, total, resources}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncJobPage {
+    pub skip: u64,
+    pub limit: u64,
+    /// All jobs that match the server-side filter, on every page.
+    pub total: u64,
+    pub jobs: Vec<SyncJob>,
+}
+
+impl SyncJobPage {
+    /// Reads the envelope; absent numbers read as what the page shows
+    /// (`skip` 0, `limit` and `total` the number of jobs), absent
+    /// `resources` as no jobs.
+    pub fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let fields = Fields::of(value, "")?;
+        let jobs = match fields.opt_list("resources")? {
+            None => Vec::new(),
+            Some(items) => {
+                let path = child_path("", "resources");
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| SyncJob::from_json(item, &index_path(&path, index)))
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        let count = jobs.len() as u64;
+        Ok(SyncJobPage {
+            skip: fields.opt_whole_number("skip")?.unwrap_or(0),
+            limit: fields.opt_whole_number("limit")?.unwrap_or(count),
+            total: fields.opt_whole_number("total")?.unwrap_or(count),
+            jobs,
+        })
+    }
+}
+
+/// The default page size, as the API documents it.
+pub const DEFAULT_LIMIT: u32 = 10;
+
+/// What the operator asked to see.
+///
+/// The API filters on one `overall_status` only. With exactly one status
+/// selected the server filters; with several, the query carries none and
+/// [`SyncJobFilter::keep_client_side`] drops the other jobs from each page,
+/// so a page may show fewer than `limit` jobs and `total` counts jobs of
+/// every status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncJobFilter {
+    pub id: Option<String>,
+    pub statuses: Vec<SyncStatus>,
+    pub kms: Vec<String>,
+    pub skip: u32,
+    pub limit: u32,
+}
+
+impl Default for SyncJobFilter {
+    fn default() -> Self {
+        SyncJobFilter {
+            id: None,
+            statuses: Vec::new(),
+            kms: Vec::new(),
+            skip: 0,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+
+impl SyncJobFilter {
+    /// The query string, without `?`: `id`, `overall_status` (only when
+    /// exactly one is selected), `kms` repeated, `skip`, `limit`; values
+    /// percent-encoded; blank values left out.
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if let Some(id) = self.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            pairs.push(("id", id));
+        }
+        if let Some(status) = self.server_status() {
+            pairs.push(("overall_status", status.as_wire()));
+        }
+        for kms in self.kms.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+            pairs.push(("kms", kms));
+        }
+        let skip = self.skip.to_string();
+        let limit = self.limit.to_string();
+        pairs.push(("skip", &skip));
+        pairs.push(("limit", &limit));
+        pairs
+            .iter()
+            .map(|(name, value)| format!("{name}={}", percent_encode(value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The one status the server can filter on, if exactly one (distinct) is selected.
+    fn server_status(&self) -> Option<&SyncStatus> {
+        let first = self.statuses.first()?;
+        self.statuses.iter().all(|s| s == first).then_some(first)
+    }
+
+    /// Whether a job on a page belongs in the result: always, unless several
+    /// statuses are selected and the job has none of them.
+    pub fn keep_client_side(&self, job: &SyncJob) -> bool {
+        self.statuses.is_empty()
+            || self.server_status().is_some()
+            || self.statuses.contains(&job.overall_status)
+    }
+
+    /// The page with only the jobs [`Self::keep_client_side`] keeps.
+    pub fn apply_client_side(&self, mut page: SyncJobPage) -> SyncJobPage {
+        page.jobs.retain(|job| self.keep_client_side(job));
+        page
+    }
+}
