@@ -1,6 +1,7 @@
 //! HTTP faces of the simulator: the GKLM and CipherTrust APIs, the `/_sim/`
 //! controls and the widget bundle.
 
+pub mod cckm;
 pub mod fault_injection;
 pub mod gklm;
 pub mod language;
@@ -55,6 +56,7 @@ pub fn demo_app(state: DemoState, dist: PathBuf) -> Router {
     Router::new()
         .nest("/SKLM/rest/v1", gklm.clone())
         .nest("/GKLM/rest/v1", gklm)
+        .nest("/api/v1", cckm::router())
         .nest("/_sim", sim_control::router())
         .route("/healthz", get(healthz))
         .fallback_service(static_files::service(dist))

@@ -8,6 +8,8 @@ pub mod notifications;
 pub mod rng;
 pub mod scenario;
 pub mod sessions;
+pub mod sync_jobs;
+pub mod tokens;
 pub mod world;
 
 pub use world::Simulator;

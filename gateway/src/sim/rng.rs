@@ -32,8 +32,8 @@ impl SimRng {
         self.next_u64() % 100 < u64::from(chance)
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next_u64() % items.len() as u64) as usize]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[(self.next_u64() % items.len() as u64) as usize]
     }
 
     pub fn hex(&mut self, digits: usize) -> String {

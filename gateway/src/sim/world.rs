@@ -4,6 +4,8 @@ use super::gklm_tasks::{BackupResult, GklmTasks};
 use super::notifications::Notifications;
 use super::scenario::Scenario;
 use super::sessions::GklmSessions;
+use super::sync_jobs::{Cloud, CloudSync, CLOUDS};
+use super::tokens::CckmTokens;
 
 pub const DEFAULT_SCENARIO: Scenario = Scenario::Busy;
 
@@ -23,9 +25,11 @@ pub struct Simulator {
     clock: SimClock,
     tasks: GklmTasks,
     notifications: Notifications,
+    sync: Vec<CloudSync>,
     backup_pin: Option<BackupPin>,
     restore_pin: Option<u8>,
     pub gklm_sessions: GklmSessions,
+    pub cckm_tokens: CckmTokens,
     pub faults: FaultPlan,
 }
 
@@ -37,9 +41,11 @@ impl Simulator {
             clock: SimClock::new(time_scale),
             tasks: GklmTasks::new(seed, DEFAULT_SCENARIO.rates()),
             notifications: Notifications::new(seed, DEFAULT_SCENARIO.rates()),
+            sync: all_clouds(seed, DEFAULT_SCENARIO),
             backup_pin: None,
             restore_pin: None,
             gklm_sessions: GklmSessions::new(seed),
+            cckm_tokens: CckmTokens::new(seed),
             faults: FaultPlan::default(),
         }
     }
@@ -49,6 +55,9 @@ impl Simulator {
         let now = self.clock.now_ms();
         self.tasks.advance_to(now);
         self.notifications.advance_to(now);
+        for cloud in &mut self.sync {
+            cloud.advance_to(now);
+        }
         now
     }
 
@@ -79,6 +88,8 @@ impl Simulator {
         self.gklm_sessions.restart_clock();
         self.tasks = GklmTasks::new(self.seed, scenario.rates());
         self.notifications = Notifications::new(self.seed, scenario.rates());
+        self.sync = all_clouds(self.seed, scenario);
+        self.cckm_tokens.restart_clock();
         self.backup_pin = None;
         self.restore_pin = None;
     }
@@ -121,9 +132,22 @@ impl Simulator {
         self.notifications.uuids()
     }
 
+    /// One cloud's jobs as of the last `now_ms`.
+    pub fn cloud_sync(&self, cloud: Cloud) -> &CloudSync {
+        let index = CLOUDS.iter().position(|c| *c == cloud).unwrap_or(0);
+        &self.sync[index]
+    }
+
     pub fn pin_restore_phase(&mut self, phase: u8) {
         self.restore_pin = Some(phase);
     }
+}
+
+fn all_clouds(seed: u64, scenario: Scenario) -> Vec<CloudSync> {
+    CLOUDS
+        .into_iter()
+        .map(|cloud| CloudSync::new(seed, cloud, scenario.rates()))
+        .collect()
 }
 
 #[cfg(test)]

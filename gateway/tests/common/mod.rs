@@ -126,3 +126,18 @@ impl Demo {
             .await;
     }
 }
+
+impl Demo {
+    /// Signs in to the simulated CipherTrust; returns the token answer.
+    pub async fn cckm_tokens(&self, body: Value) -> Reply {
+        self.post("/api/v1/auth/tokens", body).await
+    }
+
+    pub async fn cckm_bearer(&self) -> String {
+        let reply = self
+            .cckm_tokens(serde_json::json!({"grant_type": "password", "username": "kwdemo", "password": "kwdemo"}))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        format!("Bearer {}", reply.body["jwt"].as_str().unwrap())
+    }
+}
