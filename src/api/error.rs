@@ -331,3 +331,130 @@ fn problem_text(problem: DecodeProblem, de: bool) -> String {
     };
     if de { de_text } else { en }.to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_variant() -> Vec<ApiError> {
+        let said = ServerMessage {
+            code: Some("CTGKM0630E".to_owned()),
+            code_desc: None,
+            message: Some("CTGKM0630E Validation error".to_owned()),
+        };
+        vec![
+            ApiError::Network {
+                detail: "TypeError: Failed to fetch".to_owned(),
+            },
+            ApiError::Timeout { after_ms: 2_500 },
+            ApiError::TooLarge {
+                limit_bytes: 8 * 1024 * 1024,
+            },
+            ApiError::SignInNeeded {
+                server: Server::Cckm,
+                status: 401,
+                said: ServerMessage::default(),
+            },
+            ApiError::Http {
+                server: Server::Gklm,
+                status: 400,
+                said,
+            },
+            ApiError::NotJson {
+                server: Server::Gklm,
+                status: 200,
+                excerpt: String::new(),
+            },
+            ApiError::Decode {
+                server: Server::Cckm,
+                field: "resources[0].kms".to_owned(),
+                problem: DecodeProblem::NotA(Expected::List),
+            },
+            ApiError::BadInput {
+                what: InputName::SyncJobId,
+                value: "..".to_owned(),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_error_is_one_sentence_in_each_language() {
+        for err in every_variant() {
+            let en = err.describe(Language::En);
+            let de = err.describe(Language::De);
+            for sentence in [&en, &de] {
+                assert!(sentence.ends_with('.'), "{sentence}");
+                assert!(sentence.contains(": "), "no action in {sentence}");
+                assert!(!sentence.contains('\n'), "{sentence}");
+            }
+            assert_ne!(en, de, "{err:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn network_and_timeout_sentences() {
+        let network = ApiError::Network {
+            detail: "TypeError: Failed to fetch".to_owned(),
+        };
+        assert_eq!(
+            network.describe(Language::En),
+            "The server could not be reached (TypeError: Failed to fetch): check the network and the configured address."
+        );
+        assert_eq!(
+            ApiError::Timeout { after_ms: 2_500 }.describe(Language::De),
+            "Keine Antwort innerhalb von 2,5 s: der Server ist vielleicht überlastet; später erneut versuchen."
+        );
+        assert_eq!(
+            ApiError::Timeout { after_ms: 10_000 }.describe(Language::En),
+            "No answer within 10 s: the server may be busy; try again later."
+        );
+        assert!(ApiError::TooLarge {
+            limit_bytes: 8 << 20
+        }
+        .describe(Language::En)
+        .contains("8 MiB"));
+    }
+
+    #[test]
+    fn only_sign_in_errors_ask_for_sign_in() {
+        let asking: Vec<bool> = every_variant()
+            .iter()
+            .map(ApiError::is_sign_in_needed)
+            .collect();
+        assert_eq!(
+            asking,
+            [false, false, false, true, false, false, false, false]
+        );
+        assert!(is_sign_in_code("ctgkm6004e"));
+        assert!(is_sign_in_code(" CTGKM6002E "));
+        assert!(!is_sign_in_code("CTGKM6003E"));
+    }
+
+    #[test]
+    fn the_code_prefix_is_not_repeated_in_the_message() {
+        let err = ApiError::Http {
+            server: Server::Gklm,
+            status: 500,
+            said: ServerMessage {
+                code: Some("CTGKM0001E".to_owned()),
+                code_desc: None,
+                message: Some("CTGKM0001E Internal error".to_owned()),
+            },
+        };
+        assert_eq!(
+            err.describe(Language::En),
+            "GKLM answered HTTP 500 (CTGKM0001E: Internal error): the server has a problem; try again later or check its log."
+        );
+        let bare = ApiError::Http {
+            server: Server::Cckm,
+            status: 500,
+            said: ServerMessage {
+                code: None,
+                code_desc: None,
+                message: Some("boom".to_owned()),
+            },
+        };
+        assert!(bare.describe(Language::En).contains("(boom)"));
+        assert_eq!(bare.server_code(), None);
+    }
+}

@@ -17,3 +17,6 @@ pub use config::{join_url, CckmConfig, GklmConfig};
 pub use error::{ApiError, InputName, Server, ServerMessage};
 pub use http::{send, HttpRequest, HttpResponse, Method};
 pub use read::Reply;
+
+#[cfg(test)]
+mod seed_tests;

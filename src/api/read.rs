@@ -36,7 +36,7 @@ impl<T> Reply<T> {
 ///   body is something else;
 /// - a 2xx body that is not JSON → [`ApiError::NotJson`].
 pub fn read_json(server: Server, resp: &HttpResponse) -> Result<Value, ApiError> {
-    let parsed = serde_json::from_str::<Value>(&resp.body);
+    let parsed = parse_json(&resp.body);
     let said = parsed.as_ref().ok().map(server_message).unwrap_or_default();
     let sign_in_code = said.code.as_deref().is_some_and(is_sign_in_code);
 
@@ -76,6 +76,23 @@ pub fn read_reply<T>(
     Ok(Reply {
         value,
         content_language: resp.content_language.clone(),
+    })
+}
+
+/// Parses JSON, forgiving raw control characters such as a line break inside
+/// a string (as in IBM's own printed error examples): when strict parsing
+/// fails, they are read as spaces.
+fn parse_json(body: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str::<Value>(body).or_else(|strict| {
+        if body.chars().any(|c| c.is_ascii_control()) {
+            let relaxed: String = body
+                .chars()
+                .map(|c| if c.is_ascii_control() { ' ' } else { c })
+                .collect();
+            serde_json::from_str::<Value>(&relaxed).map_err(|_| strict)
+        } else {
+            Err(strict)
+        }
     })
 }
 

@@ -308,3 +308,74 @@ impl SyncJobFilter {
         page
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_and_unknown_ones_are_kept() {
+        for status in [
+            SyncStatus::InProgress,
+            SyncStatus::Completed,
+            SyncStatus::Failed,
+            SyncStatus::Aborted,
+        ] {
+            assert_eq!(SyncStatus::from_wire(status.as_wire()), status);
+        }
+        assert_eq!(SyncStatus::from_wire("COMPLETED"), SyncStatus::Completed);
+        assert_eq!(
+            SyncStatus::from_wire("cancelling"),
+            SyncStatus::Other("cancelling".to_owned())
+        );
+        assert!(!SyncStatus::InProgress.is_finished());
+        assert!(SyncStatus::Aborted.is_finished());
+    }
+
+    #[test]
+    fn region_texts_are_read() {
+        let cases = [
+            (
+                "region synchronized successfully",
+                RegionReading::Synchronized,
+            ),
+            ("in_progress", RegionReading::InProgress),
+            (
+                "Synchronization failed: AccessDeniedException",
+                RegionReading::Failed,
+            ),
+            ("aborted", RegionReading::Failed),
+            ("region not synchronized", RegionReading::Other),
+            ("completed", RegionReading::Synchronized),
+            ("", RegionReading::Other),
+            ("queued", RegionReading::Other),
+        ];
+        for (text, reading) in cases {
+            assert_eq!(RegionReading::from_text(text), reading, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn region_keys_split_at_the_first_slash() {
+        let detail = RegionDetail::new("123456789012/us-east-1", " in_progress\n");
+        assert_eq!(
+            (
+                detail.account.as_str(),
+                detail.region.as_str(),
+                detail.text.as_str()
+            ),
+            ("123456789012", "us-east-1", "in_progress")
+        );
+        let odd = RegionDetail::new("a/b/c", "x");
+        assert_eq!((odd.account.as_str(), odd.region.as_str()), ("a", "b/c"));
+    }
+
+    #[test]
+    fn duplicate_single_status_still_goes_to_the_server() {
+        let filter = SyncJobFilter {
+            statuses: vec![SyncStatus::Failed, SyncStatus::Failed],
+            ..SyncJobFilter::default()
+        };
+        assert_eq!(filter.to_query(), "overall_status=failed&skip=0&limit=10");
+    }
+}
