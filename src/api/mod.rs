@@ -18,5 +18,7 @@ pub use error::{ApiError, InputName, Server, ServerMessage};
 pub use http::{send, HttpRequest, HttpResponse, Method};
 pub use read::Reply;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 #[cfg(test)]
 mod seed_tests;
