@@ -2,6 +2,7 @@
 //! (`demo`), and a read-only CORS proxy to the real servers (`proxy`).
 
 pub mod config;
+pub mod proxy;
 pub mod routes;
 pub mod server;
 pub mod sim;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use keywatch_gateway::config::DemoOptions;
+use keywatch_gateway::config::{DemoOptions, ProxyConfig};
 use keywatch_gateway::{demo_router, server};
 use tracing_subscriber::EnvFilter;
 
@@ -35,6 +35,12 @@ enum Command {
         #[arg(long, default_value_t = 1.0)]
         time_scale: f64,
     },
+    /// Read-only CORS gateway in front of the real GKLM and CipherTrust Manager.
+    Proxy {
+        /// TOML configuration (see keywatch-gateway.example.toml).
+        #[arg(long)]
+        config: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -64,6 +70,7 @@ async fn main() -> ExitCode {
             };
             run_demo(listen, options).await
         }
+        Command::Proxy { config } => run_proxy(config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -100,6 +107,24 @@ async fn run_demo(listen: SocketAddr, options: DemoOptions) -> Result<(), String
     );
     let _ = stdout.flush();
     drop(stdout);
+    server::serve(listener, app, None, server::shutdown_signal()).await;
+    Ok(())
+}
+
+async fn run_proxy(path: PathBuf) -> Result<(), String> {
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let config = ProxyConfig::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let credentials = config.service_credentials(|name| std::env::var(name).ok())?;
+    let app = keywatch_gateway::proxy::proxy_app(&config, credentials)?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    println!("keywatch gateway (proxy) listening on http://{addr}/");
+    tracing::info!(gklm = %config.gklm_base_url, ciphertrust = %config.ciphertrust_base_url, "forwarding read-only requests");
     server::serve(listener, app, None, server::shutdown_signal()).await;
     Ok(())
 }

@@ -1,0 +1,190 @@
+//! The only requests the proxy forwards: what the panel reads, plus sign-in.
+
+use percent_encoding::percent_decode_str;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upstream {
+    Gklm,
+    CipherTrust,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed {
+    pub upstream: Upstream,
+    /// Path below the configured base, rebuilt from checked segments.
+    pub path: String,
+    /// Query rebuilt from the parameters this endpoint takes.
+    pub query: Option<String>,
+    pub is_sign_in: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    MethodNotAllowed,
+    Forbidden(&'static str),
+}
+
+const GKLM_PREFIX: &str = "/SKLM/rest/v1/";
+const CCKM_PREFIX: &str = "/api/v1/";
+const CLOUDS: [(&str, &str); 4] = [
+    ("aws", "kms"),
+    ("azure", "key_vaults"),
+    ("google", "key_rings"),
+    ("oci", "vaults"),
+];
+
+/// Decides whether `method raw_path?raw_query` may go upstream.
+pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Allowed, Refusal> {
+    let (upstream, rest) = if let Some(rest) = raw_path.strip_prefix(GKLM_PREFIX) {
+        (Upstream::Gklm, rest)
+    } else if let Some(rest) = raw_path.strip_prefix(CCKM_PREFIX) {
+        (Upstream::CipherTrust, rest)
+    } else {
+        return Err(Refusal::Forbidden("not an endpoint the panel uses"));
+    };
+    let segments = rest
+        .split('/')
+        .map(safe_segment)
+        .collect::<Option<Vec<String>>>()
+        .ok_or(Refusal::Forbidden("path segment not allowed"))?;
+    let words: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let (is_sign_in, query) = match (upstream, words.as_slice()) {
+        (Upstream::Gklm, ["ckms", "login"]) | (Upstream::CipherTrust, ["auth", "tokens"]) => {
+            (true, None)
+        }
+        (Upstream::Gklm, ["ckms", "backups", "result" | "isrunning"])
+        | (Upstream::Gklm, ["ckms", "backupRestore" | "restore", "progress"])
+        | (Upstream::Gklm, ["ckms", "notification", "status", _]) => (false, None),
+        (Upstream::CipherTrust, ["cckm", cloud, "synchronization-jobs"]) => {
+            let filter = CLOUDS
+                .iter()
+                .find(|(name, _)| name == cloud)
+                .map(|(_, filter)| *filter)
+                .ok_or(Refusal::Forbidden("unknown cloud"))?;
+            (false, list_query(filter, raw_query))
+        }
+        (Upstream::CipherTrust, ["cckm", cloud, "synchronization-jobs", _])
+            if CLOUDS.iter().any(|(name, _)| name == cloud) =>
+        {
+            (false, None)
+        }
+        _ => return Err(Refusal::Forbidden("not an endpoint the panel uses")),
+    };
+    let wanted = if is_sign_in { "POST" } else { "GET" };
+    if method != wanted {
+        return Err(Refusal::MethodNotAllowed);
+    }
+    Ok(Allowed {
+        upstream,
+        path: format!("/{}", words.join("/")),
+        query,
+        is_sign_in,
+    })
+}
+
+/// A decoded segment made only of characters ids and names use; anything
+/// that could climb or split a path (`..`, `/`, `\`, encoded or not) is out.
+fn safe_segment(raw: &str) -> Option<String> {
+    let decoded = percent_decode_str(raw).decode_utf8().ok()?;
+    let safe = !decoded.is_empty()
+        && !decoded.starts_with('.')
+        && decoded
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    safe.then(|| decoded.into_owned())
+}
+
+fn list_query(filter: &str, raw_query: Option<&str>) -> Option<String> {
+    let mut kept = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (key, value) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
+        if ["id", "overall_status", "skip", "limit", filter].contains(&key.as_ref()) {
+            kept.append_pair(&key, &value);
+            any = true;
+        }
+    }
+    any.then(|| kept.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allows_the_panels_reads() {
+        for path in [
+            "/SKLM/rest/v1/ckms/backups/result",
+            "/SKLM/rest/v1/ckms/backups/isrunning",
+            "/SKLM/rest/v1/ckms/backupRestore/progress",
+            "/SKLM/rest/v1/ckms/restore/progress",
+            "/SKLM/rest/v1/ckms/notification/status/NOT_EVENT-fed6658-f11fba8a",
+            "/api/v1/cckm/aws/synchronization-jobs",
+            "/api/v1/cckm/oci/synchronization-jobs/0ea5d52e-387c",
+        ] {
+            assert!(check("GET", path, None).is_ok(), "{path}");
+        }
+        assert!(
+            check("POST", "/SKLM/rest/v1/ckms/login", None)
+                .unwrap()
+                .is_sign_in
+        );
+        assert!(
+            check("POST", "/api/v1/auth/tokens", None)
+                .unwrap()
+                .is_sign_in
+        );
+    }
+
+    #[test]
+    fn refuses_writes_other_endpoints_and_traversal() {
+        assert_eq!(
+            check("DELETE", "/SKLM/rest/v1/ckms/backups/result", None),
+            Err(Refusal::MethodNotAllowed)
+        );
+        assert_eq!(
+            check("POST", "/api/v1/cckm/aws/synchronization-jobs", None),
+            Err(Refusal::MethodNotAllowed)
+        );
+        for path in [
+            "/SKLM/rest/v1/ckms/backups",
+            "/SKLM/rest/v1/ckms/restore",
+            "/api/v1/cckm/aws/synchronization-jobs/x/cancel",
+            "/api/v1/cckm/aws/keys",
+            "/SKLM/rest/v1/ckms/backups/../../admin",
+            "/SKLM/rest/v1/ckms/backups/%2e%2e/result",
+            "/SKLM/rest/v1/ckms/notification/status/..%2f..%2fadmin",
+            "/SKLM/rest/v1/ckms/notification/status/a%5cb",
+            "/SKLM/rest/v1/ckms/notification/status/%252e%252e",
+            "/SKLM/rest/v1/ckms//backups/result",
+            "/api/v1/cckm/../../admin/synchronization-jobs",
+            "/_sim/reset",
+            "/http://evil.example/",
+        ] {
+            assert!(
+                matches!(check("GET", path, None), Err(Refusal::Forbidden(_))),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn keeps_only_the_list_parameters() {
+        let allowed = check(
+            "GET",
+            "/api/v1/cckm/aws/synchronization-jobs",
+            Some("kms=a&kms=b&skip=1&limit=2&evil=1&overall_status=failed"),
+        )
+        .unwrap();
+        assert_eq!(
+            allowed.query.as_deref(),
+            Some("kms=a&kms=b&skip=1&limit=2&overall_status=failed")
+        );
+        let azure = check(
+            "GET",
+            "/api/v1/cckm/azure/synchronization-jobs",
+            Some("kms=a&key_vaults=v"),
+        )
+        .unwrap();
+        assert_eq!(azure.query.as_deref(), Some("key_vaults=v"));
+    }
+}
