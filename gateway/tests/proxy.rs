@@ -1,0 +1,381 @@
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use keywatch_gateway::config::{DemoOptions, ProxyConfig, ServiceCredentials};
+use keywatch_gateway::server::RunningServer;
+use reqwest::StatusCode;
+use serde_json::json;
+
+const ORIGIN: &str = "https://panel.example";
+const SERVICE_PASSWORD: &str = "kwdemo";
+
+/// The simulator over TLS with a fresh self-signed certificate, counting the
+/// requests it gets.
+struct Upstream {
+    server: RunningServer,
+    hits: Arc<AtomicUsize>,
+    ca_file: std::path::PathBuf,
+    base: String,
+}
+
+async fn tls_upstream() -> Upstream {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let ca_file = std::env::temp_dir().join(format!(
+        "keywatch-ca-{}-{}.pem",
+        std::process::id(),
+        cert.cert.pem().len() ^ rand_suffix()
+    ));
+    std::fs::write(&ca_file, cert.cert.pem()).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der()).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .unwrap();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let app = keywatch_gateway::demo_router(&DemoOptions {
+        time_scale: 0.0,
+        ..DemoOptions::default()
+    })
+    .layer(axum::middleware::from_fn(
+        move |request: Request, next: Next| {
+            let counted = counted.clone();
+            async move {
+                if !request.uri().path().starts_with("/_sim") {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                }
+                next.run(request).await
+            }
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let server = RunningServer::spawn(listener, app, Some(acceptor)).unwrap();
+    let base = format!("https://127.0.0.1:{}", server.addr.port());
+    Upstream {
+        server,
+        hits,
+        ca_file,
+        base,
+    }
+}
+
+fn rand_suffix() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::SeqCst) << 20
+}
+
+async fn start_proxy(upstream: &Upstream, extra: &str, service: bool) -> common::Demo {
+    let text = format!(
+        "gklm_base_url = \"{base}/SKLM/rest/v1\"\nciphertrust_base_url = \"{base}/api/v1\"\nallowed_origins = [\"{ORIGIN}\"]\n{extra}\n[tls]\nca_bundle = \"{ca}\"\n",
+        base = upstream.base,
+        ca = upstream.ca_file.display()
+    );
+    let text = if service {
+        format!("{text}[auth]\nmode = \"service-account\"\n")
+    } else {
+        text
+    };
+    let config = ProxyConfig::from_toml(&text).unwrap();
+    let credentials = service.then(|| ServiceCredentials {
+        gklm_user: "kwdemo".into(),
+        gklm_password: SERVICE_PASSWORD.into(),
+        ciphertrust_user: "kwdemo".into(),
+        ciphertrust_password: SERVICE_PASSWORD.into(),
+    });
+    let app = keywatch_gateway::proxy::proxy_app(&config, credentials).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = RunningServer::spawn(listener, app, None).unwrap();
+    common::Demo {
+        addr: server.addr,
+        server,
+        http: common::client(),
+    }
+}
+
+/// Drives the upstream simulator's controls directly.
+async fn upstream_sim(upstream: &Upstream, path: &str, body: serde_json::Value) {
+    let client = reqwest::Client::builder()
+        .tls_danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{}/_sim{path}", upstream.base))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn pass_through_signs_in_and_reads_over_verified_tls() {
+    let upstream = tls_upstream().await;
+    let proxy = start_proxy(&upstream, "", false).await;
+    let auth = proxy.gklm_sign_in().await;
+    let reply = proxy
+        .get("/SKLM/rest/v1/ckms/backups/result", Some(&auth))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["code"], "-1");
+    assert_eq!(reply.header("content-language"), "en");
+
+    let bearer = proxy.cckm_bearer().await;
+    let jobs = proxy
+        .get(
+            "/api/v1/cckm/aws/synchronization-jobs?limit=2&evil=1",
+            Some(&bearer),
+        )
+        .await;
+    assert_eq!(jobs.status, StatusCode::OK);
+    assert_eq!(jobs.body["limit"], 2);
+
+    let anonymous = proxy.get("/SKLM/rest/v1/ckms/backups/result", None).await;
+    assert_eq!(
+        anonymous.status,
+        StatusCode::BAD_REQUEST,
+        "upstream's own answer passes through"
+    );
+    assert_eq!(anonymous.body["code"], "CTGKM6002E");
+    upstream.server.shut_down().await;
+}
+
+#[tokio::test]
+async fn refuses_writes_unknown_endpoints_and_traversal_without_touching_upstream() {
+    let upstream = tls_upstream().await;
+    let proxy = start_proxy(&upstream, "", false).await;
+    for path in [
+        "/_sim/reset",
+        "/SKLM/rest/v1/ckms/backups",
+        "/SKLM/rest/v1/ckms/backups/%2e%2e/%2e%2e/_sim/reset",
+        "/SKLM/rest/v1/ckms/notification/status/..%2F..%2F..%2F_sim%2Fstate",
+        "/api/v1/cckm/aws/synchronization-jobs/..%5c..%5cadmin",
+        "/SKLM/rest/v1/../../_sim/state",
+    ] {
+        let reply = proxy.get(path, None).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let write = proxy
+        .http
+        .delete(proxy.url("/SKLM/rest/v1/ckms/backups/result"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(write.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let start_job = proxy
+        .post("/api/v1/cckm/aws/synchronization-jobs", json!({}))
+        .await;
+    assert_eq!(start_job.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(upstream.hits.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn cors_only_for_the_configured_origin() {
+    let upstream = tls_upstream().await;
+    let proxy = start_proxy(&upstream, "", false).await;
+    let path = proxy.url("/SKLM/rest/v1/ckms/backups/result");
+    let preflight = |origin: &'static str| {
+        proxy
+            .http
+            .request(reqwest::Method::OPTIONS, &path)
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+    };
+    let allowed = preflight(ORIGIN).await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], ORIGIN);
+    assert!(allowed.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("authorization"));
+    let foreign = preflight("https://evil.example").await.unwrap();
+    assert!(foreign
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+
+    let read = proxy
+        .http
+        .get(&path)
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(read.headers().get("access-control-allow-origin").is_none());
+    let read = proxy
+        .http
+        .get(&path)
+        .header("Origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.headers()["access-control-allow-origin"], ORIGIN);
+    assert_eq!(
+        read.headers()["access-control-expose-headers"],
+        "content-language"
+    );
+}
+
+#[tokio::test]
+async fn credentials_allowed_only_for_named_origins() {
+    let upstream = tls_upstream().await;
+    let proxy = start_proxy(&upstream, "allow_credentials = true", false).await;
+    let read = proxy
+        .http
+        .get(proxy.url("/SKLM/rest/v1/ckms/backups/result"))
+        .header("Origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.headers()["access-control-allow-origin"], ORIGIN);
+    assert_eq!(read.headers()["access-control-allow-credentials"], "true");
+}
+
+#[tokio::test]
+async fn hundred_concurrent_identical_polls_cost_one_upstream_request() {
+    let upstream = tls_upstream().await;
+    let proxy = Arc::new(start_proxy(&upstream, "", false).await);
+    let auth = proxy.gklm_sign_in().await;
+    let before = upstream.hits.load(Ordering::SeqCst);
+    let mut pollers = Vec::new();
+    for _ in 0..100 {
+        let proxy = proxy.clone();
+        let auth = auth.clone();
+        pollers.push(tokio::spawn(async move {
+            proxy
+                .get("/SKLM/rest/v1/ckms/backups/result", Some(&auth))
+                .await
+                .status
+        }));
+    }
+    for poller in pollers {
+        assert_eq!(poller.await.unwrap(), StatusCode::OK);
+    }
+    assert_eq!(upstream.hits.load(Ordering::SeqCst) - before, 1);
+
+    let other = proxy.gklm_sign_in().await;
+    let before = upstream.hits.load(Ordering::SeqCst);
+    proxy
+        .get("/SKLM/rest/v1/ckms/backups/result", Some(&other))
+        .await;
+    assert_eq!(
+        upstream.hits.load(Ordering::SeqCst) - before,
+        1,
+        "another identity is not served from cache"
+    );
+}
+
+#[tokio::test]
+async fn service_account_signs_in_ignores_the_browser_and_recovers_sessions() {
+    let upstream = tls_upstream().await;
+    let proxy = start_proxy(&upstream, "cache_seconds = 0", true).await;
+    let reply = proxy
+        .get(
+            "/SKLM/rest/v1/ckms/backups/isrunning",
+            Some("SKLMAuth userAuthId=forged"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(reply.body["code"], "1");
+    let jobs = proxy
+        .get("/api/v1/cckm/aws/synchronization-jobs", None)
+        .await;
+    assert_eq!(jobs.status, StatusCode::OK);
+
+    // GKLM session idles out and the CipherTrust JWT expires upstream.
+    upstream_sim(&upstream, "/clock", json!({"advance_seconds": 3600})).await;
+    let reply = proxy
+        .get("/SKLM/rest/v1/ckms/backups/isrunning", None)
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "signed in again: {:?}",
+        reply.body
+    );
+    let jobs = proxy
+        .get("/api/v1/cckm/aws/synchronization-jobs", None)
+        .await;
+    assert_eq!(
+        jobs.status,
+        StatusCode::OK,
+        "token renewed: {:?}",
+        jobs.body
+    );
+
+    let login = proxy
+        .post(
+            "/SKLM/rest/v1/ckms/login",
+            json!({"userid": "kwdemo", "password": "kwdemo"}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::FORBIDDEN);
+    for reply in [&reply, &jobs, &login] {
+        let text = reply.body.to_string();
+        assert!(!text.contains("SKLMAuth") && !text.contains("jwt") && !text.contains("eyJ"));
+    }
+}
+
+#[tokio::test]
+async fn upstream_faults_reach_the_browser_as_gateway_errors_or_as_they_are() {
+    let upstream = tls_upstream().await;
+    let proxy = start_proxy(&upstream, "max_response_bytes = 1048576", false).await;
+    let auth = proxy.gklm_sign_in().await;
+    let path = "/SKLM/rest/v1/ckms/backups/result";
+    upstream_sim(
+        &upstream,
+        "/faults",
+        json!({"route": path, "kind": "huge", "times": 1}),
+    )
+    .await;
+    assert_eq!(
+        proxy.get(path, Some(&auth)).await.status,
+        StatusCode::BAD_GATEWAY
+    );
+    upstream_sim(
+        &upstream,
+        "/faults",
+        json!({"route": path, "kind": "drop", "times": 1}),
+    )
+    .await;
+    assert_eq!(
+        proxy.get(path, Some(&auth)).await.status,
+        StatusCode::BAD_GATEWAY
+    );
+    upstream_sim(
+        &upstream,
+        "/faults",
+        json!({"route": path, "kind": "html", "status": 503, "times": 1}),
+    )
+    .await;
+    let html = proxy.get(path, Some(&auth)).await;
+    assert_eq!(html.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(html.header("content-type"), "text/html");
+}
+
+#[tokio::test]
+async fn untrusted_certificate_is_refused() {
+    let upstream = tls_upstream().await;
+    let text = format!(
+        "gklm_base_url = \"{base}/SKLM/rest/v1\"\nciphertrust_base_url = \"{base}/api/v1\"\n",
+        base = upstream.base
+    );
+    let config = ProxyConfig::from_toml(&text).unwrap();
+    let app = keywatch_gateway::proxy::proxy_app(&config, None).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = RunningServer::spawn(listener, app, None).unwrap();
+    let proxy = common::Demo {
+        addr: server.addr,
+        server,
+        http: common::client(),
+    };
+    let reply = proxy.get("/SKLM/rest/v1/ckms/backups/result", None).await;
+    assert_eq!(reply.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(upstream.hits.load(Ordering::SeqCst), 0);
+}
