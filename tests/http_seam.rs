@@ -1,0 +1,382 @@
+//! The HTTP seam against the real simulator (`keywatch-gateway demo`), with a
+//! real cross-origin fetch from the browser: success, timeout, abort, bodies
+//! that are not JSON, oversized bodies, dropped connections and the three
+//! ways GKLM asks for a sign-in.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use futures::future::{select, Either};
+use futures::lock::Mutex;
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Array, Date, Function, Reflect};
+use keywatch::api::error::{ApiError, Server};
+use keywatch::api::gklm;
+use keywatch::api::http::{send, HttpRequest, Method, MAX_BODY_BYTES};
+use keywatch::api::GklmConfig;
+use keywatch::lang::Language;
+use keywatch::model::backup::BackupResult;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const BACKUP_RESULT_ROUTE: &str = "/SKLM/rest/v1/ckms/backups/result";
+
+fn gateway() -> &'static str {
+    option_env!("KEYWATCH_TEST_GATEWAY").unwrap_or("http://127.0.0.1:8917")
+}
+
+thread_local! {
+    static TURN: Rc<Mutex<()>> = Rc::new(Mutex::new(()));
+}
+
+/// The simulator's faults and state are shared: tests take turns.
+fn turn() -> Rc<Mutex<()>> {
+    TURN.with(Rc::clone)
+}
+
+/// Calls a `/_sim/…` control and expects `204 No Content`.
+async fn sim(method: Method, path: &str, body: Option<&str>) {
+    let req = HttpRequest {
+        method,
+        url: format!("{}{path}", gateway()),
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: body.map(str::to_owned),
+        timeout_ms: 5_000,
+    };
+    match send(&req).await {
+        Ok(resp) => assert_eq!(resp.status, 204, "{path}: {}", resp.body),
+        Err(err) => panic!(
+            "the simulator at {} is not answering ({path}): {}",
+            gateway(),
+            err.describe(Language::En)
+        ),
+    }
+}
+
+async fn fault(spec: &str) {
+    sim(Method::Post, "/_sim/faults", Some(spec)).await;
+}
+
+fn config(language: Language) -> GklmConfig {
+    let mut cfg = GklmConfig::new(format!("{}/SKLM/rest/v1/", gateway()));
+    cfg.language = language;
+    cfg.timeout_ms = 5_000;
+    cfg
+}
+
+/// A fresh simulator and a signed-in configuration.
+async fn signed_in(language: Language) -> GklmConfig {
+    sim(Method::Post, "/_sim/reset", None).await;
+    let mut cfg = config(language);
+    let id = gklm::login(&cfg, "kwdemo", "kwdemo").await;
+    cfg.auth_id = Some(id.unwrap_or_else(|e| panic!("login: {}", e.describe(Language::En))));
+    cfg
+}
+
+/// Wraps `window.fetch` once so tests can see how each fetch ended: the name
+/// of the rejection (`AbortError`) or `response`.
+fn watch_fetches() {
+    let install = Function::new_no_args(
+        r#"
+        if (globalThis.__keywatchFetches) return;
+        const original = globalThis.fetch.bind(globalThis);
+        globalThis.__keywatchFetches = [];
+        globalThis.fetch = function (input, init) {
+            const entry = { url: String((input && input.url) || input), outcome: "pending",
+                            signal: input && input.signal };
+            globalThis.__keywatchFetches.push(entry);
+            const promise = original(input, init);
+            promise.then(() => { entry.outcome = "response"; },
+                         (e) => { entry.outcome = (e && e.name) || "error"; });
+            return promise;
+        };
+        "#,
+    );
+    install
+        .call0(&JsValue::UNDEFINED)
+        .unwrap_or_else(|e| panic!("could not watch fetch: {e:?}"));
+}
+
+/// How the most recent fetch of a URL ending in `route` ended, and whether
+/// its signal was aborted.
+fn last_fetch(route: &str) -> Option<(String, bool)> {
+    let log = Reflect::get(&js_sys::global(), &JsValue::from_str("__keywatchFetches")).ok()?;
+    let entries = Array::from(&log);
+    entries.iter().rev().find_map(|entry| {
+        let field = |name: &str| Reflect::get(&entry, &JsValue::from_str(name)).ok();
+        let url = field("url")?.as_string()?;
+        if !url.ends_with(route) {
+            return None;
+        }
+        let outcome = field("outcome")?.as_string()?;
+        let aborted = field("signal")
+            .and_then(|s| Reflect::get(&s, &JsValue::from_str("aborted")).ok())
+            .and_then(|a| a.as_bool())
+            .unwrap_or(false);
+        Some((outcome, aborted))
+    })
+}
+
+async fn sleep(ms: u32) {
+    TimeoutFuture::new(ms).await;
+}
+
+#[wasm_bindgen_test]
+async fn success_reads_the_result_and_the_servers_language() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    let cfg = signed_in(Language::De).await;
+    sim(
+        Method::Post,
+        "/_sim/backup",
+        Some(r#"{"result":"0","running":false}"#),
+    )
+    .await;
+
+    let raw = send(&gklm::backup_result_request(&cfg)).await;
+    let raw = raw.unwrap_or_else(|e| panic!("{}", e.describe(Language::En)));
+    assert_eq!(raw.status, 200);
+    assert!(raw
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.contains("json")));
+
+    let reply =
+        gklm::read_backup_result(&raw).unwrap_or_else(|e| panic!("{}", e.describe(Language::En)));
+    assert!(
+        matches!(reply.value, BackupResult::Succeeded { ref status } if !status.is_empty()),
+        "{:?}",
+        reply.value
+    );
+    assert_eq!(reply.content_language.as_deref(), Some("de"));
+
+    let activity = gklm::backup_activity(&cfg).await;
+    assert!(
+        activity.is_ok_and(|a| !a.value.is_running()),
+        "backup pinned as not running"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_session_asks_for_sign_in_with_ctgkm6002e() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let err = gklm::backup_result(&config(Language::En)).await.err();
+    let Some(err) = err else {
+        panic!("a request without a session succeeded")
+    };
+    assert!(err.is_sign_in_needed(), "{err:?}");
+    assert_eq!(err.server_code(), Some("CTGKM6002E"));
+    assert_eq!(
+        err.describe(Language::En),
+        "GKLM needs a session (CTGKM6002E): sign in."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_session_is_a_401_that_asks_for_sign_in() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    let cfg = signed_in(Language::En).await;
+    fault(&format!(
+        r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"expired-session","times":1}}"#
+    ))
+    .await;
+    let err = gklm::backup_result(&cfg).await.err();
+    let Some(err) = err else {
+        panic!("the expired-session fault was not applied")
+    };
+    assert!(
+        matches!(
+            err,
+            ApiError::SignInNeeded {
+                server: Server::Gklm,
+                status: 401,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.server_code(), Some("CTGKM6004E"));
+    assert_eq!(
+        err.describe(Language::De),
+        "GKLM hat die Sitzung abgelehnt (CTGKM6004E): erneut anmelden."
+    );
+    // The fault was for one request only.
+    assert!(gklm::backup_result(&cfg).await.is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_password_asks_to_check_it() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let err = gklm::login(&config(Language::En), "kwdemo", "wrong")
+        .await
+        .err();
+    assert!(
+        err.as_ref().is_some_and(ApiError::is_sign_in_needed),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.as_ref().and_then(ApiError::server_code),
+        Some("CTGKM6003E")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_html_page_is_not_json_with_a_short_excerpt() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    let cfg = signed_in(Language::En).await;
+    fault(&format!(
+        r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"html","status":502,"times":1}}"#
+    ))
+    .await;
+    let err = gklm::backup_result(&cfg).await.err();
+    let Some(ApiError::NotJson {
+        status, excerpt, ..
+    }) = err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(status, 502);
+    assert!(excerpt.contains("502 Bad Gateway"), "{excerpt}");
+    assert!(excerpt.chars().count() <= 120 && !excerpt.contains('<'));
+}
+
+#[wasm_bindgen_test]
+async fn a_cut_off_body_is_not_json_and_a_server_error_keeps_its_code() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    let cfg = signed_in(Language::En).await;
+    fault(&format!(
+        r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"malformed","times":1}}"#
+    ))
+    .await;
+    let err = gklm::backup_result(&cfg).await.err();
+    assert!(
+        matches!(err, Some(ApiError::NotJson { status: 200, .. })),
+        "{err:?}"
+    );
+
+    fault(&format!(
+        r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"status","status":503,"times":1}}"#
+    ))
+    .await;
+    let err = gklm::backup_result(&cfg).await.err();
+    assert!(
+        matches!(err, Some(ApiError::Http { status: 503, .. })),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.as_ref().and_then(ApiError::server_code),
+        Some("CTGKM9999E")
+    );
+    assert!(err.is_some_and(|e| e.is_transient()));
+}
+
+#[wasm_bindgen_test]
+async fn a_slow_answer_times_out_and_the_fetch_is_aborted() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    watch_fetches();
+    let mut cfg = signed_in(Language::En).await;
+    fault(&format!(
+        r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"latency","ms":3000,"times":1}}"#
+    ))
+    .await;
+    cfg.timeout_ms = 300;
+    let started = Date::now();
+    let result = gklm::backup_result(&cfg).await;
+    let waited = Date::now() - started;
+    assert_eq!(result.err(), Some(ApiError::Timeout { after_ms: 300 }));
+    assert!(
+        waited < 2_000.0,
+        "gave up after {waited} ms, not after the 300 ms timeout"
+    );
+    sleep(50).await;
+    assert_eq!(
+        last_fetch(BACKUP_RESULT_ROUTE),
+        Some(("AbortError".to_owned(), true))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_call_aborts_the_fetch() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    watch_fetches();
+    let cfg = signed_in(Language::En).await;
+    fault(&format!(
+        r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"latency","ms":3000,"times":1}}"#
+    ))
+    .await;
+    {
+        let call = Box::pin(gklm::backup_result(&cfg));
+        let card_went_away = Box::pin(sleep(200));
+        match select(call, card_went_away).await {
+            Either::Left((result, _)) => panic!("answered despite the latency: {result:?}"),
+            Either::Right(((), call)) => drop(call),
+        }
+    }
+    sleep(50).await;
+    assert_eq!(
+        last_fetch(BACKUP_RESULT_ROUTE),
+        Some(("AbortError".to_owned(), true)),
+        "the dropped request is still running"
+    );
+    // A completed call is not reported as aborted.
+    assert!(gklm::backup_result(&cfg).await.is_ok());
+    sleep(10).await;
+    assert_eq!(
+        last_fetch(BACKUP_RESULT_ROUTE).map(|(outcome, _)| outcome),
+        Some("response".to_owned())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_connection_is_a_network_error() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    let cfg = signed_in(Language::En).await;
+    fault(&format!(
+        r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"drop"}}"#
+    ))
+    .await;
+    // Until cleared: Chromium retries a GET once when a reused connection
+    // drops, so a one-time fault would go unnoticed.
+    let err = gklm::backup_result(&cfg).await.err();
+    sim(Method::Delete, "/_sim/faults", None).await;
+    assert!(matches!(err, Some(ApiError::Network { .. })), "{err:?}");
+}
+
+#[wasm_bindgen_test]
+async fn an_oversized_body_is_refused_not_read() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    let cfg = signed_in(Language::En).await;
+    fault(&format!(
+        r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"huge","times":1}}"#
+    ))
+    .await;
+    let err = gklm::backup_result(&cfg).await.err();
+    assert_eq!(
+        err,
+        Some(ApiError::TooLarge {
+            limit_bytes: MAX_BODY_BYTES
+        })
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_a_network_error() {
+    let mut cfg = config(Language::En);
+    cfg.base_url = "http://127.0.0.1:9/SKLM/rest/v1".to_owned();
+    cfg.timeout_ms = 5_000;
+    let err = gklm::backup_result(&cfg).await.err();
+    assert!(matches!(err, Some(ApiError::Network { .. })), "{err:?}");
+}
