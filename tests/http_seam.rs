@@ -10,12 +10,14 @@ use futures::future::{select, Either};
 use futures::lock::Mutex;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Date, Function, Reflect};
+use keywatch::api::cckm;
 use keywatch::api::error::{ApiError, Server};
 use keywatch::api::gklm;
 use keywatch::api::http::{send, HttpRequest, Method, MAX_BODY_BYTES};
-use keywatch::api::GklmConfig;
+use keywatch::api::{CckmConfig, GklmConfig};
 use keywatch::lang::Language;
 use keywatch::model::backup::BackupResult;
+use keywatch::model::sync_job::{SyncJobFilter, SyncStatus};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -379,4 +381,84 @@ async fn an_unreachable_server_is_a_network_error() {
     cfg.timeout_ms = 5_000;
     let err = gklm::backup_result(&cfg).await.err();
     assert!(matches!(err, Some(ApiError::Network { .. })), "{err:?}");
+}
+
+#[wasm_bindgen_test]
+async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let mut cfg = CckmConfig::new(format!("{}/api/v1", gateway()));
+    let unsigned = cckm::sync_jobs(&cfg, &SyncJobFilter::default()).await.err();
+    assert!(unsigned.is_some_and(|e| e.is_sign_in_needed()));
+
+    let tokens = cckm::sign_in(&cfg, "kwdemo", "kwdemo").await;
+    let tokens = tokens.unwrap_or_else(|e| panic!("{}", e.describe(Language::En)));
+    cfg.token = Some(tokens.jwt.clone());
+    let refresh_token = tokens.refresh_token.unwrap_or_default();
+    let refreshed = cckm::refresh(&cfg, &refresh_token).await;
+    assert!(refreshed.is_ok_and(|t| !t.jwt.is_empty()));
+
+    let all = cckm::sync_jobs(&cfg, &SyncJobFilter::default()).await;
+    let all = all
+        .unwrap_or_else(|e| panic!("{}", e.describe(Language::En)))
+        .value;
+    assert!(!all.jobs.is_empty(), "the demo has jobs");
+    assert!(all.jobs.len() as u64 <= all.limit);
+
+    let filter = SyncJobFilter {
+        statuses: vec![SyncStatus::Completed],
+        limit: 50,
+        ..SyncJobFilter::default()
+    };
+    let completed = cckm::sync_jobs(&cfg, &filter).await;
+    let completed = completed
+        .unwrap_or_else(|e| panic!("{}", e.describe(Language::En)))
+        .value;
+    assert!(completed
+        .jobs
+        .iter()
+        .all(|job| job.overall_status == SyncStatus::Completed));
+
+    if let Some(job) = all.jobs.first() {
+        let one = cckm::sync_job(&cfg, &job.id).await.map(|r| r.value);
+        assert_eq!(one.as_ref().map(|j| &j.id), Ok(&job.id));
+    }
+    let missing = cckm::sync_job(&cfg, "no-such-job").await.err();
+    assert_eq!(
+        missing.as_ref().and_then(|e| e.server_code()),
+        Some("NCERRResourceNotFound")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn restore_progress_and_notification_status_read_through_the_seam() {
+    let lock = turn();
+    let _turn = lock.lock().await;
+    let cfg = signed_in(Language::En).await;
+    let progress = gklm::restore_progress(&cfg).await;
+    assert!(progress.is_ok(), "{progress:?}");
+
+    let events = send(&HttpRequest {
+        method: Method::Get,
+        url: format!("{}/_sim/events", gateway()),
+        headers: Vec::new(),
+        body: None,
+        timeout_ms: 5_000,
+    })
+    .await
+    .map(|r| r.body)
+    .unwrap_or_default();
+    let events: serde_json::Value = serde_json::from_str(&events).unwrap_or_default();
+    let first = events
+        .pointer("/events/0")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let uuid = first.unwrap_or_else(|| panic!("the demo lists no notification events"));
+    let rows = gklm::notification_status(&cfg, &uuid).await;
+    let rows = rows
+        .unwrap_or_else(|e| panic!("{}", e.describe(Language::En)))
+        .value;
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|row| row.event_uuid == uuid), "{rows:?}");
 }

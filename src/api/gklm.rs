@@ -65,19 +65,39 @@ pub async fn backup_activity(cfg: &GklmConfig) -> Result<Reply<BackupActivity>, 
     read_backup_activity(&send(&backup_activity_request(cfg)).await?)
 }
 
-/// `GET /ckms/backupRestore/progress` (the documentation's example calls
-/// `/ckms/restore/progress`; servers are taken to answer the documented path).
+/// `GET /ckms/backupRestore/progress`, the documented path.
 pub fn restore_progress_request(cfg: &GklmConfig) -> HttpRequest {
     get(cfg, "ckms/backupRestore/progress")
+}
+
+/// `GET /ckms/restore/progress`, the path the documentation's own example
+/// calls; the same service.
+pub fn restore_progress_alternate_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/restore/progress")
+}
+
+/// True when the documented restore-progress path is not there, so the
+/// alternate path is worth one try.
+pub fn should_try_alternate_restore_path(err: &ApiError) -> bool {
+    matches!(
+        err,
+        ApiError::Http { status: 404, .. } | ApiError::NotJson { status: 404, .. }
+    )
 }
 
 pub fn read_restore_progress(resp: &HttpResponse) -> Result<Reply<RestoreProgress>, ApiError> {
     read_reply(Server::Gklm, resp, RestoreProgress::from_json)
 }
 
-/// The current phase of a running restore.
+/// The current phase of a running restore; asks the alternate path when the
+/// documented one answers 404.
 pub async fn restore_progress(cfg: &GklmConfig) -> Result<Reply<RestoreProgress>, ApiError> {
-    read_restore_progress(&send(&restore_progress_request(cfg)).await?)
+    match read_restore_progress(&send(&restore_progress_request(cfg)).await?) {
+        Err(err) if should_try_alternate_restore_path(&err) => {
+            read_restore_progress(&send(&restore_progress_alternate_request(cfg)).await?)
+        }
+        other => other,
+    }
 }
 
 /// `GET /ckms/notification/status/{eventUUID}`, the UUID percent-encoded.

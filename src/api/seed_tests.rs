@@ -681,3 +681,30 @@ fn token_requests_post_the_grant_without_a_bearer() {
         serde_json::json!({"grant_type": "refresh_token", "refresh_token": "Yx6g"})
     );
 }
+
+#[test]
+fn restore_progress_falls_back_to_the_example_path_only_on_404() {
+    let cfg = gklm_config();
+    assert_eq!(
+        gklm::restore_progress_alternate_request(&cfg).url,
+        "https://gklm.example:9443/SKLM/rest/v1/ckms/restore/progress"
+    );
+    let missing = gklm::read_restore_progress(&response(404, "")).err();
+    assert!(missing
+        .as_ref()
+        .is_some_and(gklm::should_try_alternate_restore_path));
+    let missing_page = gklm::read_restore_progress(&response(404, "<h1>Not Found</h1>")).err();
+    assert!(missing_page
+        .as_ref()
+        .is_some_and(gklm::should_try_alternate_restore_path));
+    for status in [400, 401, 500] {
+        let err =
+            gklm::read_restore_progress(&response(status, fixture!("gklm/session_expired.json")))
+                .err();
+        assert!(
+            !err.as_ref()
+                .is_some_and(gklm::should_try_alternate_restore_path),
+            "{status}"
+        );
+    }
+}
