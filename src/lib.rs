@@ -1,6 +1,20 @@
 //! keywatch: a status panel for the operators of IBM Guardium Key Lifecycle
 //! Manager and Thales CipherTrust Manager.
+//!
+//! Layers, each readable without the next: `model` and `api` (wire JSON to
+//! plain Rust, errors, requests), `state` (reducers), `hooks` (effects),
+//! `components` (thin views), `embed` (the JavaScript-facing API).
 
 pub mod api;
+pub mod components;
+pub mod config;
+pub mod embed;
+pub mod hooks;
 pub mod lang;
 pub mod model;
+pub mod state;
+pub mod text;
+pub mod verdict;
+
+pub use components::Panel;
+pub use config::PanelConfig;

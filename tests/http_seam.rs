@@ -4,78 +4,26 @@
 //! ways GKLM asks for a sign-in.
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
-
 use futures::future::{select, Either};
-use futures::lock::Mutex;
-use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Date, Function, Reflect};
 use keywatch::api::cckm;
 use keywatch::api::error::{ApiError, Server};
 use keywatch::api::gklm;
 use keywatch::api::http::{send, HttpRequest, Method, MAX_BODY_BYTES};
-use keywatch::api::{CckmConfig, GklmConfig};
+use keywatch::api::CckmConfig;
 use keywatch::lang::Language;
 use keywatch::model::backup::BackupResult;
 use keywatch::model::sync_job::{SyncJobFilter, SyncStatus};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
+mod support;
+
+use support::{config, fault, gateway, signed_in, sim, sleep, turn};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 const BACKUP_RESULT_ROUTE: &str = "/SKLM/rest/v1/ckms/backups/result";
-
-fn gateway() -> &'static str {
-    option_env!("KEYWATCH_TEST_GATEWAY").unwrap_or("http://127.0.0.1:8917")
-}
-
-thread_local! {
-    static TURN: Rc<Mutex<()>> = Rc::new(Mutex::new(()));
-}
-
-/// The simulator's faults and state are shared: tests take turns.
-fn turn() -> Rc<Mutex<()>> {
-    TURN.with(Rc::clone)
-}
-
-/// Calls a `/_sim/…` control and expects `204 No Content`.
-async fn sim(method: Method, path: &str, body: Option<&str>) {
-    let req = HttpRequest {
-        method,
-        url: format!("{}{path}", gateway()),
-        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-        body: body.map(str::to_owned),
-        timeout_ms: 5_000,
-    };
-    match send(&req).await {
-        Ok(resp) => assert_eq!(resp.status, 204, "{path}: {}", resp.body),
-        Err(err) => panic!(
-            "the simulator at {} is not answering ({path}): {}",
-            gateway(),
-            err.describe(Language::En)
-        ),
-    }
-}
-
-async fn fault(spec: &str) {
-    sim(Method::Post, "/_sim/faults", Some(spec)).await;
-}
-
-fn config(language: Language) -> GklmConfig {
-    let mut cfg = GklmConfig::new(format!("{}/SKLM/rest/v1/", gateway()));
-    cfg.language = language;
-    cfg.timeout_ms = 5_000;
-    cfg
-}
-
-/// A fresh simulator and a signed-in configuration.
-async fn signed_in(language: Language) -> GklmConfig {
-    sim(Method::Post, "/_sim/reset", None).await;
-    let mut cfg = config(language);
-    let id = gklm::login(&cfg, "kwdemo", "kwdemo").await;
-    cfg.auth_id = Some(id.unwrap_or_else(|e| panic!("login: {}", e.describe(Language::En))));
-    cfg
-}
 
 /// Wraps `window.fetch` once so tests can see how each fetch ended: the name
 /// of the rejection (`AbortError`) or `response`.
@@ -121,14 +69,9 @@ fn last_fetch(route: &str) -> Option<(String, bool)> {
     })
 }
 
-async fn sleep(ms: u32) {
-    TimeoutFuture::new(ms).await;
-}
-
 #[wasm_bindgen_test]
 async fn success_reads_the_result_and_the_servers_language() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     let cfg = signed_in(Language::De).await;
     sim(
         Method::Post,
@@ -163,8 +106,7 @@ async fn success_reads_the_result_and_the_servers_language() {
 
 #[wasm_bindgen_test]
 async fn a_missing_session_asks_for_sign_in_with_ctgkm6002e() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
     let err = gklm::backup_result(&config(Language::En)).await.err();
     let Some(err) = err else {
@@ -180,8 +122,7 @@ async fn a_missing_session_asks_for_sign_in_with_ctgkm6002e() {
 
 #[wasm_bindgen_test]
 async fn an_expired_session_is_a_401_that_asks_for_sign_in() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
     fault(&format!(
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"expired-session","times":1}}"#
@@ -213,8 +154,7 @@ async fn an_expired_session_is_a_401_that_asks_for_sign_in() {
 
 #[wasm_bindgen_test]
 async fn a_wrong_password_asks_to_check_it() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
     let err = gklm::login(&config(Language::En), "kwdemo", "wrong")
         .await
@@ -231,8 +171,7 @@ async fn a_wrong_password_asks_to_check_it() {
 
 #[wasm_bindgen_test]
 async fn an_html_page_is_not_json_with_a_short_excerpt() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
     fault(&format!(
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"html","status":502,"times":1}}"#
@@ -252,8 +191,7 @@ async fn an_html_page_is_not_json_with_a_short_excerpt() {
 
 #[wasm_bindgen_test]
 async fn a_cut_off_body_is_not_json_and_a_server_error_keeps_its_code() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
     fault(&format!(
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"malformed","times":1}}"#
@@ -283,8 +221,7 @@ async fn a_cut_off_body_is_not_json_and_a_server_error_keeps_its_code() {
 
 #[wasm_bindgen_test]
 async fn a_slow_answer_times_out_and_the_fetch_is_aborted() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     watch_fetches();
     let mut cfg = signed_in(Language::En).await;
     fault(&format!(
@@ -309,8 +246,7 @@ async fn a_slow_answer_times_out_and_the_fetch_is_aborted() {
 
 #[wasm_bindgen_test]
 async fn dropping_the_call_aborts_the_fetch() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     watch_fetches();
     let cfg = signed_in(Language::En).await;
     fault(&format!(
@@ -342,8 +278,7 @@ async fn dropping_the_call_aborts_the_fetch() {
 
 #[wasm_bindgen_test]
 async fn a_dropped_connection_is_a_network_error() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
     fault(&format!(
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"drop"}}"#
@@ -358,8 +293,7 @@ async fn a_dropped_connection_is_a_network_error() {
 
 #[wasm_bindgen_test]
 async fn an_oversized_body_is_refused_not_read() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
     fault(&format!(
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"huge","times":1}}"#
@@ -385,8 +319,7 @@ async fn an_unreachable_server_is_a_network_error() {
 
 #[wasm_bindgen_test]
 async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
     let mut cfg = CckmConfig::new(format!("{}/api/v1", gateway()));
     let unsigned = cckm::sync_jobs(&cfg, &SyncJobFilter::default()).await.err();
@@ -433,8 +366,7 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
 
 #[wasm_bindgen_test]
 async fn restore_progress_and_notification_status_read_through_the_seam() {
-    let lock = turn();
-    let _turn = lock.lock().await;
+    let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
     let progress = gklm::restore_progress(&cfg).await;
     assert!(progress.is_ok(), "{progress:?}");

@@ -154,6 +154,8 @@ fn test(args: &[String]) -> Result<(), Fail> {
             "keywatch",
             "--target",
             "wasm32-unknown-unknown",
+            "--test",
+            "*",
         ])
         .env("KEYWATCH_TEST_GATEWAY", &base),
         "the browser tests",

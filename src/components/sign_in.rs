@@ -1,0 +1,76 @@
+//! The sign-in form a server's cards need when it asks for one.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::lang::Language;
+use crate::state::session::SessionStatus;
+use crate::text::Text;
+
+#[derive(Properties, PartialEq)]
+pub struct SignInProps {
+    /// The heading, naming the server.
+    pub title: AttrValue,
+    /// Why the form is shown, and whether a sign-in is under way.
+    pub status: SessionStatus,
+    pub lang: Language,
+    /// Told the user ID and password when the person signs in.
+    pub on_sign_in: Callback<(String, String)>,
+}
+
+#[component]
+pub fn SignIn(props: &SignInProps) -> Html {
+    let user = use_node_ref();
+    let password = use_node_ref();
+    let lang = props.lang;
+    let busy = props.status == SessionStatus::SigningIn;
+
+    let onsubmit = {
+        let (user, password) = (user.clone(), password.clone());
+        let on_sign_in = props.on_sign_in.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let (u, p) = (value(&user), value(&password));
+            if !u.trim().is_empty() && !p.is_empty() {
+                // The password field is emptied at once: it lives no longer than the request.
+                if let Some(input) = password.cast::<HtmlInputElement>() {
+                    input.set_value("");
+                }
+                on_sign_in.emit((u.trim().to_string(), p));
+            }
+        })
+    };
+
+    let reason = match &props.status {
+        SessionStatus::SignInRequired(e)
+        | SessionStatus::SignInFailed(e)
+        | SessionStatus::Expired(e) => Some(e.describe(lang)),
+        _ => None,
+    };
+
+    html! {
+        <form class="kw-sign-in" data-kw="sign-in" aria-label={props.title.clone()} {onsubmit}>
+            <h3 class="kw-card-title">{ props.title.clone() }</h3>
+            if let Some(reason) = reason {
+                <p class="kw-error" role="alert">{ reason }</p>
+            }
+            <label>
+                <span>{ Text::UserId.get(lang) }</span>
+                <input ref={user} name="userid" autocomplete="username" required=true disabled={busy} />
+            </label>
+            <label>
+                <span>{ Text::Password.get(lang) }</span>
+                <input ref={password} name="password" type="password" autocomplete="current-password" required=true disabled={busy} />
+            </label>
+            <button type="submit" disabled={busy}>
+                { if busy { Text::SigningIn.get(lang) } else { Text::SignIn.get(lang) } }
+            </button>
+            <p class="kw-muted kw-hint">{ Text::SignInHint.get(lang) }</p>
+        </form>
+    }
+}

@@ -1,0 +1,45 @@
+//! The JavaScript-facing API. The only place that knows the panel is
+//! embedded in someone else's page.
+
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+use yew::AppHandle;
+
+use crate::components::panel::{Panel, PanelProps};
+use crate::config::PanelConfig;
+
+/// A panel mounted into a host page. Call `destroy()` to remove it: that
+/// stops its polling and aborts requests under way.
+#[wasm_bindgen]
+pub struct KeywatchPanel {
+    app: Option<AppHandle<Panel>>,
+}
+
+#[wasm_bindgen]
+impl KeywatchPanel {
+    /// Removes the panel from the page and stops all its work.
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Mounts a panel into `element`. `config` is an object or a JSON string,
+/// e.g. `{ gklmUrl: "https://gw.example/SKLM/rest/v1", language: "de" }`.
+/// Throws an Error that says what to fix when the configuration is wrong.
+#[wasm_bindgen]
+pub fn mount(element: Element, config: JsValue) -> Result<KeywatchPanel, JsError> {
+    let json = match config.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&config)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| {
+                JsError::new("keywatch configuration: pass an object or a JSON string")
+            })?,
+    };
+    let config = PanelConfig::from_json(&json).map_err(|e| JsError::new(&e.to_string()))?;
+    let app = yew::Renderer::<Panel>::with_root_and_props(element, PanelProps { config }).render();
+    Ok(KeywatchPanel { app: Some(app) })
+}

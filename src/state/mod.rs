@@ -1,0 +1,4 @@
+//! View state as reducers: `(State, Action) -> State`, tested natively.
+
+pub mod polled;
+pub mod session;

@@ -1,0 +1,216 @@
+//! A sign-in to one server, held in memory only.
+//!
+//! The panel first asks without a credential: behind a gateway in
+//! service-account mode that works and nobody is asked to sign in. Only when a
+//! server says a sign-in is needed does the panel ask the person.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::api::error::ApiError;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionStatus {
+    /// No credential, and none asked for yet.
+    Anonymous,
+    /// The server wants a sign-in before it answers.
+    SignInRequired(ApiError),
+    SigningIn,
+    SignedIn,
+    /// The sign-in was refused or could not be made.
+    SignInFailed(ApiError),
+    /// The server no longer accepts the credential it gave.
+    Expired(ApiError),
+}
+
+#[derive(Clone, PartialEq)]
+pub struct Session {
+    /// GKLM `userAuthId` or CipherTrust JWT; never logged, never stored.
+    credential: Option<String>,
+    pub status: SessionStatus,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field(
+                "credential",
+                &self.credential.as_ref().map(|_| "<redacted>"),
+            )
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+pub enum SessionAction {
+    SignInStarted,
+    SignedIn(String),
+    SignInFailed(ApiError),
+    /// A card was told that the credential it used (or its lack of one) is
+    /// not good enough.
+    Rejected {
+        credential: Option<String>,
+        error: ApiError,
+    },
+}
+
+impl Session {
+    /// Starts from what the host gave, if anything.
+    pub fn new(credential: Option<String>) -> Self {
+        let status = if credential.is_some() {
+            SessionStatus::SignedIn
+        } else {
+            SessionStatus::Anonymous
+        };
+        Self { credential, status }
+    }
+
+    pub fn credential(&self) -> Option<&str> {
+        self.credential.as_deref()
+    }
+
+    /// Whether to show the sign-in form.
+    pub fn needs_sign_in(&self) -> bool {
+        !matches!(
+            self.status,
+            SessionStatus::Anonymous | SessionStatus::SignedIn
+        )
+    }
+
+    pub fn next(&self, action: SessionAction) -> Self {
+        match action {
+            SessionAction::SignInStarted => Self {
+                credential: self.credential.clone(),
+                status: SessionStatus::SigningIn,
+            },
+            SessionAction::SignedIn(credential) => Self {
+                credential: Some(credential),
+                status: SessionStatus::SignedIn,
+            },
+            SessionAction::SignInFailed(error) => Self {
+                credential: None,
+                status: SessionStatus::SignInFailed(error),
+            },
+            // Only a rejection of the credential in use counts: several cards
+            // report the same expiry, and a reply may arrive after the person
+            // has already signed in again.
+            SessionAction::Rejected { credential, error } if credential == self.credential => {
+                let status = match self.status {
+                    SessionStatus::SignedIn => SessionStatus::Expired(error),
+                    SessionStatus::Anonymous => SessionStatus::SignInRequired(error),
+                    _ => return self.clone(),
+                };
+                Self {
+                    credential: None,
+                    status,
+                }
+            }
+            SessionAction::Rejected { .. } => self.clone(),
+        }
+    }
+}
+
+impl Reducible for Session {
+    type Action = SessionAction;
+
+    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
+        let next = self.next(action);
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::{Server, ServerMessage};
+
+    fn needs_sign_in(code: &str) -> ApiError {
+        ApiError::SignInNeeded {
+            server: Server::Gklm,
+            status: 401,
+            said: ServerMessage {
+                code: Some(code.into()),
+                ..ServerMessage::default()
+            },
+        }
+    }
+
+    fn rejected(credential: Option<&str>, code: &str) -> SessionAction {
+        SessionAction::Rejected {
+            credential: credential.map(String::from),
+            error: needs_sign_in(code),
+        }
+    }
+
+    #[test]
+    fn without_a_credential_the_panel_first_tries_anonymously() {
+        let s = Session::new(None);
+        assert_eq!(s.status, SessionStatus::Anonymous);
+        assert!(!s.needs_sign_in());
+        let s = s.next(rejected(None, "CTGKM6002E"));
+        assert_eq!(
+            s.status,
+            SessionStatus::SignInRequired(needs_sign_in("CTGKM6002E"))
+        );
+        assert!(s.needs_sign_in());
+    }
+
+    #[test]
+    fn a_host_credential_starts_signed_in() {
+        let s = Session::new(Some("abc".into()));
+        assert_eq!(s.status, SessionStatus::SignedIn);
+        assert!(!s.needs_sign_in());
+        assert_eq!(s.credential(), Some("abc"));
+    }
+
+    #[test]
+    fn signing_in_then_expiry_asks_again() {
+        let s = Session::new(None)
+            .next(rejected(None, "CTGKM6002E"))
+            .next(SessionAction::SignInStarted)
+            .next(SessionAction::SignedIn("id-1".into()));
+        assert_eq!(s.credential(), Some("id-1"));
+        assert!(!s.needs_sign_in());
+        let s = s.next(rejected(Some("id-1"), "CTGKM6004E"));
+        assert_eq!(s.credential(), None);
+        assert_eq!(
+            s.status,
+            SessionStatus::Expired(needs_sign_in("CTGKM6004E"))
+        );
+        assert!(s.needs_sign_in());
+    }
+
+    #[test]
+    fn a_refused_sign_in_keeps_no_credential() {
+        let s = Session::new(None).next(SessionAction::SignInFailed(needs_sign_in("CTGKM6003E")));
+        assert_eq!(s.credential(), None);
+        assert!(matches!(s.status, SessionStatus::SignInFailed(_)));
+        assert!(s.needs_sign_in());
+    }
+
+    #[test]
+    fn a_late_rejection_does_not_interrupt_a_sign_in() {
+        let s = Session::new(None).next(SessionAction::SignInStarted);
+        let after = s.next(rejected(None, "CTGKM6002E"));
+        assert_eq!(after.status, SessionStatus::SigningIn);
+    }
+
+    #[test]
+    fn a_rejection_of_an_older_credential_keeps_the_new_one() {
+        let s = Session::new(Some("new".into()));
+        let after = s.next(rejected(Some("old"), "CTGKM6004E"));
+        assert_eq!(after.credential(), Some("new"));
+        assert_eq!(after.status, SessionStatus::SignedIn);
+    }
+
+    #[test]
+    fn debug_never_shows_the_credential() {
+        let s = Session::new(Some("very-secret".into()));
+        assert!(!format!("{s:?}").contains("very-secret"));
+    }
+}
