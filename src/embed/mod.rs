@@ -17,7 +17,8 @@ pub struct KeywatchPanel {
 
 #[wasm_bindgen]
 impl KeywatchPanel {
-    /// Removes the panel from the page and stops all its work.
+    /// Removes the panel from the page (on the next tick) and stops all its
+    /// work: polling ends and requests under way are aborted.
     pub fn destroy(&mut self) {
         if let Some(app) = self.app.take() {
             app.destroy();

@@ -30,6 +30,7 @@ tasks:
 /// The browser tests read it at compile time (`KEYWATCH_TEST_GATEWAY`), so
 /// `wasm-pack test` finds the same address when a gateway runs there.
 const TEST_GATEWAY: &str = "127.0.0.1:8917";
+const GATEWAY_LOG: &str = "target/keywatch-gateway-test.log";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -145,7 +146,9 @@ fn test(args: &[String]) -> Result<(), Fail> {
             "dist",
         ]),
         TEST_GATEWAY,
+        Path::new(GATEWAY_LOG),
     )?;
+    eprintln!("xtask: the simulator listens on {TEST_GATEWAY}; its log is {GATEWAY_LOG}");
     let base = format!("http://{TEST_GATEWAY}");
     sh::run(
         sh::cargo_command(&[

@@ -50,8 +50,9 @@ pub fn output(cmd: &mut Command) -> Option<String> {
 pub struct Background(Child);
 
 impl Background {
-    /// Starts the command and waits until `addr` accepts connections.
-    pub fn start(cmd: &mut Command, addr: &str) -> Result<Self, Fail> {
+    /// Starts the command, its output going to `log`, and waits until
+    /// `addr` accepts connections.
+    pub fn start(cmd: &mut Command, addr: &str, log: &Path) -> Result<Self, Fail> {
         let sock: SocketAddr = addr
             .parse()
             .map_err(|_| Fail(format!("{addr} is not an address")))?;
@@ -60,8 +61,14 @@ impl Background {
                 "something already listens on {addr}; stop it, the tests start their own gateway there"
             )));
         }
+        let out = std::fs::File::create(log)
+            .map_err(|e| Fail(format!("cannot write {}: {e}", log.display())))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| Fail(format!("cannot write {}: {e}", log.display())))?;
         let child = cmd
-            .stdout(Stdio::null())
+            .stdout(out)
+            .stderr(err)
             .spawn()
             .map_err(|e| Fail(format!("could not start the gateway: {e}")))?;
         let mut server = Background(child);

@@ -1,0 +1,153 @@
+//! The whole panel as a host mounts it (`mount()`), against the simulator:
+//! asked to sign in, signed in through its form, asked again when the
+//! session expires mid-way, and gone without a trace after `destroy()`.
+#![cfg(target_arch = "wasm32")]
+
+use keywatch::api::http::Method;
+use keywatch::embed::mount;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+mod support;
+
+use support::{fault, gateway, pin_backup_result, sim, sleep, turn};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn host() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// Waits up to 10 s for `selector` to match inside `root`.
+async fn appears(root: &Element, selector: &str) -> Element {
+    for _ in 0..400 {
+        if let Ok(Some(found)) = root.query_selector(selector) {
+            return found;
+        }
+        sleep(25).await;
+    }
+    panic!(
+        "{selector} never appeared; the panel shows: {}",
+        root.inner_html()
+    );
+}
+
+async fn sign_in(root: &Element, user: &str, password: &str) {
+    let form = appears(root, "[data-kw=\"sign-in\"]").await;
+    let input = |name: &str| {
+        form.query_selector(&format!("input[name=\"{name}\"]"))
+            .unwrap()
+            .unwrap()
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+    };
+    input("userid").set_value(user);
+    input("password").set_value(password);
+    form.query_selector("button[type=\"submit\"]")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    assert_eq!(
+        input("password").value(),
+        "",
+        "the password is not kept in the form"
+    );
+}
+
+fn config(poll_seconds: u32) -> JsValue {
+    JsValue::from_str(&format!(
+        r#"{{"gklmUrl":"{}/SKLM/rest/v1","pollSeconds":{poll_seconds},"language":"en"}}"#,
+        gateway()
+    ))
+}
+
+#[wasm_bindgen_test]
+async fn signs_in_through_its_form_and_asks_again_when_the_session_expires() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    pin_backup_result("0").await;
+    let root = host();
+    let mut panel = mount(root.clone(), config(2)).expect("the configuration is good");
+
+    // Without a session GKLM answers CTGKM6002E: the panel asks for a sign-in.
+    let form = appears(&root, "[data-kw=\"sign-in\"]").await;
+    let reason = appears(&form, "[role=\"alert\"]")
+        .await
+        .text_content()
+        .unwrap();
+    assert!(reason.contains("CTGKM6002E"), "{reason}");
+
+    sign_in(&root, "kwdemo", "kwdemo").await;
+    let card = appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+    assert!(card.text_content().unwrap().contains("Succeeded"));
+    assert!(root
+        .query_selector("[data-kw=\"sign-in\"]")
+        .unwrap()
+        .is_none());
+
+    // The session ends on the server's side: the next poll says so, and the
+    // form comes back asking to sign in again.
+    fault(r#"{"route":"/SKLM/rest/v1/ckms/backups/result","kind":"expired-session"}"#).await;
+    let form = appears(&root, "[data-kw=\"sign-in\"]").await;
+    let reason = appears(&form, "[role=\"alert\"]")
+        .await
+        .text_content()
+        .unwrap();
+    assert!(reason.contains("CTGKM6004E"), "{reason}");
+    sim(Method::Delete, "/_sim/faults", None).await;
+
+    // Signing in again brings the card back by itself.
+    sign_in(&root, "kwdemo", "kwdemo").await;
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+
+    // Yew tears the app down on its next scheduler run, not synchronously.
+    panel.destroy();
+    sleep(0).await;
+    assert_eq!(root.inner_html(), "", "destroy() leaves nothing behind");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_password_is_refused_with_the_servers_code() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let root = host();
+    let mut panel = mount(root.clone(), config(60)).expect("the configuration is good");
+    sign_in(&root, "kwdemo", "wrong").await;
+    let form = appears(&root, "[data-kw=\"sign-in\"]").await;
+    for _ in 0..400 {
+        let text = form.text_content().unwrap_or_default();
+        if text.contains("CTGKM6003E") {
+            break;
+        }
+        sleep(25).await;
+    }
+    assert!(
+        form.text_content().unwrap().contains("CTGKM6003E"),
+        "{}",
+        form.inner_html()
+    );
+    panel.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_bad_configuration_is_refused_with_what_to_fix() {
+    let root = host();
+    let err = mount(
+        root.clone(),
+        JsValue::from_str(r#"{"gklmUrl":"javascript:alert(1)"}"#),
+    )
+    .err()
+    .expect("refused");
+    let message = js_sys::Error::from(JsValue::from(err)).message();
+    assert!(String::from(message).contains("gklmUrl must be an http(s) URL"));
+    assert_eq!(root.inner_html(), "", "nothing is rendered");
+    root.remove();
+}
