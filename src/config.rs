@@ -4,11 +4,10 @@
 
 use serde::Deserialize;
 
-use crate::api::config::{CckmConfig, GklmConfig};
+use crate::api::config::{CckmConfig, GklmConfig, DEFAULT_TIMEOUT_MS};
 use crate::lang::Language;
 
 pub const DEFAULT_POLL_SECONDS: u32 = 15;
-pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 const POLL_SECONDS_RANGE: (u32, u32) = (2, 3600);
 const TIMEOUT_MS_RANGE: (u32, u32) = (500, 120_000);
 
