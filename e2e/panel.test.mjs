@@ -65,6 +65,10 @@ test("the Last backup card shows GKLM's result after signing in", async () => {
   const { context, page, problems } = await open();
 
   // Before a sign-in GKLM refuses (CTGKM6002E): the panel asks for one.
+  const form = page.locator('[data-kw="sign-in"]');
+  await form.waitFor({ timeout: 15000 });
+  await form.locator('[data-kw="sign-in-reason"]').filter({ hasText: "CTGKM6002E" }).waitFor({ timeout: 15000 });
+  await page.screenshot({ path: new URL("sign-in.png", SHOTS).pathname, fullPage: true });
   await signIn(page);
   const card = page.locator('[data-kw="last-backup"][data-state="succeeded-with-warning"]');
   await card.waitFor({ timeout: 15000 });

@@ -87,7 +87,7 @@ async fn shows_each_backup_result_with_the_servers_text() {
 }
 
 #[wasm_bindgen_test]
-async fn without_a_session_says_so_and_asks_the_panel_for_a_sign_in() {
+async fn without_a_session_waits_and_asks_the_panel_for_a_sign_in() {
     let _turn = turn().await;
     support::sim(keywatch::api::http::Method::Post, "/_sim/reset", None).await;
     let told = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
@@ -105,9 +105,16 @@ async fn without_a_session_says_so_and_asks_the_panel_for_a_sign_in() {
         every_ms: 60_000,
         on_sign_in_needed,
     });
-    let card = card_in_state(&root, "error").await;
-    let error = text_of(&card, "[data-kw=\"error\"]");
-    assert!(error.contains("CTGKM6002E"), "{error}");
+    // The card waits quietly; the panel's sign-in form gives the reason.
+    let card = card_in_state(&root, "sign-in").await;
+    assert!(card
+        .text_content()
+        .unwrap()
+        .contains("once you are signed in to GKLM"));
+    assert!(card
+        .query_selector("[data-kw=\"error\"]")
+        .unwrap()
+        .is_none());
     assert_eq!(*told.borrow(), vec![(None, Some("CTGKM6002E".to_string()))]);
     app.destroy();
     root.remove();

@@ -77,11 +77,13 @@ async fn signs_in_through_its_form_and_asks_again_when_the_session_expires() {
 
     // Without a session GKLM answers CTGKM6002E: the panel asks for a sign-in.
     let form = appears(&root, "[data-kw=\"sign-in\"]").await;
-    let reason = appears(&form, "[role=\"alert\"]")
-        .await
-        .text_content()
-        .unwrap();
-    assert!(reason.contains("CTGKM6002E"), "{reason}");
+    let reason = appears(&form, "[data-kw=\"sign-in-reason\"]").await;
+    assert!(reason.text_content().unwrap().contains("CTGKM6002E"));
+    assert_eq!(
+        reason.get_attribute("role"),
+        None,
+        "a first sign-in is no alarm"
+    );
 
     sign_in(&root, "kwdemo", "kwdemo").await;
     let card = appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
@@ -95,11 +97,8 @@ async fn signs_in_through_its_form_and_asks_again_when_the_session_expires() {
     // form comes back asking to sign in again.
     fault(r#"{"route":"/SKLM/rest/v1/ckms/backups/result","kind":"expired-session"}"#).await;
     let form = appears(&root, "[data-kw=\"sign-in\"]").await;
-    let reason = appears(&form, "[role=\"alert\"]")
-        .await
-        .text_content()
-        .unwrap();
-    assert!(reason.contains("CTGKM6004E"), "{reason}");
+    let reason = appears(&form, "[data-kw=\"sign-in-reason\"][role=\"alert\"]").await;
+    assert!(reason.text_content().unwrap().contains("CTGKM6004E"));
     sim(Method::Delete, "/_sim/faults", None).await;
 
     // Signing in again brings the card back by itself.

@@ -58,12 +58,21 @@ pub fn CardFrame(props: &CardFrameProps) -> Html {
     }
 }
 
+/// True when the server wants a sign-in first: the card waits quietly, and
+/// the panel's sign-in form says why.
+pub fn awaiting_sign_in<T: Clone>(polled: &Polled<T>) -> bool {
+    polled.error().is_some_and(|e| e.is_sign_in_needed())
+}
+
 /// The error sentence and footer line for a polled card, in `lang`.
 pub fn error_and_footer<T: Clone>(
     polled: &Polled<T>,
     lang: Language,
 ) -> (Option<AttrValue>, Option<AttrValue>) {
     let checked = |at_ms: f64| format!("{} {}", Text::CheckedAt.get(lang), clock_time(at_ms));
+    if awaiting_sign_in(polled) {
+        return (None, None);
+    }
     match &polled.phase {
         Phase::Loading => (None, None),
         Phase::Loaded(reading) => (None, Some(checked(reading.at_ms).into())),

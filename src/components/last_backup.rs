@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::api::config::GklmConfig;
 use crate::api::error::ApiError;
 use crate::api::gklm;
-use crate::components::card::{error_and_footer, CardFrame};
+use crate::components::card::{awaiting_sign_in, error_and_footer, CardFrame};
 use crate::hooks::{tell_if_sign_in_needed, use_poll};
 use crate::model::backup::BackupResult;
 use crate::state::polled::{Phase, Reading};
@@ -42,6 +42,10 @@ pub fn LastBackup(props: &LastBackupProps) -> Html {
 
     let (error, footer) = error_and_footer(&polled, lang);
     let (state, content) = match &polled.phase {
+        _ if awaiting_sign_in(&polled) => (
+            "sign-in",
+            html! { <p class="kw-muted">{ Text::AwaitingGklmSignIn.get(lang) }</p> },
+        ),
         Phase::Loading => (
             "loading",
             html! { <p class="kw-muted">{ Text::Loading.get(lang) }</p> },

@@ -46,18 +46,27 @@ pub fn SignIn(props: &SignInProps) -> Html {
         })
     };
 
+    // A first request for a sign-in is routine; a refused sign-in or an
+    // ended session is news, announced at once.
     let reason = match &props.status {
-        SessionStatus::SignInRequired(e)
-        | SessionStatus::SignInFailed(e)
-        | SessionStatus::Expired(e) => Some(e.describe(lang)),
+        SessionStatus::SignInRequired(e) => Some((e.describe(lang), false)),
+        SessionStatus::SignInFailed(e) | SessionStatus::Expired(e) => {
+            Some((e.describe(lang), true))
+        }
         _ => None,
     };
 
     html! {
         <form class="kw-sign-in" data-kw="sign-in" aria-label={props.title.clone()} {onsubmit}>
             <h3 class="kw-card-title">{ props.title.clone() }</h3>
-            if let Some(reason) = reason {
-                <p class="kw-error" role="alert">{ reason }</p>
+            if let Some((reason, urgent)) = reason {
+                <p
+                    class={if urgent { "kw-error" } else { "kw-note" }}
+                    role={urgent.then_some("alert")}
+                    data-kw="sign-in-reason"
+                >
+                    { reason }
+                </p>
             }
             <label>
                 <span>{ Text::UserId.get(lang) }</span>
