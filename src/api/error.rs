@@ -268,7 +268,7 @@ fn describe_sign_in(server: Server, status: u16, said: &ServerMessage, de: bool)
     }
     if code.eq_ignore_ascii_case("CTGKM6003E") {
         return if de {
-            format!("{name} hat Benutzer-ID oder Passwort abgelehnt (CTGKM6003E): beides prüfen und erneut anmelden.")
+            format!("{name} hat Benutzer-ID oder Kennwort abgelehnt (CTGKM6003E): beides prüfen und erneut anmelden.")
         } else {
             format!("{name} refused the user ID or password (CTGKM6003E): check both and sign in again.")
         };
