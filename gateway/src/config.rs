@@ -96,8 +96,11 @@ impl std::fmt::Debug for ServiceCredentials {
 }
 
 impl ProxyConfig {
+    /// Errors never quote the file: it is printed at startup, and a
+    /// credential put there by mistake must not follow.
     pub fn from_toml(text: &str) -> Result<ProxyConfig, String> {
-        let config: ProxyConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        let config: ProxyConfig =
+            toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
         for (name, url) in [
             ("gklm_base_url", &config.gklm_base_url),
             ("ciphertrust_base_url", &config.ciphertrust_base_url),
@@ -105,6 +108,34 @@ impl ProxyConfig {
             let parsed = reqwest::Url::parse(url).map_err(|e| format!("{name}: {e}"))?;
             if !matches!(parsed.scheme(), "https" | "http") {
                 return Err(format!("{name} must be an https URL"));
+            }
+            // The URLs are logged at startup; credentials come from the
+            // environment (service-account mode) or from the browser.
+            if !parsed.username().is_empty() || parsed.password().is_some() {
+                return Err(format!("{name} must not carry a user name or password"));
+            }
+            if parsed.query().is_some() || parsed.fragment().is_some() {
+                return Err(format!("{name} must not have a query or fragment"));
+            }
+        }
+        if let AuthMode::ServiceAccount {
+            gklm_user_env,
+            gklm_password_env,
+            ciphertrust_user_env,
+            ciphertrust_password_env,
+        } = &config.auth
+        {
+            for (key, name) in [
+                ("gklm_user_env", gklm_user_env),
+                ("gklm_password_env", gklm_password_env),
+                ("ciphertrust_user_env", ciphertrust_user_env),
+                ("ciphertrust_password_env", ciphertrust_password_env),
+            ] {
+                if !is_variable_name(name) {
+                    return Err(format!(
+                        "auth.{key} names an environment variable (letters, digits and _), not a value"
+                    ));
+                }
             }
         }
         if config.allowed_origins.iter().any(|o| o == "*") {
@@ -136,6 +167,39 @@ impl ProxyConfig {
             ciphertrust_password: read(ciphertrust_password_env)?,
         }))
     }
+}
+
+/// Where and what, without the source line toml would quote, and with
+/// quoted values (serde's "invalid type: string \"…\"") left out.
+fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
+    let mut message = String::new();
+    let mut quoted = false;
+    for c in error.message().chars() {
+        if c == '"' {
+            if !quoted {
+                message.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            message.push(c);
+        }
+    }
+    let message = message.trim();
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message.to_string(),
+    }
+}
+
+fn is_variable_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn default_proxy_listen() -> std::net::SocketAddr {
@@ -184,5 +248,40 @@ mod tests {
             ProxyConfig::from_toml(&format!("{base}[auth]\nmode = \"service-account\"\n")).unwrap();
         let error = config.service_credentials(|_| None).unwrap_err();
         assert!(error.contains("KEYWATCH_GKLM_USER"), "{error}");
+    }
+
+    #[test]
+    fn errors_do_not_repeat_what_the_file_says() {
+        let base = "gklm_base_url = \"https://g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1\"\n";
+        for (text, expected) in [
+            (
+                format!("{base}ciphertrust_password = \"Sekr1t-a\"\n"),
+                "line 3, column 1: unknown field `ciphertrust_password`",
+            ),
+            (
+                format!("{base}cache_seconds = \"Sekr1t-b\"\n"),
+                "line 3, column 17: invalid type: string \"…\", expected u64",
+            ),
+            (
+                format!("{base}[auth]\nmode = \"service-account\"\ngklm_password = \"Sekr1t-c\"\n"),
+                "unknown field `gklm_password`",
+            ),
+            (
+                format!("{base}[auth]\nmode = \"service-account\"\ngklm_password_env = \"Sekr1t-d is a value\"\n"),
+                "auth.gklm_password_env names an environment variable",
+            ),
+            (
+                "gklm_base_url = \"https://svc:Sekr1t-e@g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1\"\n".to_string(),
+                "gklm_base_url must not carry a user name or password",
+            ),
+            (
+                "gklm_base_url = \"https://g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1?token=Sekr1t-f\"\n".to_string(),
+                "ciphertrust_base_url must not have a query or fragment",
+            ),
+        ] {
+            let error = ProxyConfig::from_toml(&text).unwrap_err();
+            assert!(error.contains(expected), "{error}");
+            assert!(!error.contains("Sekr1t"), "{error}");
+        }
     }
 }

@@ -14,6 +14,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+use tower_http::trace::TraceLayer;
 
 /// Put in a response's extensions to have the connection closed instead of
 /// answering, as a crashed or killed server would.
@@ -30,6 +32,25 @@ impl std::fmt::Display for DroppedOnPurpose {
 }
 
 impl std::error::Error for DroppedOnPurpose {}
+
+/// How a request's span is made: [`request_span`].
+pub type MakeRequestSpan = fn(&hyper::Request<Body>) -> tracing::Span;
+
+/// tower-http's request tracing, with a span that records the path but not
+/// the query: a token a client puts in a query string must not reach the log.
+/// Headers (`Authorization` among them) are not recorded either.
+pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, MakeRequestSpan> {
+    TraceLayer::new_for_http().make_span_with(request_span as MakeRequestSpan)
+}
+
+pub fn request_span(request: &hyper::Request<Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        version = ?request.version(),
+    )
+}
 
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 

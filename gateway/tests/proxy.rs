@@ -1,116 +1,23 @@
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::middleware::Next;
-use keywatch_gateway::config::{DemoOptions, ProxyConfig, ServiceCredentials};
-use keywatch_gateway::server::RunningServer;
+use common::tls::{spawn_proxy, tls_upstream, upstream_sim, Upstream, ORIGIN};
+use keywatch_gateway::config::{ProxyConfig, ServiceCredentials};
 use reqwest::StatusCode;
 use serde_json::json;
 
-const ORIGIN: &str = "https://panel.example";
 const SERVICE_PASSWORD: &str = "kwdemo";
 
-/// The simulator over TLS with a fresh self-signed certificate, counting the
-/// requests it gets.
-struct Upstream {
-    server: RunningServer,
-    hits: Arc<AtomicUsize>,
-    ca_file: std::path::PathBuf,
-    base: String,
-}
-
-async fn tls_upstream() -> Upstream {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
-    let ca_file = std::env::temp_dir().join(format!(
-        "keywatch-ca-{}-{}.pem",
-        std::process::id(),
-        cert.cert.pem().len() ^ rand_suffix()
-    ));
-    std::fs::write(&ca_file, cert.cert.pem()).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(cert.signing_key.serialize_der()).unwrap();
-    let config = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.cert.der().clone()], key)
-        .unwrap();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counted = hits.clone();
-    let app = keywatch_gateway::demo_router(&DemoOptions {
-        time_scale: 0.0,
-        ..DemoOptions::default()
-    })
-    .layer(axum::middleware::from_fn(
-        move |request: Request, next: Next| {
-            let counted = counted.clone();
-            async move {
-                if !request.uri().path().starts_with("/_sim") {
-                    counted.fetch_add(1, Ordering::SeqCst);
-                }
-                next.run(request).await
-            }
-        },
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let server = RunningServer::spawn(listener, app, Some(acceptor)).unwrap();
-    let base = format!("https://127.0.0.1:{}", server.addr.port());
-    Upstream {
-        server,
-        hits,
-        ca_file,
-        base,
-    }
-}
-
-fn rand_suffix() -> usize {
-    static NEXT: AtomicUsize = AtomicUsize::new(1);
-    NEXT.fetch_add(1, Ordering::SeqCst) << 20
-}
-
 async fn start_proxy(upstream: &Upstream, extra: &str, service: bool) -> common::Demo {
-    let text = format!(
-        "gklm_base_url = \"{base}/SKLM/rest/v1\"\nciphertrust_base_url = \"{base}/api/v1\"\nallowed_origins = [\"{ORIGIN}\"]\n{extra}\n[tls]\nca_bundle = \"{ca}\"\n",
-        base = upstream.base,
-        ca = upstream.ca_file.display()
-    );
-    let text = if service {
-        format!("{text}[auth]\nmode = \"service-account\"\n")
-    } else {
-        text
-    };
-    let config = ProxyConfig::from_toml(&text).unwrap();
     let credentials = service.then(|| ServiceCredentials {
         gklm_user: "kwdemo".into(),
         gklm_password: SERVICE_PASSWORD.into(),
         ciphertrust_user: "kwdemo".into(),
         ciphertrust_password: SERVICE_PASSWORD.into(),
     });
-    let app = keywatch_gateway::proxy::proxy_app(&config, credentials).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = RunningServer::spawn(listener, app, None).unwrap();
-    common::Demo {
-        addr: server.addr,
-        server,
-        http: common::client(),
-    }
-}
-
-/// Drives the upstream simulator's controls directly.
-async fn upstream_sim(upstream: &Upstream, path: &str, body: serde_json::Value) {
-    let client = reqwest::Client::builder()
-        .tls_danger_accept_invalid_certs(true)
-        .build()
-        .unwrap();
-    let response = client
-        .post(format!("{}/_sim{path}", upstream.base))
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    common::tls::start_proxy(upstream, extra, credentials).await
 }
 
 #[tokio::test]
@@ -367,14 +274,7 @@ async fn untrusted_certificate_is_refused() {
         base = upstream.base
     );
     let config = ProxyConfig::from_toml(&text).unwrap();
-    let app = keywatch_gateway::proxy::proxy_app(&config, None).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = RunningServer::spawn(listener, app, None).unwrap();
-    let proxy = common::Demo {
-        addr: server.addr,
-        server,
-        http: common::client(),
-    };
+    let proxy = spawn_proxy(&config, None).await;
     let reply = proxy.get("/SKLM/rest/v1/ckms/backups/result", None).await;
     assert_eq!(reply.status, StatusCode::BAD_GATEWAY);
     assert_eq!(upstream.hits.load(Ordering::SeqCst), 0);

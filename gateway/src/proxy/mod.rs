@@ -18,7 +18,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 use self::allowlist::{Allowed, Refusal, Upstream};
 use self::coalescing::{Coalescer, UpstreamReply};
@@ -70,7 +69,7 @@ pub fn proxy_app(
             &config.allowed_origins,
             config.allow_credentials,
         )?)
-        .layer(TraceLayer::new_for_http())
+        .layer(crate::server::trace_layer())
         .with_state(proxy))
 }
 

@@ -16,7 +16,6 @@ use axum::http::{header, Method};
 use axum::routing::get;
 use axum::{middleware, Json, Router};
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::trace::TraceLayer;
 
 use crate::sim::Simulator;
 
@@ -65,7 +64,7 @@ pub fn demo_app(state: DemoState, dist: PathBuf) -> Router {
             fault_injection::inject_faults,
         ))
         .layer(demo_cors())
-        .layer(TraceLayer::new_for_http())
+        .layer(crate::server::trace_layer())
         .with_state(state)
 }
 

@@ -8,6 +8,8 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+pub mod tls;
+
 pub const GKLM: &str = "/SKLM/rest/v1";
 
 /// A simulator on a free loopback port, with its clock stopped.
