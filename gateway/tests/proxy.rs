@@ -101,11 +101,15 @@ async fn cors_only_for_the_configured_origin() {
         .to_str()
         .unwrap()
         .contains("authorization"));
+    let no_cors_headers = |headers: &reqwest::header::HeaderMap| {
+        let cors: Vec<_> = headers
+            .keys()
+            .filter(|name| name.as_str().starts_with("access-control-"))
+            .collect();
+        assert!(cors.is_empty(), "a foreign origin got {cors:?}");
+    };
     let foreign = preflight("https://evil.example").await.unwrap();
-    assert!(foreign
-        .headers()
-        .get("access-control-allow-origin")
-        .is_none());
+    no_cors_headers(foreign.headers());
 
     let read = proxy
         .http
@@ -114,7 +118,7 @@ async fn cors_only_for_the_configured_origin() {
         .send()
         .await
         .unwrap();
-    assert!(read.headers().get("access-control-allow-origin").is_none());
+    no_cors_headers(read.headers());
     let read = proxy
         .http
         .get(&path)

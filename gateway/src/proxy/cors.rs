@@ -1,6 +1,9 @@
 use std::time::Duration;
 
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::Response;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// CORS for the configured origins only; other origins get no CORS headers,
@@ -25,4 +28,23 @@ pub fn layer(origins: &[String], allow_credentials: bool) -> Result<CorsLayer, S
         .expose_headers([header::CONTENT_LANGUAGE])
         .allow_credentials(allow_credentials)
         .max_age(Duration::from_secs(600)))
+}
+
+/// `CorsLayer` adds `Access-Control-Expose-Headers` (and `Vary`) whatever the
+/// origin; an origin that is not listed must see no CORS header at all, so
+/// this strips them from any answer that does not allow the origin.
+pub async fn none_for_unlisted_origins(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        let cors: Vec<_> = headers
+            .keys()
+            .filter(|name| name.as_str().starts_with("access-control-"))
+            .cloned()
+            .collect();
+        for name in cors {
+            headers.remove(name);
+        }
+    }
+    response
 }

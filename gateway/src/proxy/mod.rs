@@ -69,6 +69,7 @@ pub fn proxy_app(
             &config.allowed_origins,
             config.allow_credentials,
         )?)
+        .layer(axum::middleware::from_fn(cors::none_for_unlisted_origins))
         .layer(crate::server::trace_layer())
         .with_state(proxy))
 }
