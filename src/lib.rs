@@ -6,6 +6,7 @@
 //! `components` (thin views), `embed` (the JavaScript-facing API).
 
 pub mod api;
+pub mod clock;
 pub mod components;
 pub mod config;
 pub mod embed;

@@ -3,9 +3,10 @@
 
 use yew::prelude::*;
 
+use crate::clock::clock_time;
 use crate::lang::Language;
 use crate::state::polled::{Phase, Polled};
-use crate::text::{clock_time, Text};
+use crate::text::Text;
 
 #[derive(Properties, PartialEq)]
 pub struct CardFrameProps {

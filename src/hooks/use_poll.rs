@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::api::error::ApiError;
 use crate::api::Reply;
+use crate::clock::now_ms;
 use crate::state::polled::{next_delay_ms, PollAction, Polled, Reading};
-use crate::text::now_ms;
 
 /// Polls `fetch(input)` now and then every `every_ms`, backing off after
 /// failures. A new `input` (another server, a new session) starts over.
