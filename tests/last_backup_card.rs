@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use keywatch::api::gklm;
+use keywatch::api::http::Method;
 use keywatch::components::last_backup::{LastBackup, LastBackupProps};
 use keywatch::lang::Language;
 use keywatch::model::backup::BackupResult;
@@ -14,7 +15,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod support;
 
-use support::{config, pin_backup_result, signed_in, sleep, turn};
+use support::{config, fault, pin_backup_result, signed_in, sim, sleep, turn};
 
 fn render(props: LastBackupProps) -> (Element, yew::AppHandle<LastBackup>) {
     let document = document();
@@ -89,7 +90,7 @@ async fn shows_each_backup_result_with_the_servers_text() {
 #[wasm_bindgen_test]
 async fn without_a_session_waits_and_asks_the_panel_for_a_sign_in() {
     let _turn = turn().await;
-    support::sim(keywatch::api::http::Method::Post, "/_sim/reset", None).await;
+    sim(Method::Post, "/_sim/reset", None).await;
     let told = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let on_sign_in_needed = {
         let told = told.clone();
@@ -125,10 +126,8 @@ async fn a_failing_server_is_shown_then_the_card_recovers_by_itself() {
     let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
     pin_backup_result("0").await;
-    support::fault(
-        r#"{"route":"/SKLM/rest/v1/ckms/backups/result","kind":"html","status":502,"times":1}"#,
-    )
-    .await;
+    fault(r#"{"route":"/SKLM/rest/v1/ckms/backups/result","kind":"html","status":502,"times":1}"#)
+        .await;
     let (root, app) = render(LastBackupProps {
         gklm: cfg,
         every_ms: 300,
@@ -175,4 +174,45 @@ async fn speaks_german_and_marks_the_servers_language() {
     assert_eq!(status.get_attribute("lang").as_deref(), Some("de"));
     app.destroy();
     root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn every_kind_of_bad_answer_is_a_card_error_and_the_card_recovers() {
+    let _turn = turn().await;
+    let mut cfg = signed_in(Language::En).await;
+    cfg.timeout_ms = 1_000;
+    pin_backup_result("0").await;
+    let route = "/SKLM/rest/v1/ckms/backups/result";
+    for (fault_spec, says) in [
+        (r#""kind":"status","status":503"#, "503"),
+        (r#""kind":"html","status":502"#, "text instead of JSON"),
+        (r#""kind":"malformed""#, "text instead of JSON"),
+        (r#""kind":"huge""#, "larger than"),
+        (r#""kind":"drop""#, "could not be reached"),
+        (r#""kind":"latency","ms":3000"#, "No answer within 1 s"),
+    ] {
+        sim(Method::Delete, "/_sim/faults", None).await;
+        let (root, app) = render(LastBackupProps {
+            gklm: cfg.clone(),
+            every_ms: 300,
+            on_sign_in_needed: Callback::noop(),
+        });
+        card_in_state(&root, "succeeded").await;
+        fault(&format!(r#"{{"route":"{route}",{fault_spec}}}"#)).await;
+        let card = card_in_state(&root, "error").await;
+        let error = text_of(&card, "[data-kw=\"error\"]");
+        assert!(error.contains(says), "{fault_spec}: {error}");
+        // The last good reading stays in view, marked as stale.
+        assert_eq!(text_of(&card, "[data-kw=\"verdict\"]"), "Succeeded");
+        assert!(text_of(&card, "footer").starts_with("Showing the last good reading"));
+
+        sim(Method::Delete, "/_sim/faults", None).await;
+        let card = card_in_state(&root, "succeeded").await;
+        assert!(card
+            .query_selector("[data-kw=\"error\"]")
+            .unwrap()
+            .is_none());
+        app.destroy();
+        root.remove();
+    }
 }
