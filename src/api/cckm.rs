@@ -5,40 +5,36 @@ use std::fmt;
 
 use serde_json::{json, Value};
 
-use super::config::{is_path_segment, join_url, percent_encode, CckmConfig};
+use super::config::{is_path_segment, percent_encode, CckmConfig};
 use super::error::{ApiError, InputName, Server};
 use super::headers;
 use super::http::{send, HttpRequest, HttpResponse, Method};
 use super::read::{read_reply, Reply};
+use crate::lang::Language;
 use crate::model::decode::{DecodeError, Fields};
 use crate::model::sync_job::{SyncJob, SyncJobFilter, SyncJobPage};
 
 const SYNC_JOBS_PATH: &str = "cckm/aws/synchronization-jobs";
 
-fn request(
-    cfg: &CckmConfig,
-    method: Method,
-    path: &str,
-    body: Option<String>,
-    with_auth: bool,
-) -> HttpRequest {
-    let auth = with_auth
-        .then(|| headers::credential(cfg.token.as_ref()))
-        .flatten()
-        .map(|token| format!("Bearer {token}"));
-    HttpRequest {
-        method,
-        url: join_url(&cfg.base_url, path),
-        headers: headers::standard(cfg.language, auth),
-        body,
-        timeout_ms: cfg.timeout_ms,
+impl headers::Endpoint for CckmConfig {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    fn language(&self) -> Language {
+        self.language
+    }
+    fn timeout_ms(&self) -> u32 {
+        self.timeout_ms
+    }
+    fn authorization(&self) -> Option<String> {
+        headers::credential(self.token.as_ref()).map(|c| format!("Bearer {c}"))
     }
 }
 
 /// `GET /cckm/aws/synchronization-jobs?…` with the filter as the query.
 pub fn sync_jobs_request(cfg: &CckmConfig, filter: &SyncJobFilter) -> HttpRequest {
     let path = format!("{SYNC_JOBS_PATH}?{}", filter.to_query());
-    request(cfg, Method::Get, &path, None, true)
+    headers::request(cfg, Method::Get, &path, None, true)
 }
 
 /// Reads a page of jobs, and drops the jobs the filter keeps out client-side
@@ -68,7 +64,7 @@ pub fn sync_job_request(cfg: &CckmConfig, id: &str) -> Result<HttpRequest, ApiEr
         });
     }
     let path = format!("{SYNC_JOBS_PATH}/{}", percent_encode(id.trim()));
-    Ok(request(cfg, Method::Get, &path, None, true))
+    Ok(headers::request(cfg, Method::Get, &path, None, true))
 }
 
 pub fn read_sync_job(resp: &HttpResponse) -> Result<Reply<SyncJob>, ApiError> {
@@ -128,7 +124,7 @@ impl CckmTokens {
 /// `POST /auth/tokens` with the password grant; never carries an `Authorization` header.
 pub fn sign_in_request(cfg: &CckmConfig, username: &str, password: &str) -> HttpRequest {
     let body = json!({"grant_type": "password", "username": username, "password": password});
-    request(
+    headers::request(
         cfg,
         Method::Post,
         "auth/tokens",
@@ -140,7 +136,7 @@ pub fn sign_in_request(cfg: &CckmConfig, username: &str, password: &str) -> Http
 /// `POST /auth/tokens` with the refresh-token grant.
 pub fn refresh_request(cfg: &CckmConfig, refresh_token: &str) -> HttpRequest {
     let body = json!({"grant_type": "refresh_token", "refresh_token": refresh_token});
-    request(
+    headers::request(
         cfg,
         Method::Post,
         "auth/tokens",

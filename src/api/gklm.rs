@@ -3,38 +3,34 @@
 
 use serde_json::{json, Value};
 
-use super::config::{is_path_segment, join_url, percent_encode, GklmConfig};
+use super::config::{is_path_segment, percent_encode, GklmConfig};
 use super::error::{ApiError, InputName, Server};
 use super::headers;
 use super::http::{send, HttpRequest, HttpResponse, Method};
 use super::read::{read_reply, Reply};
+use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupResult};
 use crate::model::decode::{DecodeError, Fields};
 use crate::model::notification::NotificationDelivery;
 use crate::model::restore::RestoreProgress;
 
-fn request(
-    cfg: &GklmConfig,
-    method: Method,
-    path: &str,
-    body: Option<String>,
-    with_auth: bool,
-) -> HttpRequest {
-    let auth = with_auth
-        .then(|| headers::credential(cfg.auth_id.as_ref()))
-        .flatten()
-        .map(|id| format!("SKLMAuth userAuthId={id}"));
-    HttpRequest {
-        method,
-        url: join_url(&cfg.base_url, path),
-        headers: headers::standard(cfg.language, auth),
-        body,
-        timeout_ms: cfg.timeout_ms,
+impl headers::Endpoint for GklmConfig {
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    fn language(&self) -> Language {
+        self.language
+    }
+    fn timeout_ms(&self) -> u32 {
+        self.timeout_ms
+    }
+    fn authorization(&self) -> Option<String> {
+        headers::credential(self.auth_id.as_ref()).map(|c| format!("SKLMAuth userAuthId={c}"))
     }
 }
 
 fn get(cfg: &GklmConfig, path: &str) -> HttpRequest {
-    request(cfg, Method::Get, path, None, true)
+    headers::request(cfg, Method::Get, path, None, true)
 }
 
 /// `GET /ckms/backups/result`.
@@ -137,7 +133,7 @@ pub async fn notification_status(
 /// `Authorization` header.
 pub fn login_request(cfg: &GklmConfig, userid: &str, password: &str) -> HttpRequest {
     let body = json!({ "userid": userid, "password": password }).to_string();
-    request(cfg, Method::Post, "ckms/login", Some(body), false)
+    headers::request(cfg, Method::Post, "ckms/login", Some(body), false)
 }
 
 /// The session id from `{"UserAuthId":…}` (real servers) or
