@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::api::config::{CckmConfig, GklmConfig, DEFAULT_TIMEOUT_MS};
+use crate::api::config::{redacted, CckmConfig, GklmConfig, DEFAULT_TIMEOUT_MS};
 use crate::lang::Language;
 
 pub const DEFAULT_POLL_SECONDS: u32 = 15;
@@ -30,7 +30,6 @@ pub struct PanelConfig {
 
 impl std::fmt::Debug for PanelConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let redacted = |s: &Option<String>| s.as_ref().map(|_| "<redacted>");
         f.debug_struct("PanelConfig")
             .field("gklm_url", &self.gklm_url)
             .field("cckm_url", &self.cckm_url)

@@ -75,7 +75,8 @@ impl fmt::Debug for CckmConfig {
     }
 }
 
-fn redacted(secret: &Option<String>) -> Option<&'static str> {
+/// What Debug output shows in place of a credential.
+pub(crate) fn redacted(secret: &Option<String>) -> Option<&'static str> {
     secret.as_ref().map(|_| "<redacted>")
 }
 

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::api::config::redacted;
 use crate::api::error::ApiError;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,10 +35,7 @@ pub struct Session {
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
-            .field(
-                "credential",
-                &self.credential.as_ref().map(|_| "<redacted>"),
-            )
+            .field("credential", &redacted(&self.credential))
             .field("status", &self.status)
             .finish()
     }
