@@ -34,9 +34,86 @@ pub fn now_ms() -> f64 {
     }
 }
 
+/// The unit and count a relative time is said in: seconds under a minute,
+/// minutes under an hour, hours under a day, then days. Pure, so tested natively.
+pub fn age_parts(age_ms: f64) -> (f64, &'static str) {
+    let secs = (age_ms / 1000.0).max(0.0).floor();
+    if secs < 60.0 {
+        (secs, "second")
+    } else if secs < 3600.0 {
+        ((secs / 60.0).floor(), "minute")
+    } else if secs < 86_400.0 {
+        ((secs / 3600.0).floor(), "hour")
+    } else {
+        ((secs / 86_400.0).floor(), "day")
+    }
+}
+
+/// "12 sec. ago", "vor 3 Min.": how long ago `at_ms` was, said by the
+/// browser's `Intl.RelativeTimeFormat` in `lang`.
+pub fn time_ago(at_ms: f64, now_ms: f64, lang: crate::lang::Language) -> String {
+    let (count, unit) = age_parts(now_ms - at_ms);
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsValue;
+        let locales = js_sys::Array::of1(&JsValue::from_str(lang.tag()));
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"style".into(), &"short".into());
+        let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"always".into());
+        let format = js_sys::Intl::RelativeTimeFormat::new(&locales, &options);
+        String::from(format.format(-count, unit))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        format!("{count} {unit}s ago")
+    }
+}
+
+/// The date and time in full, in `lang`, for a tooltip.
+pub fn exact_time(at_ms: f64, lang: crate::lang::Language) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms));
+        String::from(date.to_locale_string(lang.tag(), &options))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        clock_time(at_ms)
+    }
+}
+
+/// `2026-11-22T17:58:18.000Z`, for a `<time datetime>`.
+pub fn iso_time(at_ms: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms)).to_iso_string())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        format!("{at_ms}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_are_said_in_the_largest_whole_unit() {
+        assert_eq!(age_parts(0.0), (0.0, "second"));
+        assert_eq!(age_parts(-5_000.0), (0.0, "second"));
+        assert_eq!(age_parts(12_900.0), (12.0, "second"));
+        assert_eq!(age_parts(59_999.0), (59.0, "second"));
+        assert_eq!(age_parts(60_000.0), (1.0, "minute"));
+        assert_eq!(age_parts(3.0 * 60_000.0 + 59_000.0), (3.0, "minute"));
+        assert_eq!(age_parts(2.5 * 3_600_000.0), (2.0, "hour"));
+        assert_eq!(age_parts(49.0 * 3_600_000.0), (2.0, "day"));
+    }
 
     #[test]
     fn clock_time_is_hours_minutes_seconds() {

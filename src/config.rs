@@ -26,6 +26,70 @@ pub struct PanelConfig {
     pub gklm_auth_id: Option<String>,
     /// A CipherTrust JWT the host already holds.
     pub cckm_token: Option<String>,
+    /// The cards asked for, in order; `None` means every card whose server
+    /// is configured. Use [`PanelConfig::cards`] for what is shown.
+    pub cards: Option<Vec<CardKind>>,
+    pub theme: Theme,
+}
+
+/// A card the panel can show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CardKind {
+    LastBackup,
+    BackupActivity,
+    Restore,
+    Notifications,
+    SyncJobs,
+}
+
+impl CardKind {
+    pub const ALL: [CardKind; 5] = [
+        CardKind::LastBackup,
+        CardKind::BackupActivity,
+        CardKind::Restore,
+        CardKind::Notifications,
+        CardKind::SyncJobs,
+    ];
+
+    /// The name in the configuration (`cards`).
+    pub fn key(self) -> &'static str {
+        match self {
+            CardKind::LastBackup => "lastBackup",
+            CardKind::BackupActivity => "backupActivity",
+            CardKind::Restore => "restore",
+            CardKind::Notifications => "notifications",
+            CardKind::SyncJobs => "syncJobs",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        CardKind::ALL.into_iter().find(|c| c.key() == key.trim())
+    }
+
+    /// Whether the card reads GKLM (the others read CipherTrust Manager).
+    pub fn is_gklm(self) -> bool {
+        self != CardKind::SyncJobs
+    }
+}
+
+/// Light, dark, or whatever the operating system prefers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The `data-theme` value on the panel.
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 impl std::fmt::Debug for PanelConfig {
@@ -38,6 +102,8 @@ impl std::fmt::Debug for PanelConfig {
             .field("timeout_ms", &self.timeout_ms)
             .field("gklm_auth_id", &redacted(&self.gklm_auth_id))
             .field("cckm_token", &redacted(&self.cckm_token))
+            .field("cards", &self.cards)
+            .field("theme", &self.theme)
             .finish()
     }
 }
@@ -52,6 +118,8 @@ impl Default for PanelConfig {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             gklm_auth_id: None,
             cckm_token: None,
+            cards: None,
+            theme: Theme::Auto,
         }
     }
 }
@@ -66,6 +134,30 @@ struct RawConfig {
     timeout_ms: Option<u32>,
     gklm_auth_id: Option<String>,
     cckm_token: Option<String>,
+    cards: Option<CardList>,
+    theme: Option<String>,
+}
+
+/// `cards` as a list, or as one comma-separated string (the attribute form).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CardList {
+    List(Vec<String>),
+    Text(String),
+}
+
+impl CardList {
+    fn names(self) -> Vec<String> {
+        match self {
+            CardList::List(names) => names,
+            CardList::Text(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+                .collect(),
+        }
+    }
 }
 
 /// Why a configuration was refused, said so that a host developer can fix it.
@@ -111,7 +203,30 @@ impl PanelConfig {
             )?,
             gklm_auth_id: raw.gklm_auth_id.filter(|s| !s.trim().is_empty()),
             cckm_token: raw.cckm_token.filter(|s| !s.trim().is_empty()),
+            cards: raw.cards.map(card_list).transpose()?,
+            theme: raw
+                .theme
+                .as_deref()
+                .map(theme)
+                .transpose()?
+                .unwrap_or_default(),
         })
+    }
+
+    /// The cards shown, in order: those asked for, or by default every card
+    /// whose server is configured; a card whose server is not configured never.
+    pub fn cards(&self) -> Vec<CardKind> {
+        let configured = |card: &CardKind| {
+            if card.is_gklm() {
+                self.gklm_url.is_some()
+            } else {
+                self.cckm_url.is_some()
+            }
+        };
+        match &self.cards {
+            Some(cards) => cards.iter().copied().filter(configured).collect(),
+            None => CardKind::ALL.into_iter().filter(configured).collect(),
+        }
     }
 
     /// The GKLM client settings, with the session the panel holds now.
@@ -147,6 +262,30 @@ fn base_url(key: &str, url: String) -> Result<String, ConfigError> {
             "{key} must be an http(s) URL or a path starting with /, not {url:?}"
         )))
     }
+}
+
+fn card_list(list: CardList) -> Result<Vec<CardKind>, ConfigError> {
+    let mut cards = Vec::new();
+    for name in list.names() {
+        let card = CardKind::from_key(&name).ok_or_else(|| {
+            let known: Vec<&str> = CardKind::ALL.iter().map(|c| c.key()).collect();
+            ConfigError(format!(
+                "cards: {name:?} is not a card; use any of {}",
+                known.join(", ")
+            ))
+        })?;
+        if !cards.contains(&card) {
+            cards.push(card);
+        }
+    }
+    Ok(cards)
+}
+
+fn theme(name: &str) -> Result<Theme, ConfigError> {
+    [Theme::Auto, Theme::Light, Theme::Dark]
+        .into_iter()
+        .find(|t| t.key().eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| ConfigError(format!("theme must be light, dark or auto, not {name:?}")))
 }
 
 fn within(
@@ -233,6 +372,61 @@ mod tests {
         let shown = format!("{cfg:?}");
         assert!(!shown.contains("secret"), "{shown}");
         assert!(shown.contains("<redacted>"));
+    }
+
+    #[test]
+    fn by_default_every_card_of_each_configured_server() {
+        let gklm = PanelConfig::from_json(r#"{"gklmUrl":"/SKLM/rest/v1"}"#).unwrap();
+        assert_eq!(
+            gklm.cards(),
+            [
+                CardKind::LastBackup,
+                CardKind::BackupActivity,
+                CardKind::Restore,
+                CardKind::Notifications
+            ]
+        );
+        let cckm = PanelConfig::from_json(r#"{"cckmUrl":"/api/v1"}"#).unwrap();
+        assert_eq!(cckm.cards(), [CardKind::SyncJobs]);
+        let both =
+            PanelConfig::from_json(r#"{"gklmUrl":"/SKLM/rest/v1","cckmUrl":"/api/v1"}"#).unwrap();
+        assert_eq!(both.cards(), CardKind::ALL);
+    }
+
+    #[test]
+    fn cards_asked_for_keep_their_order_but_need_their_server() {
+        let cfg = PanelConfig::from_json(
+            r#"{"gklmUrl":"/SKLM/rest/v1","cards":["restore","syncJobs","lastBackup","restore"]}"#,
+        )
+        .unwrap();
+        assert_eq!(cfg.cards(), [CardKind::Restore, CardKind::LastBackup]);
+        let text = PanelConfig::from_json(
+            r#"{"gklmUrl":"/SKLM/rest/v1","cards":" notifications, backupActivity "}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            text.cards(),
+            [CardKind::Notifications, CardKind::BackupActivity]
+        );
+        let err = PanelConfig::from_json(r#"{"gklmUrl":"/x","cards":["lastbackup"]}"#).unwrap_err();
+        assert!(err.0.contains("\"lastbackup\" is not a card"), "{err}");
+        assert!(err.0.contains("lastBackup, backupActivity"), "{err}");
+    }
+
+    #[test]
+    fn theme_is_light_dark_or_auto() {
+        let cfg = |t: &str| PanelConfig::from_json(&format!(r#"{{"gklmUrl":"/x","theme":"{t}"}}"#));
+        assert_eq!(cfg("dark").unwrap().theme, Theme::Dark);
+        assert_eq!(cfg("Light").unwrap().theme, Theme::Light);
+        assert_eq!(cfg("auto").unwrap().theme, Theme::Auto);
+        assert_eq!(
+            PanelConfig::from_json(r#"{"gklmUrl":"/x"}"#).unwrap().theme,
+            Theme::Auto
+        );
+        assert!(cfg("blue")
+            .unwrap_err()
+            .0
+            .contains("theme must be light, dark or auto"));
     }
 
     #[test]

@@ -5,6 +5,13 @@
 //! plain Rust, errors, requests), `state` (reducers), `hooks` (effects),
 //! `components` (thin views), `embed` (the JavaScript-facing API).
 
+// A panic kills every panel on the page: nothing from the network or a
+// person may be unwrapped or indexed unchecked.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 pub mod api;
 pub mod clock;
 pub mod components;

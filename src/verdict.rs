@@ -1,7 +1,10 @@
-//! How each reading looks to an operator at a glance: a tone, a label, and a
-//! stable name for the DOM (`data-state`) that tests and hosts can rely on.
+//! How each reading looks to an operator at a glance: a tone (colour), an
+//! icon and a word, never colour alone, and a stable name for the DOM
+//! (`data-state`) that tests and hosts can rely on.
 
-use crate::model::backup::BackupResult;
+use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
+use crate::model::notification::{DeliveryReading, EventUuidProblem};
+use crate::model::restore::{PhaseState, RestorePhase, RestoreProgress};
 use crate::text::Text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -9,6 +12,8 @@ pub enum Tone {
     Good,
     Warning,
     Bad,
+    /// Something is under way.
+    Active,
     Neutral,
 }
 
@@ -18,7 +23,19 @@ impl Tone {
             Tone::Good => "kw-tone-good",
             Tone::Warning => "kw-tone-warning",
             Tone::Bad => "kw-tone-bad",
+            Tone::Active => "kw-tone-active",
             Tone::Neutral => "kw-tone-neutral",
+        }
+    }
+
+    /// A shape that says the same as the colour.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Tone::Good => "✓",
+            Tone::Warning => "!",
+            Tone::Bad => "✕",
+            Tone::Active => "↻",
+            Tone::Neutral => "–",
         }
     }
 }
@@ -30,27 +47,115 @@ pub struct Verdict {
     pub state: &'static str,
 }
 
+const fn verdict(tone: Tone, label: Text, state: &'static str) -> Verdict {
+    Verdict { tone, label, state }
+}
+
 pub fn backup_result(result: &BackupResult) -> Verdict {
-    let (tone, label, state) = match result {
-        BackupResult::Succeeded { .. } => (Tone::Good, Text::BackupSucceeded, "succeeded"),
-        BackupResult::Failed { .. } => (Tone::Bad, Text::BackupFailed, "failed"),
-        BackupResult::SucceededWithWarning { .. } => (
+    match result {
+        BackupResult::Succeeded { .. } => verdict(Tone::Good, Text::BackupSucceeded, "succeeded"),
+        BackupResult::Failed { .. } => verdict(Tone::Bad, Text::BackupFailed, "failed"),
+        BackupResult::SucceededWithWarning { .. } => verdict(
             Tone::Warning,
             Text::BackupSucceededWithWarning,
             "succeeded-with-warning",
         ),
         BackupResult::NotRunSinceStart { .. } => {
-            (Tone::Neutral, Text::BackupNotRunSinceStart, "not-run")
+            verdict(Tone::Neutral, Text::BackupNotRunSinceStart, "not-run")
         }
         BackupResult::Unrecognised { .. } => {
-            (Tone::Neutral, Text::BackupUnrecognised, "unrecognised")
+            verdict(Tone::Neutral, Text::BackupUnrecognised, "unrecognised")
         }
-    };
-    Verdict { tone, label, state }
+    }
+}
+
+pub fn backup_need(need: &BackupNeed) -> Verdict {
+    match need {
+        BackupNeed::AllBackedUp { .. } => verdict(Tone::Good, Text::KeysAllBackedUp, "backed-up"),
+        BackupNeed::KeysWaiting { .. } => {
+            verdict(Tone::Warning, Text::KeysAwaitBackup, "keys-waiting")
+        }
+        BackupNeed::Unrecognised { .. } => {
+            verdict(Tone::Neutral, Text::KeysBackupNeedUnknown, "unrecognised")
+        }
+    }
+}
+
+pub fn backup_activity(activity: &BackupActivity) -> Verdict {
+    match activity {
+        BackupActivity::Running { .. } => verdict(Tone::Active, Text::BackupRunning, "running"),
+        BackupActivity::Idle { .. } => verdict(Tone::Neutral, Text::BackupNotRunning, "idle"),
+        BackupActivity::Unrecognised { .. } => verdict(
+            Tone::Neutral,
+            Text::BackupActivityUnrecognised,
+            "unrecognised",
+        ),
+    }
+}
+
+pub fn phase_text(phase: RestorePhase) -> Text {
+    match phase {
+        RestorePhase::Idle => Text::PhaseIdle,
+        RestorePhase::Initialize => Text::PhaseInitialize,
+        RestorePhase::CreateTempDir => Text::PhaseCreateTempDir,
+        RestorePhase::RestoreConfigFiles => Text::PhaseRestoreConfigFiles,
+        RestorePhase::RestoreKeystores => Text::PhaseRestoreKeystores,
+        RestorePhase::RestoreDatabases => Text::PhaseRestoreDatabases,
+        RestorePhase::Cleanup => Text::PhaseCleanup,
+        RestorePhase::Completed => Text::PhaseCompleted,
+    }
+}
+
+/// A phase's name in the stepper, where IDLE is a step like the others.
+pub fn step_text(phase: RestorePhase) -> Text {
+    match phase {
+        RestorePhase::Idle => Text::PhaseIdleStep,
+        other => phase_text(other),
+    }
+}
+
+pub fn restore(progress: &RestoreProgress) -> Verdict {
+    match progress.phase {
+        Some(RestorePhase::Idle) => verdict(Tone::Neutral, Text::PhaseIdle, "idle"),
+        Some(RestorePhase::Completed) => verdict(Tone::Good, Text::PhaseCompleted, "completed"),
+        Some(phase) => verdict(Tone::Active, phase_text(phase), "running"),
+        None => verdict(Tone::Neutral, Text::PhaseUnknown, "unrecognised"),
+    }
+}
+
+/// A step of the restore stepper: its tone and the word for its state.
+pub fn phase_state(state: PhaseState) -> (Tone, Text, &'static str) {
+    match state {
+        PhaseState::Passed => (Tone::Good, Text::PhaseDone, "passed"),
+        PhaseState::PassedUnseen => (Tone::Good, Text::PhaseDoneUnseen, "passed-unseen"),
+        PhaseState::Current => (Tone::Active, Text::PhaseNow, "current"),
+        PhaseState::Pending => (Tone::Neutral, Text::PhaseToCome, "pending"),
+    }
+}
+
+/// How a channel's delivery reads: a word for 0 and 1, the raw value otherwise.
+pub fn delivery(reading: &DeliveryReading) -> (Tone, Option<Text>, &'static str) {
+    match reading {
+        DeliveryReading::Delivered => (Tone::Good, Some(Text::Delivered), "delivered"),
+        DeliveryReading::NotDelivered => (Tone::Warning, Some(Text::NotDelivered), "not-delivered"),
+        DeliveryReading::Other(_) => (Tone::Neutral, None, "other"),
+    }
+}
+
+pub fn event_uuid_problem(problem: EventUuidProblem) -> Text {
+    match problem {
+        EventUuidProblem::Empty => Text::UuidEmpty,
+        EventUuidProblem::Whitespace => Text::UuidWhitespace,
+        EventUuidProblem::Slash => Text::UuidSlash,
+        EventUuidProblem::DotDot => Text::UuidDotDot,
+        EventUuidProblem::TooLong => Text::UuidTooLong,
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     fn status() -> String {
@@ -58,7 +163,7 @@ mod tests {
     }
 
     #[test]
-    fn each_backup_result_has_its_own_tone_and_label() {
+    fn each_backup_result_has_its_own_tone_label_and_state() {
         let cases = [
             (
                 BackupResult::Succeeded { status: status() },
@@ -80,14 +185,77 @@ mod tests {
                 Tone::Neutral,
                 "not-run",
             ),
+            (
+                BackupResult::Unrecognised {
+                    code: "9".into(),
+                    status: status(),
+                },
+                Tone::Neutral,
+                "unrecognised",
+            ),
         ];
-        let mut labels = Vec::new();
-        for (result, tone, state) in cases {
-            let v = backup_result(&result);
-            assert_eq!((v.tone, v.state), (tone, state), "{result:?}");
-            labels.push(v.label);
+        let mut labels = HashSet::new();
+        let mut states = HashSet::new();
+        for (result, tone, state) in &cases {
+            let v = backup_result(result);
+            assert_eq!((v.tone, v.state), (*tone, *state), "{result:?}");
+            labels.insert(v.label);
+            states.insert(v.state);
         }
-        labels.dedup();
-        assert_eq!(labels.len(), 4, "labels must differ: {labels:?}");
+        assert_eq!(labels.len(), cases.len(), "labels must differ: {labels:?}");
+        assert_eq!(states.len(), cases.len());
+    }
+
+    #[test]
+    fn every_tone_has_its_own_icon() {
+        let tones = [
+            Tone::Good,
+            Tone::Warning,
+            Tone::Bad,
+            Tone::Active,
+            Tone::Neutral,
+        ];
+        let icons: HashSet<&str> = tones.iter().map(|t| t.icon()).collect();
+        assert_eq!(icons.len(), tones.len());
+        let classes: HashSet<&str> = tones.iter().map(|t| t.class()).collect();
+        assert_eq!(classes.len(), tones.len());
+    }
+
+    #[test]
+    fn every_restore_phase_has_its_own_words() {
+        let texts: HashSet<Text> = RestorePhase::ALL.iter().map(|p| phase_text(*p)).collect();
+        assert_eq!(texts.len(), 8);
+        let at = |code: &str, phase| RestoreProgress {
+            code: code.into(),
+            phase,
+            status: String::new(),
+        };
+        assert_eq!(
+            restore(&at("0", Some(RestorePhase::Idle))).label,
+            Text::PhaseIdle
+        );
+        assert_eq!(
+            restore(&at("4", Some(RestorePhase::RestoreKeystores))).tone,
+            Tone::Active
+        );
+        assert_eq!(
+            restore(&at("7", Some(RestorePhase::Completed))).tone,
+            Tone::Good
+        );
+        assert_eq!(restore(&at("42", None)).state, "unrecognised");
+    }
+
+    #[test]
+    fn a_backup_that_waits_is_a_warning() {
+        let waiting = backup_need(&BackupNeed::KeysWaiting { status: status() });
+        assert_eq!(
+            (waiting.tone, waiting.state),
+            (Tone::Warning, "keys-waiting")
+        );
+        let running = backup_activity(&BackupActivity::Running { status: status() });
+        assert_eq!(
+            (running.tone, running.label),
+            (Tone::Active, Text::BackupRunning)
+        );
     }
 }

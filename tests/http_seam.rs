@@ -13,6 +13,7 @@ use keywatch::api::http::{send, HttpRequest, Method, MAX_BODY_BYTES};
 use keywatch::api::CckmConfig;
 use keywatch::lang::Language;
 use keywatch::model::backup::BackupResult;
+use keywatch::model::notification::EventLookup;
 use keywatch::model::sync_job::{SyncJobFilter, SyncStatus};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -368,7 +369,7 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
 async fn restore_progress_and_notification_status_read_through_the_seam() {
     let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
-    let progress = gklm::restore_progress(&cfg).await;
+    let progress = gklm::restore_progress(&cfg, &Default::default()).await;
     assert!(progress.is_ok(), "{progress:?}");
 
     let events = send(&HttpRequest {
@@ -388,9 +389,13 @@ async fn restore_progress_and_notification_status_read_through_the_seam() {
         .map(str::to_owned);
     let uuid = first.unwrap_or_else(|| panic!("the demo lists no notification events"));
     let rows = gklm::notification_status(&cfg, &uuid).await;
-    let rows = rows
+    let rows = match rows
         .unwrap_or_else(|e| panic!("{}", e.describe(Language::En)))
-        .value;
+        .value
+    {
+        EventLookup::Found(rows) => rows,
+        other => panic!("the listed event is unknown: {other:?}"),
+    };
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|row| row.event_uuid == uuid), "{rows:?}");
 }

@@ -11,30 +11,9 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 mod support;
 
-use support::{fault, gateway, pin_backup_result, sim, sleep, turn};
+use support::{appears, fault, gateway, host, pin_backup_result, sim, sleep, turn, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn host() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-/// Waits up to 10 s for `selector` to match inside `root`.
-async fn appears(root: &Element, selector: &str) -> Element {
-    for _ in 0..400 {
-        if let Ok(Some(found)) = root.query_selector(selector) {
-            return found;
-        }
-        sleep(25).await;
-    }
-    panic!(
-        "{selector} never appeared; the panel shows: {}",
-        root.inner_html()
-    );
-}
 
 async fn sign_in(root: &Element, user: &str, password: &str) {
     let form = appears(root, "[data-kw=\"sign-in\"]").await;
@@ -120,18 +99,14 @@ async fn a_wrong_password_is_refused_with_the_servers_code() {
     let mut panel = mount(root.clone(), config(60)).expect("the configuration is good");
     sign_in(&root, "kwdemo", "wrong").await;
     let form = appears(&root, "[data-kw=\"sign-in\"]").await;
-    for _ in 0..400 {
-        let text = form.text_content().unwrap_or_default();
-        if text.contains("CTGKM6003E") {
-            break;
-        }
-        sleep(25).await;
-    }
-    assert!(
-        form.text_content().unwrap().contains("CTGKM6003E"),
-        "{}",
-        form.inner_html()
-    );
+    until(
+        || format!("no CTGKM6003E in {}", form.inner_html()),
+        || {
+            form.text_content()
+                .filter(|text| text.contains("CTGKM6003E"))
+        },
+    )
+    .await;
     panel.destroy();
     root.remove();
 }

@@ -1,7 +1,8 @@
 //! The one error type a card shows, with a sentence a person can act on.
 
 use crate::lang::Language;
-use crate::model::decode::{DecodeError, DecodeProblem, Expected};
+use crate::model::decode::{DecodeError, DecodeProblem};
+use crate::text::{HttpAdvice, Message};
 
 /// Which server an answer came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,95 +138,72 @@ impl ApiError {
 
     /// One sentence saying what happened and what to do about it.
     pub fn describe(&self, lang: Language) -> String {
-        let de = lang == Language::De;
-        match self {
-            ApiError::Network { detail } => {
-                if de {
-                    format!("Der Server ist nicht erreichbar ({detail}): Netzwerk und die eingestellte Adresse prüfen.")
-                } else {
-                    format!("The server could not be reached ({detail}): check the network and the configured address.")
-                }
-            }
-            ApiError::Timeout { after_ms } => {
-                let secs = seconds(*after_ms, lang);
-                if de {
-                    format!("Keine Antwort innerhalb von {secs} s: der Server ist vielleicht überlastet; später erneut versuchen.")
-                } else {
-                    format!("No answer within {secs} s: the server may be busy; try again later.")
-                }
-            }
-            ApiError::TooLarge { limit_bytes } => {
-                let mib = limit_bytes / (1024 * 1024);
-                if de {
-                    format!("Die Antwort war größer als {mib} MiB und wurde nicht gelesen: die eingestellte Adresse prüfen.")
-                } else {
-                    format!("The answer was larger than {mib} MiB and was not read: check the configured address.")
-                }
-            }
+        let message = match self {
+            ApiError::Network { detail } => Message::Unreachable { detail },
+            ApiError::Timeout { after_ms } => Message::NoAnswerWithin {
+                after_ms: *after_ms,
+            },
+            ApiError::TooLarge { limit_bytes } => Message::TooLarge {
+                mib: limit_bytes / (1024 * 1024),
+            },
             ApiError::SignInNeeded {
                 server,
                 status,
                 said,
-            } => describe_sign_in(*server, *status, said, de),
+            } => {
+                let code = said.code.as_deref().map(str::trim).unwrap_or_default();
+                let server = *server;
+                if code.eq_ignore_ascii_case("CTGKM6004E") {
+                    Message::SessionRejected { server }
+                } else if code.eq_ignore_ascii_case("CTGKM6002E") {
+                    Message::SessionNeeded { server }
+                } else if code.eq_ignore_ascii_case("CTGKM6003E") {
+                    Message::CredentialsRefused { server }
+                } else {
+                    let said = said_suffix(server, said);
+                    return Message::SignInNotAccepted {
+                        server,
+                        status: *status,
+                        said: &said,
+                    }
+                    .get(lang);
+                }
+            }
             ApiError::Http {
                 server,
                 status,
                 said,
-            } => describe_http(*server, *status, said, de),
+            } => {
+                let said = said_suffix(*server, said);
+                return Message::HttpError {
+                    server: *server,
+                    status: *status,
+                    said: &said,
+                    advice: HttpAdvice::for_status(*status),
+                }
+                .get(lang);
+            }
             ApiError::NotJson {
                 server,
                 status,
                 excerpt,
-            } => {
-                let name = server.name();
-                let shown = if excerpt.is_empty() { "—" } else { excerpt };
-                if de {
-                    format!("{name} hat mit HTTP {status} und Text statt JSON geantwortet („{shown}“): prüfen, ob die Adresse auf die REST-API zeigt und kein Proxy dazwischen antwortet.")
-                } else {
-                    format!("{name} answered HTTP {status} with text instead of JSON (“{shown}”): check that the address points at the REST API and no proxy answers in between.")
-                }
-            }
+            } => Message::NotJson {
+                server: *server,
+                status: *status,
+                excerpt: if excerpt.is_empty() { "—" } else { excerpt },
+            },
             ApiError::Decode {
                 server,
                 field,
                 problem,
-            } => {
-                let name = server.name();
-                let field = if field.is_empty() { "(body)" } else { field };
-                let what = problem_text(*problem, de);
-                if de {
-                    format!("{name} hat eine Antwort geschickt, die das Panel nicht lesen kann (Feld „{field}“ {what}): diese Serverversion wird vielleicht nicht unterstützt.")
-                } else {
-                    format!("{name} sent an answer the panel cannot read (field “{field}” {what}): this server version may not be supported.")
-                }
-            }
-            ApiError::BadInput { what, value } => {
-                let (en, de_name) = match what {
-                    InputName::EventUuid => ("event UUID", "Ereignis-UUID"),
-                    InputName::SyncJobId => {
-                        ("synchronization job ID", "Synchronisierungsauftrags-ID")
-                    }
-                };
-                if de {
-                    format!("Die {de_name} „{value}“ ist leer oder ungültig: eine gültige angeben.")
-                } else {
-                    format!("The {en} “{value}” is empty or not valid: enter a valid one.")
-                }
-            }
-        }
-    }
-}
-
-fn seconds(ms: u32, lang: Language) -> String {
-    let text = if ms % 1000 == 0 {
-        (ms / 1000).to_string()
-    } else {
-        format!("{:.1}", f64::from(ms) / 1000.0)
-    };
-    if lang == Language::De {
-        text.replace('.', ",")
-    } else {
-        text
+            } => Message::Unreadable {
+                server: *server,
+                field: if field.is_empty() { "(body)" } else { field },
+                problem: *problem,
+            },
+            ApiError::BadInput { what, value } => Message::BadInput { what: *what, value },
+        };
+        message.get(lang)
     }
 }
 
@@ -249,92 +227,10 @@ fn said_suffix(server: Server, said: &ServerMessage) -> String {
     }
 }
 
-fn describe_sign_in(server: Server, status: u16, said: &ServerMessage, de: bool) -> String {
-    let code = said.code.as_deref().map(str::trim).unwrap_or_default();
-    let name = server.name();
-    if code.eq_ignore_ascii_case("CTGKM6004E") {
-        return if de {
-            format!("{name} hat die Sitzung abgelehnt (CTGKM6004E): erneut anmelden.")
-        } else {
-            format!("{name} rejected the session (CTGKM6004E): sign in again.")
-        };
-    }
-    if code.eq_ignore_ascii_case("CTGKM6002E") {
-        return if de {
-            format!("{name} verlangt eine Sitzung (CTGKM6002E): anmelden.")
-        } else {
-            format!("{name} needs a session (CTGKM6002E): sign in.")
-        };
-    }
-    if code.eq_ignore_ascii_case("CTGKM6003E") {
-        return if de {
-            format!("{name} hat Benutzer-ID oder Kennwort abgelehnt (CTGKM6003E): beides prüfen und erneut anmelden.")
-        } else {
-            format!("{name} refused the user ID or password (CTGKM6003E): check both and sign in again.")
-        };
-    }
-    let suffix = said_suffix(server, said);
-    if de {
-        format!("{name} hat die Anmeldung abgelehnt (HTTP {status}){suffix}: erneut anmelden.")
-    } else {
-        format!("{name} did not accept the sign-in (HTTP {status}){suffix}: sign in again.")
-    }
-}
-
-fn describe_http(server: Server, status: u16, said: &ServerMessage, de: bool) -> String {
-    let name = server.name();
-    let suffix = said_suffix(server, said);
-    let (en_action, de_action) = match status {
-        403 => (
-            "the account lacks permission for this; ask an administrator",
-            "dem Konto fehlt die Berechtigung; an die Administration wenden",
-        ),
-        404 => (
-            "check the configured address",
-            "die eingestellte Adresse prüfen",
-        ),
-        408 | 429 | 502 | 503 | 504 => (
-            "the server is busy or restarting; try again later",
-            "der Server ist ausgelastet oder startet neu; später erneut versuchen",
-        ),
-        500..=599 => (
-            "the server has a problem; try again later or check its log",
-            "der Server hat ein Problem; später erneut versuchen oder sein Protokoll prüfen",
-        ),
-        _ => (
-            "the request was refused; check the configuration",
-            "die Anfrage wurde abgelehnt; die Einstellungen prüfen",
-        ),
-    };
-    if de {
-        format!("{name} hat mit HTTP {status} geantwortet{suffix}: {de_action}.")
-    } else {
-        format!("{name} answered HTTP {status}{suffix}: {en_action}.")
-    }
-}
-
-fn problem_text(problem: DecodeProblem, de: bool) -> String {
-    let expected = match problem {
-        DecodeProblem::Missing => {
-            return if de { "fehlt" } else { "is missing" }.to_owned();
-        }
-        DecodeProblem::NotA(expected) => expected,
-    };
-    let (en, de_text) = match expected {
-        Expected::Text => ("is not text", "ist kein Text"),
-        Expected::Code => ("is not a code", "ist kein Code"),
-        Expected::WholeNumber => ("is not a whole number", "ist keine ganze Zahl"),
-        Expected::Flag => ("is neither true nor false", "ist weder wahr noch falsch"),
-        Expected::List | Expected::ListOrObject => ("is not a list", "ist keine Liste"),
-        Expected::Object => ("is not an object", "ist kein Objekt"),
-        Expected::Timestamp => ("is not a date and time", "ist kein Zeitpunkt"),
-    };
-    if de { de_text } else { en }.to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::decode::Expected;
 
     fn every_variant() -> Vec<ApiError> {
         let said = ServerMessage {

@@ -1,17 +1,19 @@
 //! GKLM endpoints: one pure request builder, one pure reader and one
 //! convenience call each.
 
+use std::cell::Cell;
+
 use serde_json::{json, Value};
 
-use super::config::{is_path_segment, percent_encode, GklmConfig};
+use super::config::{percent_encode, GklmConfig};
 use super::error::{ApiError, InputName, Server};
 use super::headers;
 use super::http::{send, HttpRequest, HttpResponse, Method};
-use super::read::{read_reply, Reply};
+use super::read::{read_json, read_reply, Reply};
 use crate::lang::Language;
-use crate::model::backup::{BackupActivity, BackupResult};
+use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
 use crate::model::decode::{DecodeError, Fields};
-use crate::model::notification::NotificationDelivery;
+use crate::model::notification::{check_event_uuid, EventLookup, NotificationDelivery};
 use crate::model::restore::RestoreProgress;
 
 impl headers::Endpoint for GklmConfig {
@@ -61,6 +63,20 @@ pub async fn backup_activity(cfg: &GklmConfig) -> Result<Reply<BackupActivity>, 
     read_backup_activity(&send(&backup_activity_request(cfg)).await?)
 }
 
+/// `GET /ckms/backups/need`.
+pub fn backup_need_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/backups/need")
+}
+
+pub fn read_backup_need(resp: &HttpResponse) -> Result<Reply<BackupNeed>, ApiError> {
+    read_reply(Server::Gklm, resp, BackupNeed::from_json)
+}
+
+/// Whether keys and certificates wait for a backup.
+pub async fn backup_need(cfg: &GklmConfig) -> Result<Reply<BackupNeed>, ApiError> {
+    read_backup_need(&send(&backup_need_request(cfg)).await?)
+}
+
 /// `GET /ckms/backupRestore/progress`, the documented path.
 pub fn restore_progress_request(cfg: &GklmConfig) -> HttpRequest {
     get(cfg, "ckms/backupRestore/progress")
@@ -85,47 +101,76 @@ pub fn read_restore_progress(resp: &HttpResponse) -> Result<Reply<RestoreProgres
     read_reply(Server::Gklm, resp, RestoreProgress::from_json)
 }
 
-/// The current phase of a running restore; asks the alternate path when the
-/// documented one answers 404.
-pub async fn restore_progress(cfg: &GklmConfig) -> Result<Reply<RestoreProgress>, ApiError> {
+/// Which restore-progress path a server answers on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RestorePath {
+    /// `/ckms/backupRestore/progress`, as documented.
+    #[default]
+    Documented,
+    /// `/ckms/restore/progress`, as the documentation's example calls it.
+    Alternate,
+}
+
+/// The current phase of a running restore. `path` remembers where the
+/// server answers: the documented path first; when that is 404, the
+/// alternate path once, and from then on only the alternate one.
+pub async fn restore_progress(
+    cfg: &GklmConfig,
+    path: &Cell<RestorePath>,
+) -> Result<Reply<RestoreProgress>, ApiError> {
+    if path.get() == RestorePath::Alternate {
+        return read_restore_progress(&send(&restore_progress_alternate_request(cfg)).await?);
+    }
     match read_restore_progress(&send(&restore_progress_request(cfg)).await?) {
         Err(err) if should_try_alternate_restore_path(&err) => {
-            read_restore_progress(&send(&restore_progress_alternate_request(cfg)).await?)
+            let reply =
+                read_restore_progress(&send(&restore_progress_alternate_request(cfg)).await?);
+            if reply.is_ok() {
+                path.set(RestorePath::Alternate);
+            }
+            reply
         }
         other => other,
     }
 }
 
-/// `GET /ckms/notification/status/{eventUUID}`, the UUID percent-encoded.
-/// An empty or dot-segment UUID is refused, since it would name another path.
+/// `GET /ckms/notification/status/{eventUUID}`, the UUID trimmed and
+/// percent-encoded. An id that [`check_event_uuid`] refuses is never sent.
 pub fn notification_status_request(
     cfg: &GklmConfig,
     event_uuid: &str,
 ) -> Result<HttpRequest, ApiError> {
-    if !is_path_segment(event_uuid) {
-        return Err(ApiError::BadInput {
-            what: InputName::EventUuid,
-            value: event_uuid.to_owned(),
-        });
-    }
-    let path = format!(
-        "ckms/notification/status/{}",
-        percent_encode(event_uuid.trim())
-    );
+    let id = check_event_uuid(event_uuid).map_err(|_| ApiError::BadInput {
+        what: InputName::EventUuid,
+        value: event_uuid.to_owned(),
+    })?;
+    let path = format!("ckms/notification/status/{}", percent_encode(&id));
     Ok(get(cfg, &path))
 }
 
-pub fn read_notification_status(
-    resp: &HttpResponse,
-) -> Result<Reply<Vec<NotificationDelivery>>, ApiError> {
-    read_reply(Server::Gklm, resp, NotificationDelivery::list_from_json)
+/// The rows, or [`EventLookup::NotFound`] when GKLM answers 404 in JSON (an
+/// HTML 404 page is a wrong address, not an unknown event).
+pub fn read_notification_status(resp: &HttpResponse) -> Result<Reply<EventLookup>, ApiError> {
+    match read_reply(Server::Gklm, resp, NotificationDelivery::list_from_json) {
+        Ok(reply) => Ok(reply.map(EventLookup::Found)),
+        Err(ApiError::Http {
+            status: 404, said, ..
+        }) => Ok(Reply {
+            value: EventLookup::NotFound {
+                code: said.code,
+                message: said.message,
+            },
+            content_language: resp.content_language.clone(),
+        }),
+        Err(other) => Err(other),
+    }
 }
 
 /// How one notification event was delivered, per channel.
 pub async fn notification_status(
     cfg: &GklmConfig,
     event_uuid: &str,
-) -> Result<Reply<Vec<NotificationDelivery>>, ApiError> {
+) -> Result<Reply<EventLookup>, ApiError> {
     read_notification_status(&send(&notification_status_request(cfg, event_uuid)?).await?)
 }
 
@@ -149,6 +194,29 @@ fn user_auth_id(value: &Value) -> Result<String, DecodeError> {
         .map(|id| id.trim().to_owned())
         .filter(|id| !id.is_empty())
         .ok_or_else(|| DecodeError::missing("UserAuthId"))
+}
+
+/// `DELETE /ckms/logout` with `{"userAuthId":…}` and the session header;
+/// `None` when no session is held.
+pub fn logout_request(cfg: &GklmConfig) -> Option<HttpRequest> {
+    let id = headers::credential(cfg.auth_id.as_ref())?;
+    let body = json!({ "userAuthId": id }).to_string();
+    Some(headers::request(
+        cfg,
+        Method::Delete,
+        "ckms/logout",
+        Some(body),
+        true,
+    ))
+}
+
+/// Ends the session on the server. Any answer will do: the panel forgets
+/// the session either way.
+pub async fn logout(cfg: &GklmConfig) -> Result<(), ApiError> {
+    let Some(req) = logout_request(cfg) else {
+        return Ok(());
+    };
+    read_json(Server::Gklm, &send(&req).await?).map(|_| ())
 }
 
 /// Signs in and returns the new session id (`userAuthId`) to put in

@@ -32,6 +32,21 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
+    /// What makes two GETs the same question: the URL, the credential and the
+    /// language. Only GETs share an answer; `None` for anything else.
+    pub fn sharing_key(&self) -> Option<String> {
+        if self.method != Method::Get {
+            return None;
+        }
+        let header = |name| self.header(name).unwrap_or_default();
+        Some(format!(
+            "{}\n{}\n{}",
+            self.url,
+            header("authorization"),
+            header("accept-language")
+        ))
+    }
+
     /// The value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -85,12 +100,19 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// - A failed fetch (network, DNS, CORS) is [`ApiError::Network`].
 /// - A body over [`MAX_BODY_BYTES`] is aborted and is [`ApiError::TooLarge`].
 ///
+/// - A GET asked while the same GET (URL, credential, language) is under
+///   way anywhere on the page joins it: never two requests in flight for one
+///   endpoint and credential, however many cards or panels ask.
+///
 /// Any HTTP status is a response here; see [`super::read`] for what it means.
 /// Outside a browser this always fails with [`ApiError::Network`].
 pub async fn send(req: &HttpRequest) -> Result<HttpResponse, ApiError> {
     #[cfg(target_arch = "wasm32")]
     {
-        browser::send(req).await
+        match req.sharing_key() {
+            Some(key) => in_flight::join(key, req).await,
+            None => browser::send(req).await,
+        }
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -98,6 +120,60 @@ pub async fn send(req: &HttpRequest) -> Result<HttpResponse, ApiError> {
         Err(ApiError::Network {
             detail: "fetch is only available in a browser".to_owned(),
         })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod in_flight {
+    //! GETs under way on this page, shared by everyone asking the same.
+    //! Only weak references are kept: when every asker has gone, the
+    //! request is dropped, which aborts it.
+
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use futures::future::{FutureExt, LocalBoxFuture, Shared, WeakShared};
+
+    use super::{browser, HttpRequest, HttpResponse};
+    use crate::api::error::ApiError;
+
+    type Answer = LocalBoxFuture<'static, Result<HttpResponse, ApiError>>;
+
+    thread_local! {
+        static UNDER_WAY: RefCell<HashMap<String, WeakShared<Answer>>> = RefCell::new(HashMap::new());
+    }
+
+    pub(super) async fn join(key: String, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
+        let existing = UNDER_WAY.with(|m| m.borrow().get(&key).and_then(WeakShared::upgrade));
+        let shared: Shared<Answer> = match existing {
+            Some(shared) => shared,
+            None => {
+                let owned = req.clone();
+                let shared = async move { browser::send(&owned).await }
+                    .boxed_local()
+                    .shared();
+                if let Some(weak) = shared.downgrade() {
+                    UNDER_WAY.with(|m| {
+                        let mut m = m.borrow_mut();
+                        m.retain(|_, w| w.upgrade().is_some());
+                        m.insert(key.clone(), weak);
+                    });
+                }
+                shared
+            }
+        };
+        let answer = shared.clone().await;
+        UNDER_WAY.with(|m| {
+            let mut m = m.borrow_mut();
+            let same = m
+                .get(&key)
+                .and_then(WeakShared::upgrade)
+                .is_none_or(|s| s.ptr_eq(&shared));
+            if same {
+                m.remove(&key);
+            }
+        });
+        answer
     }
 }
 
@@ -268,6 +344,30 @@ mod tests {
         assert!(!shown.contains("secret"), "{shown}");
         assert!(shown.contains("application/json"));
         assert!(shown.contains("/ckms/login"));
+    }
+
+    #[test]
+    fn only_the_same_get_with_the_same_credential_shares_an_answer() {
+        let get = |url: &str, auth: &str, lang: &str| HttpRequest {
+            method: Method::Get,
+            url: url.to_owned(),
+            headers: vec![
+                ("Authorization".to_owned(), auth.to_owned()),
+                ("Accept-Language".to_owned(), lang.to_owned()),
+            ],
+            body: None,
+            timeout_ms: 1_000,
+        };
+        let a = get("https://g/x", "SKLMAuth userAuthId=1", "en");
+        assert_eq!(a.sharing_key(), a.clone().sharing_key());
+        for other in [
+            get("https://g/y", "SKLMAuth userAuthId=1", "en"),
+            get("https://g/x", "SKLMAuth userAuthId=2", "en"),
+            get("https://g/x", "SKLMAuth userAuthId=1", "de"),
+        ] {
+            assert_ne!(a.sharing_key(), other.sharing_key(), "{other:?}");
+        }
+        assert_eq!(request().sharing_key(), None, "a POST is never shared");
     }
 
     #[test]

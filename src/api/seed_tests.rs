@@ -13,7 +13,7 @@ use super::http::{HttpResponse, Method};
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupResult};
 use crate::model::decode::{DecodeProblem, Expected};
-use crate::model::notification::DeliveryReading;
+use crate::model::notification::{DeliveryReading, EventLookup};
 use crate::model::restore::RestorePhase;
 use crate::model::sync_job::{RegionReading, SyncJobFilter, SyncStatus};
 use crate::model::timestamp::Timestamp;
@@ -168,9 +168,12 @@ fn seed_restore_progress_is_completed() {
 fn seed_notification_row_reads_as_not_delivered_after_one_try() {
     let reply =
         gklm::read_notification_status(&response(200, fixture!("gklm/notification_status.json")));
-    let rows = reply.map(|r| r.value).unwrap_or_default();
+    let rows = match reply.map(|r| r.value) {
+        Ok(EventLookup::Found(rows)) => rows,
+        other => panic!("{other:?}"),
+    };
     assert_eq!(rows.len(), 1);
-    let Some(row) = rows.first() else { return };
+    let row = &rows[0];
     assert_eq!(
         row.event_uuid,
         "NOT_EVENT-fed6658-f11fba8a-a9ca-4835-b4bd-9d0e0a9d4062"
@@ -181,6 +184,26 @@ fn seed_notification_row_reads_as_not_delivered_after_one_try() {
     assert_eq!(row.delivered_raw, "0");
     assert_eq!(row.tries, Some(1));
     assert_eq!(row.tries_raw, "1");
+}
+
+#[test]
+fn an_unknown_event_is_an_answer_not_an_error() {
+    let body =
+        r#"{"code":"CTGKM0404E","message":"CTGKM0404E The notification event x was not found."}"#;
+    let reply = gklm::read_notification_status(&response(404, body)).map(|r| r.value);
+    assert_eq!(
+        reply,
+        Ok(EventLookup::NotFound {
+            code: Some("CTGKM0404E".to_owned()),
+            message: Some("CTGKM0404E The notification event x was not found.".to_owned()),
+        })
+    );
+    // An HTML 404 page says the address is wrong, not that the event is unknown.
+    let page = gklm::read_notification_status(&response(404, "<html>Not Found</html>"));
+    assert!(
+        matches!(page, Err(ApiError::NotJson { status: 404, .. })),
+        "{page:?}"
+    );
 }
 
 // --- Seed 004: synchronization jobs -----------------------------------------
@@ -579,15 +602,34 @@ fn event_uuids_are_percent_encoded_and_dot_segments_refused() {
         Ok("https://gklm.example:9443/SKLM/rest/v1/ckms/notification/status/NOT_EVENT-fed6658-f11fba8a-a9ca-4835-b4bd-9d0e0a9d4062".to_owned())
     );
     assert_eq!(
-        url("a/../b?x=1#f ü"),
-        Ok("https://gklm.example:9443/SKLM/rest/v1/ckms/notification/status/a%2F..%2Fb%3Fx%3D1%23f%20%C3%BC".to_owned())
+        url(" a?x=1#fü%\t"),
+        Ok("https://gklm.example:9443/SKLM/rest/v1/ckms/notification/status/a%3Fx%3D1%23f%C3%BC%25".to_owned())
     );
-    for bad in ["", " ", ".", ".."] {
+    for bad in ["", " ", "..", "a/../b", "a b", &"x".repeat(201)] {
         let err = url(bad).err();
         assert!(matches!(err, Some(ApiError::BadInput { .. })), "{bad:?}");
         let sentence = err.map(|e| e.describe(Language::En)).unwrap_or_default();
         assert!(sentence.starts_with("The event UUID"), "{sentence}");
     }
+}
+
+#[test]
+fn logout_deletes_the_session_it_names() {
+    let req = gklm::logout_request(&gklm_config()).expect("a session is held");
+    assert_eq!(req.method, Method::Delete);
+    assert_eq!(
+        req.url,
+        "https://gklm.example:9443/SKLM/rest/v1/ckms/logout"
+    );
+    assert_eq!(
+        req.header("authorization"),
+        Some("SKLMAuth userAuthId=139aeh34567m")
+    );
+    let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or_default()).unwrap();
+    assert_eq!(body, serde_json::json!({"userAuthId": "139aeh34567m"}));
+    let mut anonymous = gklm_config();
+    anonymous.auth_id = None;
+    assert_eq!(gklm::logout_request(&anonymous), None);
 }
 
 #[test]

@@ -1,30 +1,42 @@
-//! The frame every status card shares: title, state, busy mark, error line,
-//! and when it was last checked.
+//! The frame every status card shares: title, state, error line, and how
+//! old its data is.
 
 use yew::prelude::*;
 
-use crate::clock::clock_time;
+use crate::components::age::Age;
+use crate::hooks::{use_unique_id, CheckedAt, Polling};
 use crate::lang::Language;
-use crate::state::polled::{Phase, Polled};
-use crate::text::Text;
+use crate::state::polled::{Phase, Reading};
+use crate::text::{Message, Text};
+use crate::verdict::Tone;
 
 #[derive(Properties, PartialEq)]
 pub struct CardFrameProps {
     /// Stable name for hosts and tests (`data-kw`).
     pub name: AttrValue,
     /// The heading a person reads.
-    pub title: AttrValue,
-    /// What the card shows now (`data-state`): a verdict's name, `loading` or `error`.
+    pub title: Text,
+    /// What the card shows now (`data-state`): a verdict's name, `loading`,
+    /// `sign-in` or `error`.
     pub state: AttrValue,
-    /// A request is under way.
-    #[prop_or_default]
-    pub busy: bool,
+    pub lang: Language,
+    /// How many times the card has rendered (`data-renders`).
+    pub renders: u32,
     /// What went wrong, as a sentence a person can act on.
     #[prop_or_default]
-    pub error: Option<AttrValue>,
-    /// The line at the bottom: when this was checked, or how stale it is.
+    pub error: Option<String>,
+    /// Failed checks in a row.
     #[prop_or_default]
-    pub footer: Option<AttrValue>,
+    pub failures: u32,
+    /// The content is the last good reading, from before the error.
+    #[prop_or_default]
+    pub stale: bool,
+    /// When the data was last confirmed; no age is shown without it.
+    #[prop_or_default]
+    pub checked: Option<CheckedAt>,
+    /// Controls beside the title.
+    #[prop_or_default]
+    pub actions: Html,
     /// The card's content.
     #[prop_or_default]
     pub children: Html,
@@ -32,63 +44,126 @@ pub struct CardFrameProps {
 
 #[component]
 pub fn CardFrame(props: &CardFrameProps) -> Html {
+    let lang = props.lang;
+    let title = props.title.get(lang);
+    let heading_id = use_unique_id("card");
     html! {
         <section
             class={classes!("kw-card", props.error.is_some().then_some("kw-card-failed"))}
             data-kw={props.name.clone()}
             data-state={props.state.clone()}
-            aria-label={props.title.clone()}
-            aria-busy={props.busy.to_string()}
+            data-renders={props.renders.to_string()}
+            aria-labelledby={heading_id.clone()}
         >
             <header class="kw-card-head">
-                <h3 class="kw-card-title">{ props.title.clone() }</h3>
-                if props.busy {
-                    <span class="kw-busy" aria-hidden="true"></span>
-                }
+                <h3 class="kw-card-title" id={heading_id}>{ title }</h3>
+                { props.actions.clone() }
             </header>
-            <div class="kw-card-body" aria-live="polite">
-                if let Some(error) = &props.error {
-                    <p class="kw-error" role="alert" data-kw="error">{ error.clone() }</p>
-                }
+            if let Some(error) = &props.error {
+                <p class="kw-error" data-kw="error">
+                    <span class="kw-icon" aria-hidden="true">{ Tone::Bad.icon() }</span>
+                    { error.clone() }
+                </p>
+            }
+            <div class={classes!("kw-card-body", props.stale.then_some("kw-stale"))}>
                 { props.children.clone() }
             </div>
-            if let Some(footer) = &props.footer {
-                <footer class="kw-card-foot">{ footer.clone() }</footer>
-            }
+            <footer class="kw-card-foot">
+                if props.stale {
+                    <span class="kw-stale-mark" data-kw="stale">{ Text::Stale.get(lang) }</span>
+                }
+                if let Some(checked) = &props.checked {
+                    <Age checked={checked.clone()} {lang} />
+                }
+                if props.failures > 0 {
+                    <span data-kw="failures">{ Message::FailedChecks { count: props.failures }.get(lang) }</span>
+                }
+            </footer>
         </section>
     }
 }
 
-/// True when the server wants a sign-in first: the card waits quietly, and
-/// the panel's sign-in form says why.
-pub fn awaiting_sign_in<T: Clone>(polled: &Polled<T>) -> bool {
-    polled.error().is_some_and(|e| e.is_sign_in_needed())
+/// What a card's frame says about its polled endpoint.
+pub struct FrameParts<'a, T> {
+    /// `loading`, `sign-in`, `error`, or `None` when a reading decides.
+    pub state: Option<&'static str>,
+    /// The reading to show: fresh, or stale beside an error.
+    pub reading: Option<&'a Reading<T>>,
+    pub error: Option<String>,
+    pub stale: bool,
+    pub failures: u32,
 }
 
-/// The error sentence and footer line for a polled card, in `lang`.
-pub fn error_and_footer<T: Clone>(
-    polled: &Polled<T>,
-    lang: Language,
-) -> (Option<AttrValue>, Option<AttrValue>) {
-    let checked = |at_ms: f64| format!("{} {}", Text::CheckedAt.get(lang), clock_time(at_ms));
-    if awaiting_sign_in(polled) {
-        return (None, None);
-    }
-    match &polled.phase {
-        Phase::Loading => (None, None),
-        Phase::Loaded(reading) => (None, Some(checked(reading.at_ms).into())),
-        Phase::Failed { error, stale, .. } => {
-            let footer = match stale {
-                Some(reading) => format!(
-                    "{} {}. {} {}",
-                    Text::StaleFrom.get(lang),
-                    clock_time(reading.at_ms),
-                    Text::StillFailing.get(lang),
-                    polled.failures
-                ),
-                None => format!("{} {}", Text::StillFailing.get(lang), polled.failures),
+impl<'a, T: PartialEq> FrameParts<'a, T> {
+    pub fn of(polling: &'a Polling<T>, waiting_for_sign_in: bool, lang: Language) -> Self {
+        let state = &polling.state;
+        let awaiting = waiting_for_sign_in || state.error().is_some_and(|e| e.is_sign_in_needed());
+        if awaiting {
+            return FrameParts {
+                state: Some("sign-in"),
+                reading: None,
+                error: None,
+                stale: false,
+                failures: 0,
             };
-            (Some(error.describe(lang).into()), Some(footer.into()))
+        }
+        match &state.phase {
+            Phase::Loading => FrameParts {
+                state: Some("loading"),
+                reading: None,
+                error: None,
+                stale: false,
+                failures: 0,
+            },
+            Phase::Loaded(reading) => FrameParts {
+                state: None,
+                reading: Some(reading),
+                error: None,
+                stale: false,
+                failures: 0,
+            },
+            Phase::Failed { error, stale } => FrameParts {
+                state: Some("error"),
+                reading: stale.as_ref(),
+                error: Some(error.describe(lang)),
+                stale: stale.is_some(),
+                failures: state.failures,
+            },
         }
     }
+}
+
+/// A verdict as a pill: icon, word, and the tone's colour.
+pub fn pill(tone: Tone, label: &str, extra: Option<String>) -> Html {
+    html! {
+        <p class={classes!("kw-verdict", tone.class())} data-kw="verdict">
+            <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
+            { label.to_owned() }
+            if let Some(extra) = extra {
+                { format!(" ({extra})") }
+            }
+        </p>
+    }
+}
+
+/// The server's own words, marked with the language it answered in.
+pub fn server_says(lang: Language, text: &str, content_language: Option<&str>) -> Html {
+    html! {
+        <p class="kw-server-text">
+            <span class="kw-label">{ Text::ServerSays.get(lang) }{ ": " }</span>
+            <span data-kw="server-status" lang={content_language.map(str::to_owned)}>
+                { text.to_owned() }
+            </span>
+        </p>
+    }
+}
+
+/// The card's content while it loads or waits for a sign-in.
+pub fn placeholder(state: &str, lang: Language) -> Html {
+    let text = if state == "sign-in" {
+        Text::AwaitingGklmSignIn
+    } else {
+        Text::Loading
+    };
+    html! { <p class="kw-muted">{ text.get(lang) }</p> }
 }

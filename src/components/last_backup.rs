@@ -1,98 +1,106 @@
-//! "Last backup": the result of GKLM's most recent backup task.
+//! "Last backup": the result of GKLM's most recent backup task, and whether
+//! keys wait for the next one.
 
 use yew::prelude::*;
 
-use crate::api::config::GklmConfig;
-use crate::api::error::ApiError;
 use crate::api::gklm;
-use crate::components::card::{awaiting_sign_in, error_and_footer, CardFrame};
-use crate::hooks::{tell_if_sign_in_needed, use_poll};
-use crate::model::backup::BackupResult;
-use crate::state::polled::{Phase, Reading};
+use crate::api::GklmConfig;
+use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
+use crate::components::gklm_card::{headline, GklmCardProps};
+use crate::hooks::{telling_sign_in, use_announce, use_poll, use_render_count, PollSignals};
+use crate::model::backup::{BackupNeed, BackupResult};
+use crate::state::polled::Cadence;
 use crate::text::Text;
 use crate::verdict;
 
-#[derive(Properties, PartialEq)]
-pub struct LastBackupProps {
-    /// Where and how to ask GKLM, with the session in use.
-    pub gklm: GklmConfig,
-    /// Milliseconds between two checks while all is well.
-    pub every_ms: u32,
-    /// Told when GKLM wants a sign-in, with the credential it refused.
-    #[prop_or_default]
-    pub on_sign_in_needed: Callback<(Option<String>, ApiError)>,
-}
-
 #[component]
-pub fn LastBackup(props: &LastBackupProps) -> Html {
-    let lang = props.gklm.language;
-    let on_sign_in_needed = props.on_sign_in_needed.clone();
-    let polled = use_poll(
+pub fn LastBackup(props: &GklmCardProps) -> Html {
+    let renders = use_render_count();
+    let lang = props.lang;
+    let backup_ended = use_context::<PollSignals>().map(|s| s.backup_ended);
+    let result = use_poll(
         props.gklm.clone(),
         props.every_ms,
-        move |cfg: GklmConfig| {
-            let on_sign_in_needed = on_sign_in_needed.clone();
-            async move {
-                let reply = gklm::backup_result(&cfg).await;
-                tell_if_sign_in_needed(&reply, cfg.auth_id, &on_sign_in_needed);
-                reply
-            }
-        },
+        |_: &BackupResult| Cadence::Normal,
+        backup_ended.clone(),
+        telling_sign_in(
+            props.on_sign_in_needed.clone(),
+            |cfg: GklmConfig| async move { gklm::backup_result(&cfg).await },
+        ),
+    );
+    let need = use_poll(
+        props.gklm.clone(),
+        props.every_ms,
+        |_: &BackupNeed| Cadence::Normal,
+        backup_ended,
+        telling_sign_in(
+            props.on_sign_in_needed.clone(),
+            |cfg: GklmConfig| async move { gklm::backup_need(&cfg).await },
+        ),
     );
 
-    let (error, footer) = error_and_footer(&polled, lang);
-    let (state, content) = match &polled.phase {
-        _ if awaiting_sign_in(&polled) => (
-            "sign-in",
-            html! { <p class="kw-muted">{ Text::AwaitingGklmSignIn.get(lang) }</p> },
-        ),
-        Phase::Loading => (
-            "loading",
-            html! { <p class="kw-muted">{ Text::Loading.get(lang) }</p> },
-        ),
-        Phase::Loaded(reading) => (
-            verdict::backup_result(&reading.value).state,
-            result(reading, lang),
-        ),
-        Phase::Failed { stale, .. } => (
-            "error",
-            stale.as_ref().map(|r| result(r, lang)).unwrap_or_default(),
-        ),
+    let frame = FrameParts::of(&result, props.gklm.is_none(), lang);
+    let verdict = frame.reading.map(|r| verdict::backup_result(&r.value));
+    use_announce(headline(Text::LastBackup, &frame, verdict, lang));
+
+    let state = frame
+        .state
+        .or(verdict.map(|v| v.state))
+        .unwrap_or("loading");
+    let content = match (frame.reading, verdict) {
+        (Some(reading), Some(v)) => {
+            let code = match &*reading.value {
+                BackupResult::Unrecognised { code, .. } => Some(code.clone()),
+                _ => None,
+            };
+            html! {
+                <>
+                    { pill(v.tone, v.label.get(lang), code) }
+                    { server_says(lang, reading.value.status(), reading.content_language.as_deref()) }
+                </>
+            }
+        }
+        _ => placeholder(state, lang),
     };
+    let need_line = match (
+        FrameParts::of(&need, props.gklm.is_none(), lang),
+        frame.state,
+    ) {
+        (_, Some("sign-in")) => Html::default(),
+        (need_frame, _) => match (need_frame.reading, need_frame.error) {
+            (Some(reading), _) => {
+                let v = verdict::backup_need(&reading.value);
+                html! {
+                    <p class={classes!("kw-need", v.tone.class())} data-kw="backup-need" data-state={v.state}
+                        title={reading.value.status().to_owned()}>
+                        <span class="kw-icon" aria-hidden="true">{ v.tone.icon() }</span>
+                        { v.label.get(lang) }
+                    </p>
+                }
+            }
+            (None, Some(error)) => html! {
+                <p class="kw-need kw-muted" data-kw="backup-need" data-state="error">
+                    { Text::KeysBackupNeedUnknown.get(lang) }{ " " }{ error }
+                </p>
+            },
+            (None, None) => Html::default(),
+        },
+    };
+
     html! {
         <CardFrame
             name="last-backup"
-            title={Text::LastBackup.get(lang)}
+            title={Text::LastBackup}
             {state}
-            busy={polled.in_flight}
-            {error}
-            {footer}
+            {lang}
+            {renders}
+            error={frame.error}
+            failures={frame.failures}
+            stale={frame.stale}
+            checked={(frame.state != Some("sign-in")).then(|| result.checked.clone())}
         >
             { content }
+            { need_line }
         </CardFrame>
-    }
-}
-
-fn result(reading: &Reading<BackupResult>, lang: crate::lang::Language) -> Html {
-    let v = verdict::backup_result(&reading.value);
-    let code = match &reading.value {
-        BackupResult::Unrecognised { code, .. } => Some(code.clone()),
-        _ => None,
-    };
-    html! {
-        <>
-            <p class={classes!("kw-verdict", v.tone.class())} data-kw="verdict">
-                { v.label.get(lang) }
-                if let Some(code) = code {
-                    { format!(" ({code})") }
-                }
-            </p>
-            <p class="kw-server-text">
-                <span class="kw-label">{ Text::ServerSays.get(lang) }{ ": " }</span>
-                <span data-kw="server-status" lang={reading.content_language.clone()}>
-                    { reading.value.status().to_string() }
-                </span>
-            </p>
-        </>
     }
 }

@@ -1,8 +1,13 @@
 //! Thin components: props in, callbacks out.
 
+pub mod age;
+pub mod backup_activity;
 pub mod card;
+pub mod gklm_card;
 pub mod last_backup;
+pub mod notifications;
 pub mod panel;
+pub mod restore;
 pub mod sign_in;
 
 pub use panel::Panel;

@@ -50,6 +50,7 @@ pub fn SignIn(props: &SignInProps) -> Html {
     // ended session is news, announced at once.
     let reason = match &props.status {
         SessionStatus::SignInRequired(e) => Some((e.describe(lang), false)),
+        SessionStatus::SignedOut => Some((Text::SignedOut.get(lang).to_owned(), false)),
         SessionStatus::SignInFailed(e) | SessionStatus::Expired(e) => {
             Some((e.describe(lang), true))
         }

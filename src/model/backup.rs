@@ -83,6 +83,54 @@ impl BackupActivity {
     }
 }
 
+/// Whether keys and certificates wait for a backup (`GET /ckms/backups/need`).
+/// GKLM answers with a message: CTGKM1304I (all backed up) or CTGKM1305I
+/// (some are not). The message id may come as `code`, `messageId`, or at the
+/// start of the text; any other answer is kept as sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackupNeed {
+    AllBackedUp { status: String },
+    KeysWaiting { status: String },
+    Unrecognised { code: String, status: String },
+}
+
+const ALL_BACKED_UP: &str = "CTGKM1304I";
+const KEYS_WAITING: &str = "CTGKM1305I";
+
+impl BackupNeed {
+    pub fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let fields = Fields::of(value, "")?;
+        let code = fields.opt_code("code")?.unwrap_or_default();
+        let message_id = fields.opt_code("messageId")?.unwrap_or_default();
+        let status = match fields.message("status")? {
+            status if status.is_empty() => fields.message("message")?,
+            status => status,
+        };
+        let says = |id: &str| {
+            [code.as_str(), message_id.as_str()]
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(id))
+                || status.trim_start().starts_with(id)
+        };
+        Ok(if says(KEYS_WAITING) {
+            BackupNeed::KeysWaiting { status }
+        } else if says(ALL_BACKED_UP) {
+            BackupNeed::AllBackedUp { status }
+        } else {
+            let code = if code.is_empty() { message_id } else { code };
+            BackupNeed::Unrecognised { code, status }
+        })
+    }
+
+    pub fn status(&self) -> &str {
+        match self {
+            BackupNeed::AllBackedUp { status }
+            | BackupNeed::KeysWaiting { status }
+            | BackupNeed::Unrecognised { status, .. } => status,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{BackupActivity, BackupResult};
@@ -166,6 +214,48 @@ mod tests {
                 status: String::new()
             })
         );
+    }
+
+    #[test]
+    fn backup_need_reads_the_message_id_wherever_it_is() {
+        use super::BackupNeed;
+        let all = "CTGKM1304I All keys and certificates have been backed up.";
+        let waiting = "CTGKM1305I There are keys and certificates which have not been backed up. Make a backup.";
+        for body in [
+            json!({"code": "CTGKM1304I", "status": all}),
+            json!({"messageId": "CTGKM1304I", "code": "0", "status": all}),
+            json!({"code": "0", "status": all}),
+            json!({"message": all}),
+        ] {
+            assert_eq!(
+                BackupNeed::from_json(&body),
+                Ok(BackupNeed::AllBackedUp {
+                    status: status(all)
+                }),
+                "{body}"
+            );
+        }
+        for body in [
+            json!({"code": "CTGKM1305I", "status": waiting}),
+            json!({"code": 1, "messageId": "ctgkm1305i", "status": waiting}),
+            json!({"status": waiting}),
+        ] {
+            assert_eq!(
+                BackupNeed::from_json(&body),
+                Ok(BackupNeed::KeysWaiting {
+                    status: status(waiting)
+                }),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            BackupNeed::from_json(&json!({"code": "CTGKM9999W", "status": "New"})),
+            Ok(BackupNeed::Unrecognised {
+                code: status("CTGKM9999W"),
+                status: status("New")
+            })
+        );
+        assert!(BackupNeed::from_json(&json!("CTGKM1304I")).is_err());
     }
 
     #[test]

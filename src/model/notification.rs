@@ -79,6 +79,63 @@ impl NotificationDelivery {
     }
 }
 
+/// What GKLM said about an event: its rows (possibly none), or that it
+/// knows no such event (HTTP 404), with the server's own code and message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventLookup {
+    Found(Vec<NotificationDelivery>),
+    NotFound {
+        code: Option<String>,
+        message: Option<String>,
+    },
+}
+
+impl EventLookup {
+    /// True while some channel has not (yet) delivered: worth asking again.
+    pub fn awaits_delivery(&self) -> bool {
+        match self {
+            EventLookup::Found(rows) => rows
+                .iter()
+                .any(|row| row.delivered != DeliveryReading::Delivered),
+            EventLookup::NotFound { .. } => false,
+        }
+    }
+}
+
+/// Longest event UUID the panel sends.
+pub const MAX_EVENT_UUID_CHARS: usize = 200;
+
+/// Why an event UUID was refused before anything was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventUuidProblem {
+    Empty,
+    Whitespace,
+    Slash,
+    DotDot,
+    TooLong,
+}
+
+/// The UUID as it will be sent: trimmed, and refused when it is empty, has
+/// whitespace inside, a `/`, `..`, or more than [`MAX_EVENT_UUID_CHARS`]
+/// characters. GKLM's ids (`NOT_EVENT-fed6658-f11fba8a-…`) are not plain
+/// RFC 4122 UUIDs, so nothing else about their form is assumed.
+pub fn check_event_uuid(input: &str) -> Result<String, EventUuidProblem> {
+    let id = input.trim();
+    if id.is_empty() {
+        Err(EventUuidProblem::Empty)
+    } else if id.chars().count() > MAX_EVENT_UUID_CHARS {
+        Err(EventUuidProblem::TooLong)
+    } else if id.chars().any(char::is_whitespace) {
+        Err(EventUuidProblem::Whitespace)
+    } else if id.contains('/') {
+        Err(EventUuidProblem::Slash)
+    } else if id.contains("..") {
+        Err(EventUuidProblem::DotDot)
+    } else {
+        Ok(id.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +224,66 @@ mod tests {
             NotificationDelivery::list_from_json(&json!([5])),
             Err(DecodeError::not_a("[0]", Expected::Object))
         );
+    }
+
+    #[test]
+    fn event_uuids_are_trimmed_and_taken_in_gklms_own_form() {
+        use super::{check_event_uuid, EventUuidProblem as P};
+        let seed = "NOT_EVENT-fed6658-f11fba8a-a9ca-4835-b4bd-9d0e0a9d4062";
+        assert_eq!(
+            check_event_uuid(&format!("  {seed}\n")),
+            Ok(seed.to_owned())
+        );
+        assert_eq!(
+            check_event_uuid("f11fba8a-a9ca-4835-b4bd-9d0e0a9d4062"),
+            Ok("f11fba8a-a9ca-4835-b4bd-9d0e0a9d4062".to_owned())
+        );
+        assert_eq!(check_event_uuid("a.b"), Ok("a.b".to_owned()));
+        for (input, problem) in [
+            ("", P::Empty),
+            (" \t ", P::Empty),
+            ("NOT_EVENT fed", P::Whitespace),
+            ("a\u{a0}b", P::Whitespace),
+            ("../backups", P::Slash),
+            ("ckms/login", P::Slash),
+            ("..", P::DotDot),
+            ("a..b", P::DotDot),
+        ] {
+            assert_eq!(check_event_uuid(input), Err(problem), "{input:?}");
+        }
+        let long = "a".repeat(201);
+        assert_eq!(check_event_uuid(&long), Err(P::TooLong));
+        assert!(check_event_uuid(&"a".repeat(200)).is_ok());
+        // Characters, not bytes, are counted.
+        assert!(check_event_uuid(&"é".repeat(200)).is_ok());
+    }
+
+    #[test]
+    fn an_event_awaits_delivery_while_any_channel_has_not_delivered() {
+        use super::{DeliveryReading, EventLookup, NotificationDelivery};
+        let row = |delivered: DeliveryReading| NotificationDelivery {
+            event_uuid: "e".into(),
+            tenant_id: String::new(),
+            channel: "email".into(),
+            delivered,
+            delivered_raw: String::new(),
+            tries: None,
+            tries_raw: String::new(),
+        };
+        let done = EventLookup::Found(vec![row(DeliveryReading::Delivered)]);
+        assert!(!done.awaits_delivery());
+        let waiting = EventLookup::Found(vec![
+            row(DeliveryReading::Delivered),
+            row(DeliveryReading::NotDelivered),
+        ]);
+        assert!(waiting.awaits_delivery());
+        let odd = EventLookup::Found(vec![row(DeliveryReading::Other("2".into()))]);
+        assert!(odd.awaits_delivery());
+        assert!(!EventLookup::Found(vec![]).awaits_delivery());
+        let missing = EventLookup::NotFound {
+            code: None,
+            message: None,
+        };
+        assert!(!missing.awaits_delivery());
     }
 }

@@ -5,16 +5,22 @@
 /// but RFC 3986 unreserved characters (`A–Z a–z 0–9 - . _ ~`) is encoded as
 /// UTF-8 bytes.
 pub fn percent_encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
             out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            out.push(hex_digit(byte >> 4));
+            out.push(hex_digit(byte & 0x0f));
         }
     }
     out
+}
+
+/// The upper-case hex digit of a value below 16.
+fn hex_digit(nibble: u8) -> char {
+    char::from_digit(u32::from(nibble), 16)
+        .map(|c| c.to_ascii_uppercase())
+        .unwrap_or('0')
 }

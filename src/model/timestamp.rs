@@ -59,9 +59,9 @@ impl Timestamp {
         if b.get(pos) == Some(&b'.') {
             pos += 1;
             let start = pos;
-            while b.get(pos).is_some_and(u8::is_ascii_digit) {
+            while let Some(digit) = b.get(pos).filter(|d| d.is_ascii_digit()) {
                 if pos - start < 3 {
-                    millis = millis * 10 + i64::from(b[pos] - b'0');
+                    millis = millis * 10 + i64::from(digit - b'0');
                 }
                 pos += 1;
             }
@@ -76,7 +76,7 @@ impl Timestamp {
 
         let offset_minutes = match b.get(pos..)? {
             [b'Z' | b'z'] => 0,
-            [sign @ (b'+' | b'-'), rest @ ..] if rest.len() == 5 && rest[2] == b':' => {
+            [sign @ (b'+' | b'-'), rest @ ..] if rest.len() == 5 && rest.get(2) == Some(&b':') => {
                 let h = digits(rest, 0, 2)?;
                 let m = digits(rest, 3, 2)?;
                 if h > 23 || m > 59 {

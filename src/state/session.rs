@@ -23,6 +23,8 @@ pub enum SessionStatus {
     SignInFailed(ApiError),
     /// The server no longer accepts the credential it gave.
     Expired(ApiError),
+    /// The person signed out; nothing is asked until they sign in again.
+    SignedOut,
 }
 
 #[derive(Clone, PartialEq)]
@@ -45,6 +47,8 @@ pub enum SessionAction {
     SignInStarted,
     SignedIn(String),
     SignInFailed(ApiError),
+    /// The person signed out: the credential is forgotten.
+    SignOut,
     /// A card was told that the credential it used (or its lack of one) is
     /// not good enough.
     Rejected {
@@ -89,6 +93,10 @@ impl Session {
             SessionAction::SignInFailed(error) => Self {
                 credential: None,
                 status: SessionStatus::SignInFailed(error),
+            },
+            SessionAction::SignOut => Self {
+                credential: None,
+                status: SessionStatus::SignedOut,
             },
             // Only a rejection of the credential in use counts: several cards
             // report the same expiry, and a reply may arrive after the person
@@ -204,6 +212,25 @@ mod tests {
         let after = s.next(rejected(Some("old"), "CTGKM6004E"));
         assert_eq!(after.credential(), Some("new"));
         assert_eq!(after.status, SessionStatus::SignedIn);
+    }
+
+    #[test]
+    fn signing_out_forgets_the_credential_and_shows_the_form() {
+        let s = Session::new(Some("id-1".into())).next(SessionAction::SignOut);
+        assert_eq!(s.credential(), None);
+        assert_eq!(s.status, SessionStatus::SignedOut);
+        assert!(s.needs_sign_in());
+        // A late rejection of the old session changes nothing.
+        let after = s.next(rejected(Some("id-1"), "CTGKM6004E"));
+        assert_eq!(after.status, SessionStatus::SignedOut);
+        // A rejection of "no credential" after signing out keeps the note.
+        let after = s.next(rejected(None, "CTGKM6002E"));
+        assert_eq!(after.status, SessionStatus::SignedOut);
+        let s = s
+            .next(SessionAction::SignInStarted)
+            .next(SessionAction::SignedIn("id-2".into()));
+        assert_eq!(s.credential(), Some("id-2"));
+        assert!(!s.needs_sign_in());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use keywatch::api::gklm;
 use keywatch::api::http::{send, HttpRequest, Method};
 use keywatch::api::GklmConfig;
 use keywatch::lang::Language;
+use web_sys::Element;
 
 pub fn gateway() -> &'static str {
     option_env!("KEYWATCH_TEST_GATEWAY").unwrap_or("http://127.0.0.1:8917")
@@ -79,4 +80,131 @@ pub async fn signed_in(language: Language) -> GklmConfig {
 
 pub async fn sleep(ms: u32) {
     TimeoutFuture::new(ms).await;
+}
+
+/// Waits up to 10 s for `probe` to find something, and returns it; fails
+/// the test with `what` otherwise. The one polling wait of the browser tests.
+pub async fn until<T>(what: impl Fn() -> String, mut probe: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..400 {
+        if let Some(found) = probe() {
+            return found;
+        }
+        sleep(25).await;
+    }
+    panic!("waited 10 s in vain: {}", what())
+}
+
+/// Waits for `selector` to match inside `root`.
+pub async fn appears(root: &Element, selector: &str) -> Element {
+    until(
+        || {
+            format!(
+                "{selector} never appeared; the page shows: {}",
+                root.inner_html()
+            )
+        },
+        || root.query_selector(selector).ok().flatten(),
+    )
+    .await
+}
+
+/// A fresh element on the page to render into.
+pub fn host() -> Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let root = document.create_element("div").expect("an element");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    root
+}
+
+/// Pins the simulated restore to `phase` (0–7).
+pub async fn pin_restore(phase: u8) {
+    sim(
+        Method::Post,
+        "/_sim/restore",
+        Some(&format!(r#"{{"phase":{phase}}}"#)),
+    )
+    .await;
+}
+
+/// Forgets what the simulator counted.
+pub async fn clear_hits() {
+    sim(Method::Delete, "/_sim/hits", None).await;
+}
+
+/// `(requests, most at once)` the simulator saw for `path`.
+pub async fn hits(path: &str) -> (u64, u64) {
+    let req = HttpRequest {
+        method: Method::Get,
+        url: format!("{}/_sim/hits", gateway()),
+        headers: Vec::new(),
+        body: None,
+        timeout_ms: 5_000,
+    };
+    let body = send(&req).await.map(|r| r.body).unwrap_or_default();
+    let all: serde_json::Value =
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("/_sim/hits: {e}: {body}"));
+    let at = |field: &str| {
+        all.get(path)
+            .and_then(|h| h.get(field))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    (at("count"), at("max_in_flight"))
+}
+
+/// Waits up to 10 s until the simulator has seen `at_least` requests for
+/// `path`; returns `(requests, most at once)`.
+pub async fn hits_reach(path: &str, at_least: u64) -> (u64, u64) {
+    let mut seen = (0, 0);
+    for _ in 0..100 {
+        seen = hits(path).await;
+        if seen.0 >= at_least {
+            return seen;
+        }
+        sleep(100).await;
+    }
+    panic!("{path} was asked {} times, not {at_least}", seen.0)
+}
+
+/// The first notification event the simulator knows.
+pub async fn known_event() -> String {
+    let req = HttpRequest {
+        method: Method::Get,
+        url: format!("{}/_sim/events", gateway()),
+        headers: Vec::new(),
+        body: None,
+        timeout_ms: 5_000,
+    };
+    let body = send(&req).await.map(|r| r.body).unwrap_or_default();
+    let events: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    events
+        .pointer("/events/0")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("the simulator lists no notification events: {body}"))
+}
+
+/// The `data-renders` count of the card named `name` inside `root`.
+pub fn renders(root: &Element, name: &str) -> u32 {
+    root.query_selector(&format!("[data-kw=\"{name}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|card| card.get_attribute("data-renders"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no render count on {name}: {}", root.inner_html()))
+}
+
+/// The text of the first `selector` in `root`.
+pub fn text_of(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_else(|| panic!("no {selector} in {}", root.inner_html()))
 }

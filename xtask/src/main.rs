@@ -160,7 +160,10 @@ fn test(args: &[String]) -> Result<(), Fail> {
             "--test",
             "*",
         ])
-        .env("KEYWATCH_TEST_GATEWAY", &base),
+        .env("KEYWATCH_TEST_GATEWAY", &base)
+        // The runner's limit is for a whole test file, and the polling
+        // tests wait on real timers: give them minutes, not 20 s.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
         "the browser tests",
     )?;
 

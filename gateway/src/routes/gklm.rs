@@ -171,7 +171,7 @@ async fn notification_status(
         None => gklm_error(
             lang,
             StatusCode::NOT_FOUND,
-            "CTGKM3468E",
+            "CTGKM0404E",
             unknown_event(&event_uuid, lang),
         ),
     }

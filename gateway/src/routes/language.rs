@@ -106,9 +106,9 @@ pub fn backup_result_status(result: BackupResult, lang: Lang) -> &'static str {
 
 pub fn unknown_event(uuid: &str, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("CTGKM3468E The notification event {uuid} was not found."),
+        Lang::En => format!("CTGKM0404E The notification event {uuid} was not found."),
         Lang::De => {
-            format!("CTGKM3468E Das Benachrichtigungsereignis {uuid} wurde nicht gefunden.")
+            format!("CTGKM0404E Das Benachrichtigungsereignis {uuid} wurde nicht gefunden.")
         }
     }
 }

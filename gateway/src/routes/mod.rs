@@ -4,6 +4,7 @@
 pub mod cckm;
 pub mod fault_injection;
 pub mod gklm;
+pub mod hits;
 pub mod language;
 pub mod sim_control;
 pub mod static_files;
@@ -52,17 +53,23 @@ impl DemoState {
 /// Everything `keywatch-gateway demo` serves.
 pub fn demo_app(state: DemoState, dist: PathBuf) -> Router {
     let gklm = gklm::router();
+    let hits = Arc::new(hits::Hits::default());
+    let hit_list: Router<DemoState> = Router::new()
+        .route("/_sim/hits", get(hits::list).delete(hits::clear))
+        .with_state(hits.clone());
     Router::new()
         .nest("/SKLM/rest/v1", gklm.clone())
         .nest("/GKLM/rest/v1", gklm)
         .nest("/api/v1", cckm::router())
         .nest("/_sim", sim_control::router())
         .route("/healthz", get(healthz))
+        .merge(hit_list)
         .fallback_service(static_files::service(dist))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             fault_injection::inject_faults,
         ))
+        .layer(middleware::from_fn_with_state(hits, hits::count))
         .layer(demo_cors())
         .layer(crate::server::trace_layer())
         .with_state(state)

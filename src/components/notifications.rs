@@ -1,0 +1,290 @@
+//! "Notification delivery": look up one GKLM notification event by its
+//! UUID and see, per channel, whether it was delivered and after how many
+//! tries. Re-checked while any channel has not delivered.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::api::gklm;
+use crate::api::GklmConfig;
+use crate::components::card::{placeholder, CardFrame, FrameParts};
+use crate::components::gklm_card::GklmCardProps;
+use crate::hooks::{
+    tell_if_sign_in_needed, use_announce, use_poll, use_render_count, use_unique_id, Announcement,
+    Announcer,
+};
+use crate::lang::Language;
+use crate::model::notification::{
+    check_event_uuid, EventLookup, EventUuidProblem, NotificationDelivery, MAX_EVENT_UUID_CHARS,
+};
+use crate::state::polled::Cadence;
+use crate::text::{Message, Text};
+use crate::verdict;
+
+/// How many earlier lookups are offered again.
+const RECENT: usize = 5;
+
+fn cadence(lookup: &EventLookup) -> Cadence {
+    match lookup {
+        EventLookup::Found(rows) if rows.is_empty() => Cadence::Normal,
+        found if found.awaits_delivery() => Cadence::Fast,
+        _ => Cadence::Stop,
+    }
+}
+
+/// One lookup: the event, and which lookup it is (asking again re-checks).
+#[derive(Clone, PartialEq)]
+struct Lookup {
+    cfg: GklmConfig,
+    event: String,
+    nth: u32,
+}
+
+#[component]
+pub fn Notifications(props: &GklmCardProps) -> Html {
+    let renders = use_render_count();
+    let lang = props.lang;
+    let field = use_node_ref();
+    let field_id = use_unique_id("event-uuid");
+    let problem_id = use_unique_id("event-uuid-problem");
+    let problem = use_state_eq(|| None::<EventUuidProblem>);
+    // The event looked up now and how many lookups there were.
+    let asked = use_state_eq(|| None::<(String, u32)>);
+    let recent = use_state_eq(Vec::<String>::new);
+    let announcer = use_context::<Announcer>();
+
+    let input = match (&props.gklm, &*asked) {
+        (Some(cfg), Some((event, nth))) => Some(Lookup {
+            cfg: cfg.clone(),
+            event: event.clone(),
+            nth: *nth,
+        }),
+        _ => None,
+    };
+    let tell = props.on_sign_in_needed.clone();
+    let lookup = use_poll(input, props.every_ms, cadence, None, move |l: Lookup| {
+        let tell = tell.clone();
+        async move {
+            let reply = gklm::notification_status(&l.cfg, &l.event).await;
+            tell_if_sign_in_needed(&reply, l.cfg.auth_id.clone(), &tell);
+            reply
+        }
+    });
+
+    let look_up = {
+        let (problem, asked, recent) = (problem.clone(), asked.clone(), recent.clone());
+        use_callback(
+            announcer,
+            move |raw: String, announcer| match check_event_uuid(&raw) {
+                Err(why) => {
+                    problem.set(Some(why));
+                    if let Some(Announcer(say)) = announcer {
+                        say.emit(Announcement {
+                            text: verdict::event_uuid_problem(why).get(lang).to_owned(),
+                            urgent: true,
+                        });
+                    }
+                }
+                Ok(event) => {
+                    problem.set(None);
+                    let nth = asked.as_ref().map_or(0, |(_, n)| n.wrapping_add(1));
+                    let mut list: Vec<String> =
+                        recent.iter().filter(|e| **e != event).cloned().collect();
+                    list.insert(0, event.clone());
+                    list.truncate(RECENT);
+                    recent.set(list);
+                    asked.set(Some((event, nth)));
+                }
+            },
+        )
+    };
+    let onsubmit = {
+        let (field, look_up) = (field.clone(), look_up.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let raw = field
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            look_up.emit(raw);
+        })
+    };
+
+    let frame = FrameParts::of(&lookup, props.gklm.is_none(), lang);
+    let (state, content) = match (asked.as_ref(), frame.state, frame.reading) {
+        (_, Some("sign-in"), _) => ("sign-in", placeholder("sign-in", lang)),
+        (None, _, _) => ("idle", Html::default()),
+        (Some(_), _, Some(reading)) => result(&reading.value, lang),
+        (Some(_), Some("error"), None) => ("error", Html::default()),
+        (Some(_), _, None) => ("loading", placeholder("loading", lang)),
+    };
+    let announcement = frame
+        .error
+        .as_ref()
+        .map(|error| Announcement {
+            text: Message::CardNow {
+                card: Text::Notifications,
+                now: error,
+            }
+            .get(lang),
+            urgent: true,
+        })
+        .or_else(|| {
+            frame.reading.map(|reading| Announcement {
+                text: Message::CardNow {
+                    card: Text::Notifications,
+                    now: &summary(&reading.value, lang),
+                }
+                .get(lang),
+                urgent: false,
+            })
+        });
+    use_announce(announcement);
+
+    let recent_buttons: Vec<Html> = recent.iter().map(|event| {
+        let look_up = look_up.clone();
+        let event = event.clone();
+        let field = field.clone();
+        let onclick = {
+            let event = event.clone();
+            Callback::from(move |_: MouseEvent| {
+                if let Some(input) = field.cast::<HtmlInputElement>() {
+                    input.set_value(&event);
+                }
+                look_up.emit(event.clone());
+            })
+        };
+        html! {
+            <li key={event.clone()}>
+                <button type="button" class="kw-link" data-kw="recent-event" {onclick}>{ event }</button>
+            </li>
+        }
+    }).collect();
+
+    html! {
+        <CardFrame
+            name="notifications"
+            title={Text::Notifications}
+            {state}
+            {lang}
+            {renders}
+            error={frame.error.clone()}
+            failures={frame.failures}
+            stale={frame.stale}
+            checked={asked.is_some().then(|| lookup.checked.clone())}
+        >
+            <form class="kw-lookup" data-kw="event-lookup" {onsubmit}>
+                <label for={field_id.clone()}>{ Text::EventUuid.get(lang) }</label>
+                <div class="kw-lookup-row">
+                    <input
+                        ref={field}
+                        id={field_id}
+                        name="event-uuid"
+                        autocomplete="off"
+                        spellcheck="false"
+                        maxlength={(MAX_EVENT_UUID_CHARS + 50).to_string()}
+                        placeholder={Text::EventUuidHint.get(lang)}
+                        aria-invalid={problem.is_some().then_some("true")}
+                        aria-describedby={problem.is_some().then(|| problem_id.clone())}
+                    />
+                    <button type="submit">{ Text::LookUp.get(lang) }</button>
+                </div>
+                if let Some(why) = *problem {
+                    <p class="kw-error" id={problem_id.clone()} data-kw="uuid-problem">
+                        { verdict::event_uuid_problem(why).get(lang) }
+                    </p>
+                }
+            </form>
+            if !recent.is_empty() {
+                <nav class="kw-recent" aria-label={Text::RecentLookups.get(lang)}>
+                    <span class="kw-label">{ Text::RecentLookups.get(lang) }{ ":" }</span>
+                    <ul>{ for recent_buttons.into_iter() }</ul>
+                </nav>
+            }
+            { content }
+        </CardFrame>
+    }
+}
+
+fn summary(lookup: &EventLookup, lang: Language) -> String {
+    match lookup {
+        EventLookup::Found(rows) if rows.is_empty() => Text::NoDeliveries.get(lang).to_owned(),
+        EventLookup::Found(rows) if lookup.awaits_delivery() => {
+            format!("{} ({})", Text::NotDelivered.get(lang), rows.len())
+        }
+        EventLookup::Found(rows) => format!("{} ({})", Text::Delivered.get(lang), rows.len()),
+        EventLookup::NotFound { .. } => Text::EventNotFound.get(lang).to_owned(),
+    }
+}
+
+fn result(lookup: &EventLookup, lang: Language) -> (&'static str, Html) {
+    match lookup {
+        EventLookup::NotFound { code, message } => {
+            let said = match (code, message) {
+                (Some(code), Some(message)) => {
+                    let message = message.strip_prefix(code.as_str()).unwrap_or(message);
+                    format!("{code}: {}", message.trim())
+                }
+                (Some(text), None) | (None, Some(text)) => text.clone(),
+                (None, None) => String::new(),
+            };
+            (
+                "not-found",
+                html! {
+                    <div data-kw="not-found">
+                        <p>{ Text::EventNotFound.get(lang) }</p>
+                        if !said.is_empty() {
+                            <p class="kw-server-text">
+                                <span class="kw-label">{ Text::ServerSays.get(lang) }{ ": " }</span>
+                                <span data-kw="server-status">{ said }</span>
+                            </p>
+                        }
+                    </div>
+                },
+            )
+        }
+        EventLookup::Found(rows) if rows.is_empty() => (
+            "empty",
+            html! { <p class="kw-muted" data-kw="no-deliveries">{ Text::NoDeliveries.get(lang) }</p> },
+        ),
+        EventLookup::Found(rows) => {
+            let state = if lookup.awaits_delivery() {
+                "not-delivered"
+            } else {
+                "delivered"
+            };
+            (state, table(rows, lang))
+        }
+    }
+}
+
+fn table(rows: &[NotificationDelivery], lang: Language) -> Html {
+    let rows = rows.iter().enumerate().map(|(i, row)| {
+        let (tone, word, name) = verdict::delivery(&row.delivered);
+        let shown = word.map_or_else(|| row.delivered_raw.clone(), |w| w.get(lang).to_owned());
+        html! {
+            <tr key={format!("{i}-{}", row.channel)} data-kw="delivery" data-state={name}>
+                <th scope="row">{ row.channel.clone() }</th>
+                <td>
+                    <span class={classes!("kw-badge", tone.class())} title={row.delivered_raw.clone()}>
+                        <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
+                        { shown }
+                    </span>
+                </td>
+                <td class="kw-num">{ row.tries_raw.clone() }</td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="kw-table" data-kw="deliveries">
+            <thead>
+                <tr>
+                    <th scope="col">{ Text::Channel.get(lang) }</th>
+                    <th scope="col">{ Text::DeliveryColumn.get(lang) }</th>
+                    <th scope="col" class="kw-num">{ Text::Tries.get(lang) }</th>
+                </tr>
+            </thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}

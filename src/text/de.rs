@@ -1,0 +1,188 @@
+//! Deutsch.
+
+use super::{HttpAdvice, Message, Text};
+use crate::api::error::InputName;
+use crate::model::decode::{DecodeProblem, Expected};
+
+pub(super) fn text(t: Text) -> &'static str {
+    use Text::*;
+    match t {
+        PanelTitle => "Status der Schlüsselverwaltung",
+        RefreshAll => "Jetzt abfragen",
+        Refreshing => "Alle Karten werden abgefragt …",
+        LastBackup => "Letzte Sicherung",
+        BackupActivity => "Sicherungsvorgang",
+        Restore => "Wiederherstellung",
+        Notifications => "Zustellung von Benachrichtigungen",
+        Loading => "Wird abgefragt …",
+        Updated => "Aktualisiert",
+        Stale => "Veraltet",
+        SignInToGklm => "Bei GKLM anmelden",
+        AwaitingGklmSignIn => "Wird angezeigt, sobald Sie bei GKLM angemeldet sind.",
+        SignInHint => "Die Sitzung bleibt nur im Speicher dieser Seite.",
+        UserId => "Benutzer-ID",
+        Password => "Kennwort",
+        SignIn => "Anmelden",
+        SigningIn => "Anmeldung läuft …",
+        SignOutOfGklm => "Von GKLM abmelden",
+        SignedOut => "Sie haben sich von GKLM abgemeldet.",
+        BackupSucceeded => "Erfolgreich",
+        BackupFailed => "Fehlgeschlagen",
+        BackupSucceededWithWarning => "Erfolgreich mit Warnung",
+        BackupNotRunSinceStart => "Seit dem Serverstart nicht ausgeführt",
+        BackupUnrecognised => "Unbekanntes Ergebnis",
+        KeysAllBackedUp => "Alle Schlüssel und Zertifikate sind gesichert.",
+        KeysAwaitBackup => "Schlüssel oder Zertifikate warten auf eine Sicherung.",
+        KeysBackupNeedUnknown => "Ob Schlüssel auf eine Sicherung warten, ist nicht bekannt.",
+        ServerSays => "Serverstatus",
+        BackupRunning => "Läuft",
+        BackupNotRunning => "Läuft nicht",
+        BackupActivityUnrecognised => "Unbekannter Zustand",
+        RunEndSeen => "Ende des letzten Laufs gesehen",
+        PhaseIdle => "Keine Wiederherstellung aktiv",
+        PhaseIdleStep => "Leerlauf",
+        PhaseInitialize => "Start",
+        PhaseCreateTempDir => "Temporären Ordner anlegen",
+        PhaseRestoreConfigFiles => "Konfigurationsdateien wiederherstellen",
+        PhaseRestoreKeystores => "Keystores wiederherstellen",
+        PhaseRestoreDatabases => "Datenbanken wiederherstellen",
+        PhaseCleanup => "Aufräumen",
+        PhaseCompleted => "Abgeschlossen",
+        PhaseUnknown => "Unbekannte Phase",
+        PhaseDone => "erledigt",
+        PhaseDoneUnseen => "erledigt (zwischen zwei Abfragen durchlaufen)",
+        PhaseNow => "jetzt",
+        PhaseToCome => "folgt",
+        RestorePhases => "Phasen der Wiederherstellung",
+        RestoreCompletedNote => {
+            "Die Wiederherstellung ist abgeschlossen; GKLM startet danach neu."
+        }
+        EventUuid => "Ereignis-UUID",
+        LookUp => "Nachschlagen",
+        EventUuidHint => "Zum Beispiel NOT_EVENT-fed6658-f11fba8a-a9ca-4835-b4bd-9d0e0a9d4062",
+        RecentLookups => "Zuvor nachgeschlagen",
+        Channel => "Kanal",
+        DeliveryColumn => "Zustellung",
+        Tries => "Versuche",
+        Delivered => "Zugestellt",
+        NotDelivered => "Nicht zugestellt",
+        NoDeliveries => "GKLM hat zu diesem Ereignis noch keine Zustelldaten.",
+        EventNotFound => {
+            "GKLM kennt kein Benachrichtigungsereignis mit dieser UUID (CTGKM0404E)."
+        }
+        UuidEmpty => "Zuerst eine Ereignis-UUID eingeben.",
+        UuidWhitespace => {
+            "Eine Ereignis-UUID enthält keine Leerzeichen: das Eingefügte prüfen."
+        }
+        UuidSlash => {
+            "Eine Ereignis-UUID enthält kein „/“: nur die UUID eingeben, keinen Pfad und keine Adresse."
+        }
+        UuidDotDot => "Eine Ereignis-UUID enthält kein „..“: nur die UUID eingeben.",
+        UuidTooLong => "Das ist länger als 200 Zeichen, zu lang für eine Ereignis-UUID.",
+        ConfigProblem => "Das Panel ist nicht richtig konfiguriert",
+        NoCardsConfigured => "Für die angegebenen Server ist keine Karte eingestellt.",
+        SyncJobsPending => {
+            "Die Liste der CipherTrust-Synchronisierungsaufträge ist in dieser Version noch nicht enthalten."
+        }
+    }
+}
+
+pub(super) fn message(m: &Message) -> String {
+    match *m {
+        Message::Unreachable { detail } => format!(
+            "Der Server ist nicht erreichbar ({detail}): Netzwerk und die eingestellte Adresse prüfen."
+        ),
+        Message::NoAnswerWithin { after_ms } => format!(
+            "Keine Antwort innerhalb von {} s: der Server ist vielleicht überlastet; später erneut versuchen.",
+            super::en::seconds(after_ms).replace('.', ",")
+        ),
+        Message::TooLarge { mib } => format!(
+            "Die Antwort war größer als {mib} MiB und wurde nicht gelesen: die eingestellte Adresse prüfen."
+        ),
+        Message::SessionRejected { server } => format!(
+            "{} hat die Sitzung abgelehnt (CTGKM6004E): erneut anmelden.",
+            server.name()
+        ),
+        Message::SessionNeeded { server } => format!(
+            "{} verlangt eine Sitzung (CTGKM6002E): anmelden.",
+            server.name()
+        ),
+        Message::CredentialsRefused { server } => format!(
+            "{} hat Benutzer-ID oder Kennwort abgelehnt (CTGKM6003E): beides prüfen und erneut anmelden.",
+            server.name()
+        ),
+        Message::SignInNotAccepted {
+            server,
+            status,
+            said,
+        } => format!(
+            "{} hat die Anmeldung abgelehnt (HTTP {status}){said}: erneut anmelden.",
+            server.name()
+        ),
+        Message::HttpError {
+            server,
+            status,
+            said,
+            advice,
+        } => {
+            let advice = match advice {
+                HttpAdvice::AskForPermission => {
+                    "dem Konto fehlt die Berechtigung; an die Administration wenden"
+                }
+                HttpAdvice::CheckAddress => "die eingestellte Adresse prüfen",
+                HttpAdvice::TryLaterBusy => {
+                    "der Server ist ausgelastet oder startet neu; später erneut versuchen"
+                }
+                HttpAdvice::TryLaterServerProblem => {
+                    "der Server hat ein Problem; später erneut versuchen oder sein Protokoll prüfen"
+                }
+                HttpAdvice::CheckConfiguration => {
+                    "die Anfrage wurde abgelehnt; die Einstellungen prüfen"
+                }
+            };
+            format!(
+                "{} hat mit HTTP {status} geantwortet{said}: {advice}.",
+                server.name()
+            )
+        }
+        Message::NotJson {
+            server,
+            status,
+            excerpt,
+        } => format!(
+            "{} hat mit HTTP {status} und Text statt JSON geantwortet („{excerpt}“): prüfen, ob die Adresse auf die REST-API zeigt und kein Proxy dazwischen antwortet.",
+            server.name()
+        ),
+        Message::Unreadable {
+            server,
+            field,
+            problem,
+        } => format!(
+            "{} hat eine Antwort geschickt, die das Panel nicht lesen kann (Feld „{field}“ {}): diese Serverversion wird vielleicht nicht unterstützt.",
+            server.name(),
+            problem_text(problem)
+        ),
+        Message::BadInput { what, value } => {
+            let what = match what {
+                InputName::EventUuid => "Ereignis-UUID",
+                InputName::SyncJobId => "Synchronisierungsauftrags-ID",
+            };
+            format!("Die {what} „{value}“ ist leer oder ungültig: eine gültige angeben.")
+        }
+        Message::FailedChecks { count } => format!("Fehlgeschlagene Abfragen in Folge: {count}"),
+        Message::CardNow { card, now } => format!("{}: {now}", text(card)),
+    }
+}
+
+fn problem_text(problem: DecodeProblem) -> &'static str {
+    match problem {
+        DecodeProblem::Missing => "fehlt",
+        DecodeProblem::NotA(Expected::Text) => "ist kein Text",
+        DecodeProblem::NotA(Expected::Code) => "ist kein Code",
+        DecodeProblem::NotA(Expected::WholeNumber) => "ist keine ganze Zahl",
+        DecodeProblem::NotA(Expected::Flag) => "ist weder wahr noch falsch",
+        DecodeProblem::NotA(Expected::List | Expected::ListOrObject) => "ist keine Liste",
+        DecodeProblem::NotA(Expected::Object) => "ist kein Objekt",
+        DecodeProblem::NotA(Expected::Timestamp) => "ist kein Zeitpunkt",
+    }
+}

@@ -1,0 +1,182 @@
+//! English.
+
+use super::{HttpAdvice, Message, Text};
+use crate::api::error::InputName;
+use crate::model::decode::{DecodeProblem, Expected};
+
+pub(super) fn text(t: Text) -> &'static str {
+    use Text::*;
+    match t {
+        PanelTitle => "Key manager status",
+        RefreshAll => "Check now",
+        Refreshing => "Checking every card…",
+        LastBackup => "Last backup",
+        BackupActivity => "Backup activity",
+        Restore => "Restore",
+        Notifications => "Notification delivery",
+        Loading => "Checking…",
+        Updated => "Updated",
+        Stale => "Stale",
+        SignInToGklm => "Sign in to GKLM",
+        AwaitingGklmSignIn => "Shown once you are signed in to GKLM.",
+        SignInHint => "The session is kept in this page's memory only.",
+        UserId => "User ID",
+        Password => "Password",
+        SignIn => "Sign in",
+        SigningIn => "Signing in…",
+        SignOutOfGklm => "Sign out of GKLM",
+        SignedOut => "You signed out of GKLM.",
+        BackupSucceeded => "Succeeded",
+        BackupFailed => "Failed",
+        BackupSucceededWithWarning => "Succeeded with warning",
+        BackupNotRunSinceStart => "Not run since the server started",
+        BackupUnrecognised => "Unrecognised result",
+        KeysAllBackedUp => "All keys and certificates are backed up.",
+        KeysAwaitBackup => "Keys or certificates are waiting to be backed up.",
+        KeysBackupNeedUnknown => "Whether keys wait for a backup is not known.",
+        ServerSays => "Server status",
+        BackupRunning => "Running",
+        BackupNotRunning => "Not running",
+        BackupActivityUnrecognised => "Unrecognised state",
+        RunEndSeen => "Last run seen ending",
+        PhaseIdle => "No restore running",
+        PhaseIdleStep => "Idle",
+        PhaseInitialize => "Starting",
+        PhaseCreateTempDir => "Creating a temporary folder",
+        PhaseRestoreConfigFiles => "Restoring configuration files",
+        PhaseRestoreKeystores => "Restoring keystores",
+        PhaseRestoreDatabases => "Restoring databases",
+        PhaseCleanup => "Cleaning up",
+        PhaseCompleted => "Completed",
+        PhaseUnknown => "Unknown phase",
+        PhaseDone => "done",
+        PhaseDoneUnseen => "done (passed between two checks)",
+        PhaseNow => "now",
+        PhaseToCome => "to come",
+        RestorePhases => "Restore phases",
+        RestoreCompletedNote => "The restore is complete; GKLM restarts after a restore.",
+        EventUuid => "Event UUID",
+        LookUp => "Look up",
+        EventUuidHint => "For example NOT_EVENT-fed6658-f11fba8a-a9ca-4835-b4bd-9d0e0a9d4062",
+        RecentLookups => "Looked up before",
+        Channel => "Channel",
+        DeliveryColumn => "Delivery",
+        Tries => "Tries",
+        Delivered => "Delivered",
+        NotDelivered => "Not delivered",
+        NoDeliveries => "GKLM has no delivery records for this event yet.",
+        EventNotFound => "GKLM knows no notification event with this UUID (CTGKM0404E).",
+        UuidEmpty => "Enter an event UUID first.",
+        UuidWhitespace => "An event UUID has no spaces inside: check what was pasted.",
+        UuidSlash => "An event UUID has no “/”: enter the UUID alone, not a path or address.",
+        UuidDotDot => "An event UUID has no “..”: enter the UUID alone.",
+        UuidTooLong => "That is longer than 200 characters, too long for an event UUID.",
+        ConfigProblem => "The panel is not configured correctly",
+        NoCardsConfigured => "No card is configured for the servers given.",
+        SyncJobsPending => {
+            "The CipherTrust synchronization-job list is not part of this version yet."
+        }
+    }
+}
+
+pub(super) fn message(m: &Message) -> String {
+    match *m {
+        Message::Unreachable { detail } => format!(
+            "The server could not be reached ({detail}): check the network and the configured address."
+        ),
+        Message::NoAnswerWithin { after_ms } => format!(
+            "No answer within {} s: the server may be busy; try again later.",
+            seconds(after_ms)
+        ),
+        Message::TooLarge { mib } => format!(
+            "The answer was larger than {mib} MiB and was not read: check the configured address."
+        ),
+        Message::SessionRejected { server } => {
+            format!("{} rejected the session (CTGKM6004E): sign in again.", server.name())
+        }
+        Message::SessionNeeded { server } => {
+            format!("{} needs a session (CTGKM6002E): sign in.", server.name())
+        }
+        Message::CredentialsRefused { server } => format!(
+            "{} refused the user ID or password (CTGKM6003E): check both and sign in again.",
+            server.name()
+        ),
+        Message::SignInNotAccepted {
+            server,
+            status,
+            said,
+        } => format!(
+            "{} did not accept the sign-in (HTTP {status}){said}: sign in again.",
+            server.name()
+        ),
+        Message::HttpError {
+            server,
+            status,
+            said,
+            advice,
+        } => {
+            let advice = match advice {
+                HttpAdvice::AskForPermission => {
+                    "the account lacks permission for this; ask an administrator"
+                }
+                HttpAdvice::CheckAddress => "check the configured address",
+                HttpAdvice::TryLaterBusy => "the server is busy or restarting; try again later",
+                HttpAdvice::TryLaterServerProblem => {
+                    "the server has a problem; try again later or check its log"
+                }
+                HttpAdvice::CheckConfiguration => {
+                    "the request was refused; check the configuration"
+                }
+            };
+            format!("{} answered HTTP {status}{said}: {advice}.", server.name())
+        }
+        Message::NotJson {
+            server,
+            status,
+            excerpt,
+        } => format!(
+            "{} answered HTTP {status} with text instead of JSON (“{excerpt}”): check that the address points at the REST API and no proxy answers in between.",
+            server.name()
+        ),
+        Message::Unreadable {
+            server,
+            field,
+            problem,
+        } => format!(
+            "{} sent an answer the panel cannot read (field “{field}” {}): this server version may not be supported.",
+            server.name(),
+            problem_text(problem)
+        ),
+        Message::BadInput { what, value } => {
+            let what = match what {
+                InputName::EventUuid => "event UUID",
+                InputName::SyncJobId => "synchronization job ID",
+            };
+            format!("The {what} “{value}” is empty or not valid: enter a valid one.")
+        }
+        Message::FailedChecks { count } => format!("Failed checks in a row: {count}"),
+        Message::CardNow { card, now } => format!("{}: {now}", text(card)),
+    }
+}
+
+fn problem_text(problem: DecodeProblem) -> &'static str {
+    match problem {
+        DecodeProblem::Missing => "is missing",
+        DecodeProblem::NotA(Expected::Text) => "is not text",
+        DecodeProblem::NotA(Expected::Code) => "is not a code",
+        DecodeProblem::NotA(Expected::WholeNumber) => "is not a whole number",
+        DecodeProblem::NotA(Expected::Flag) => "is neither true nor false",
+        DecodeProblem::NotA(Expected::List | Expected::ListOrObject) => "is not a list",
+        DecodeProblem::NotA(Expected::Object) => "is not an object",
+        DecodeProblem::NotA(Expected::Timestamp) => "is not a date and time",
+    }
+}
+
+/// `2.5`, or `10` for whole seconds.
+pub(super) fn seconds(ms: u32) -> String {
+    if ms % 1000 == 0 {
+        (ms / 1000).to_string()
+    } else {
+        format!("{:.1}", f64::from(ms) / 1000.0)
+    }
+}

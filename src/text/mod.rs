@@ -1,0 +1,370 @@
+//! Every sentence a person reads, card text and error text alike, in one
+//! place per language: `en.rs` and `de.rs`. Each is one exhaustive `match`,
+//! so a new text or message does not compile until every language has it.
+//! Server text is shown as the server sent it, marked with the server's
+//! `Content-Language`.
+
+mod de;
+mod en;
+
+use crate::api::error::{InputName, Server};
+use crate::lang::Language;
+use crate::model::decode::DecodeProblem;
+
+macro_rules! texts {
+    ($($name:ident),* $(,)?) => {
+        /// The panel's fixed words: labels, headings, states.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Text { $($name),* }
+
+        impl Text {
+            /// Every text, for the test that proves each language has each.
+            pub const ALL: &'static [Text] = &[$(Text::$name),*];
+        }
+    };
+}
+
+texts! {
+    PanelTitle,
+    RefreshAll,
+    Refreshing,
+    LastBackup,
+    BackupActivity,
+    Restore,
+    Notifications,
+    Loading,
+    Updated,
+    Stale,
+    SignInToGklm,
+    AwaitingGklmSignIn,
+    SignInHint,
+    UserId,
+    Password,
+    SignIn,
+    SigningIn,
+    SignOutOfGklm,
+    SignedOut,
+    BackupSucceeded,
+    BackupFailed,
+    BackupSucceededWithWarning,
+    BackupNotRunSinceStart,
+    BackupUnrecognised,
+    KeysAllBackedUp,
+    KeysAwaitBackup,
+    KeysBackupNeedUnknown,
+    ServerSays,
+    BackupRunning,
+    BackupNotRunning,
+    BackupActivityUnrecognised,
+    RunEndSeen,
+    PhaseIdle,
+    PhaseIdleStep,
+    PhaseInitialize,
+    PhaseCreateTempDir,
+    PhaseRestoreConfigFiles,
+    PhaseRestoreKeystores,
+    PhaseRestoreDatabases,
+    PhaseCleanup,
+    PhaseCompleted,
+    PhaseUnknown,
+    PhaseDone,
+    PhaseDoneUnseen,
+    PhaseNow,
+    PhaseToCome,
+    RestorePhases,
+    RestoreCompletedNote,
+    EventUuid,
+    LookUp,
+    EventUuidHint,
+    RecentLookups,
+    Channel,
+    DeliveryColumn,
+    Tries,
+    Delivered,
+    NotDelivered,
+    NoDeliveries,
+    EventNotFound,
+    UuidEmpty,
+    UuidWhitespace,
+    UuidSlash,
+    UuidDotDot,
+    UuidTooLong,
+    ConfigProblem,
+    NoCardsConfigured,
+    SyncJobsPending,
+}
+
+impl Text {
+    pub fn get(self, lang: Language) -> &'static str {
+        match lang {
+            Language::En => en::text(self),
+            Language::De => de::text(self),
+        }
+    }
+}
+
+/// What to do about an HTTP error status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpAdvice {
+    AskForPermission,
+    CheckAddress,
+    TryLaterBusy,
+    TryLaterServerProblem,
+    CheckConfiguration,
+}
+
+impl HttpAdvice {
+    pub fn for_status(status: u16) -> Self {
+        match status {
+            403 => HttpAdvice::AskForPermission,
+            404 => HttpAdvice::CheckAddress,
+            408 | 429 | 502 | 503 | 504 => HttpAdvice::TryLaterBusy,
+            500..=599 => HttpAdvice::TryLaterServerProblem,
+            _ => HttpAdvice::CheckConfiguration,
+        }
+    }
+}
+
+/// Sentences with parts filled in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Message<'a> {
+    Unreachable {
+        detail: &'a str,
+    },
+    NoAnswerWithin {
+        after_ms: u32,
+    },
+    TooLarge {
+        mib: usize,
+    },
+    /// CTGKM6004E: the session is unknown or has ended.
+    SessionRejected {
+        server: Server,
+    },
+    /// CTGKM6002E: no session was sent.
+    SessionNeeded {
+        server: Server,
+    },
+    /// CTGKM6003E: wrong user ID or password.
+    CredentialsRefused {
+        server: Server,
+    },
+    /// Another refusal of a sign-in; `said` is ` (CODE: message)` or empty.
+    SignInNotAccepted {
+        server: Server,
+        status: u16,
+        said: &'a str,
+    },
+    HttpError {
+        server: Server,
+        status: u16,
+        said: &'a str,
+        advice: HttpAdvice,
+    },
+    NotJson {
+        server: Server,
+        status: u16,
+        excerpt: &'a str,
+    },
+    Unreadable {
+        server: Server,
+        field: &'a str,
+        problem: DecodeProblem,
+    },
+    BadInput {
+        what: InputName,
+        value: &'a str,
+    },
+    /// Consecutive failed checks.
+    FailedChecks {
+        count: u32,
+    },
+    /// `"<card>: <what it shows now>"`, for the live region.
+    CardNow {
+        card: Text,
+        now: &'a str,
+    },
+}
+
+impl Message<'_> {
+    pub fn get(&self, lang: Language) -> String {
+        match lang {
+            Language::En => en::message(self),
+            Language::De => de::message(self),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::decode::Expected;
+
+    const LANGUAGES: [Language; 2] = [Language::En, Language::De];
+
+    /// Texts that are the same word in both languages.
+    const SAME_IN_GERMAN: [Text; 0] = [];
+
+    #[test]
+    fn every_text_exists_in_every_language_and_is_translated() {
+        assert!(Text::ALL.len() > 60, "the list covers every text");
+        for text in Text::ALL {
+            for lang in LANGUAGES {
+                let said = text.get(lang);
+                assert!(!said.trim().is_empty(), "{text:?} is empty in {lang:?}");
+                assert_eq!(said, said.trim(), "{text:?} in {lang:?}");
+            }
+            if !SAME_IN_GERMAN.contains(text) {
+                assert_ne!(
+                    text.get(Language::En),
+                    text.get(Language::De),
+                    "{text:?} is not translated"
+                );
+            }
+        }
+    }
+
+    /// One of each message; the match below stops compiling when a message
+    /// is added and not listed here.
+    fn every_message() -> Vec<Message<'static>> {
+        let all = vec![
+            Message::Unreachable {
+                detail: "TypeError",
+            },
+            Message::NoAnswerWithin { after_ms: 2_500 },
+            Message::TooLarge { mib: 8 },
+            Message::SessionRejected {
+                server: Server::Gklm,
+            },
+            Message::SessionNeeded {
+                server: Server::Gklm,
+            },
+            Message::CredentialsRefused {
+                server: Server::Gklm,
+            },
+            Message::SignInNotAccepted {
+                server: Server::Cckm,
+                status: 401,
+                said: "",
+            },
+            Message::HttpError {
+                server: Server::Gklm,
+                status: 500,
+                said: " (X)",
+                advice: HttpAdvice::TryLaterServerProblem,
+            },
+            Message::NotJson {
+                server: Server::Gklm,
+                status: 502,
+                excerpt: "Bad Gateway",
+            },
+            Message::Unreadable {
+                server: Server::Cckm,
+                field: "total",
+                problem: DecodeProblem::NotA(Expected::WholeNumber),
+            },
+            Message::BadInput {
+                what: InputName::EventUuid,
+                value: "..",
+            },
+            Message::FailedChecks { count: 3 },
+            Message::CardNow {
+                card: Text::LastBackup,
+                now: "Failed",
+            },
+        ];
+        for m in &all {
+            match m {
+                Message::Unreachable { .. }
+                | Message::NoAnswerWithin { .. }
+                | Message::TooLarge { .. }
+                | Message::SessionRejected { .. }
+                | Message::SessionNeeded { .. }
+                | Message::CredentialsRefused { .. }
+                | Message::SignInNotAccepted { .. }
+                | Message::HttpError { .. }
+                | Message::NotJson { .. }
+                | Message::Unreadable { .. }
+                | Message::BadInput { .. }
+                | Message::FailedChecks { .. }
+                | Message::CardNow { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_message_exists_in_every_language_and_is_translated() {
+        let all = every_message();
+        assert_eq!(all.len(), 13);
+        for m in &all {
+            let en = m.get(Language::En);
+            let de = m.get(Language::De);
+            assert!(!en.is_empty() && !de.is_empty(), "{m:?}");
+            assert_ne!(en, de, "{m:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn every_variant_of_each_message_part_is_translated() {
+        let advice = [
+            HttpAdvice::AskForPermission,
+            HttpAdvice::CheckAddress,
+            HttpAdvice::TryLaterBusy,
+            HttpAdvice::TryLaterServerProblem,
+            HttpAdvice::CheckConfiguration,
+        ];
+        let mut seen = Vec::new();
+        for advice in advice {
+            let m = Message::HttpError {
+                server: Server::Gklm,
+                status: 418,
+                said: "",
+                advice,
+            };
+            let (en, de) = (m.get(Language::En), m.get(Language::De));
+            assert_ne!(en, de);
+            assert!(!seen.contains(&en), "{advice:?} says what another says");
+            seen.push(en);
+        }
+        let problems = [
+            DecodeProblem::Missing,
+            DecodeProblem::NotA(Expected::Text),
+            DecodeProblem::NotA(Expected::Code),
+            DecodeProblem::NotA(Expected::WholeNumber),
+            DecodeProblem::NotA(Expected::Flag),
+            DecodeProblem::NotA(Expected::List),
+            DecodeProblem::NotA(Expected::Object),
+            DecodeProblem::NotA(Expected::Timestamp),
+        ];
+        let mut seen = Vec::new();
+        for problem in problems {
+            let m = Message::Unreadable {
+                server: Server::Gklm,
+                field: "f",
+                problem,
+            };
+            let (en, de) = (m.get(Language::En), m.get(Language::De));
+            assert_ne!(en, de);
+            assert!(!seen.contains(&de), "{problem:?} says what another says");
+            seen.push(de);
+        }
+        for what in [InputName::EventUuid, InputName::SyncJobId] {
+            let m = Message::BadInput { what, value: "x" };
+            assert_ne!(m.get(Language::En), m.get(Language::De));
+        }
+    }
+
+    #[test]
+    fn german_writes_seconds_with_a_decimal_comma() {
+        let m = Message::NoAnswerWithin { after_ms: 2_500 };
+        assert!(
+            m.get(Language::De).contains("2,5 s"),
+            "{}",
+            m.get(Language::De)
+        );
+        assert!(m.get(Language::En).contains("2.5 s"));
+        let whole = Message::NoAnswerWithin { after_ms: 10_000 };
+        assert!(whole.get(Language::En).contains("10 s"));
+    }
+}

@@ -1,0 +1,447 @@
+//! The GKLM cards on one polling engine, in headless Chromium against the
+//! simulator on 127.0.0.1, with polling counted at the simulator.
+#![cfg(target_arch = "wasm32")]
+
+use keywatch::api::http::Method;
+use keywatch::api::GklmConfig;
+use keywatch::components::backup_activity::BackupActivity;
+use keywatch::components::gklm_card::GklmCardProps;
+use keywatch::components::last_backup::LastBackup;
+use keywatch::components::notifications::Notifications;
+use keywatch::components::restore::Restore;
+use keywatch::embed::mount;
+use keywatch::lang::Language;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::{BaseComponent, Callback};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod support;
+
+use support::{
+    appears, clear_hits, fault, gateway, hits, hits_reach, host, known_event, pin_backup_result,
+    pin_restore, renders, signed_in, sim, sleep, text_of, turn, until,
+};
+
+const RESULT: &str = "/SKLM/rest/v1/ckms/backups/result";
+const RUNNING: &str = "/SKLM/rest/v1/ckms/backups/isrunning";
+const PROGRESS: &str = "/SKLM/rest/v1/ckms/backupRestore/progress";
+const ALTERNATE: &str = "/SKLM/rest/v1/ckms/restore/progress";
+
+fn props(gklm: GklmConfig, every_ms: u32) -> GklmCardProps {
+    GklmCardProps {
+        lang: gklm.language,
+        gklm: Some(gklm),
+        every_ms,
+        on_sign_in_needed: Callback::noop(),
+    }
+}
+
+fn render<C: BaseComponent<Properties = GklmCardProps>>(
+    props: GklmCardProps,
+) -> (Element, yew::AppHandle<C>) {
+    let root = host();
+    let app = yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    (root, app)
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .unwrap_or_else(|| panic!("nothing to click at {selector}: {}", root.inner_html()))
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn backup_activity_says_running_with_the_servers_text_and_polls_faster() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    sim(Method::Post, "/_sim/backup", Some(r#"{"running":true}"#)).await;
+    let (root, app) = render::<BackupActivity>(props(cfg.clone(), 60_000));
+    let card = appears(
+        &root,
+        "[data-kw=\"backup-activity\"][data-state=\"running\"]",
+    )
+    .await;
+    assert!(text_of(&card, "[data-kw=\"verdict\"]").ends_with("Running"));
+    assert_eq!(
+        text_of(&card, "[data-kw=\"server-status\"]"),
+        "CTGKM3290I Backup process is running."
+    );
+    // Running: every 5 s although the base interval is a minute.
+    clear_hits().await;
+    sleep(5_600).await;
+    let (count, _) = hits(RUNNING).await;
+    assert!(count >= 1, "no faster poll while running ({count})");
+
+    // The run ends: the card says when the panel saw that.
+    sim(
+        Method::Post,
+        "/_sim/backup",
+        Some(r#"{"running":false,"result":"0"}"#),
+    )
+    .await;
+    let card = appears(&root, "[data-kw=\"backup-activity\"][data-state=\"idle\"]").await;
+    let ended = appears(&card, "[data-kw=\"run-ended\"]").await;
+    let said = ended.text_content().unwrap_or_default();
+    assert!(said.starts_with("Last run seen ending"), "{said}");
+    assert!(text_of(&card, "[data-kw=\"verdict\"]").ends_with("Not running"));
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_run_that_ends_fetches_the_last_backup_at_once() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    sim(
+        Method::Post,
+        "/_sim/backup",
+        Some(r#"{"running":true,"result":"1"}"#),
+    )
+    .await;
+    let root = host();
+    let config = format!(
+        r#"{{"gklmUrl":"{}/SKLM/rest/v1","gklmAuthId":"{}","pollSeconds":3600,"cards":["lastBackup","backupActivity"]}}"#,
+        gateway(),
+        cfg.auth_id.clone().unwrap_or_default()
+    );
+    let mut panel = mount(root.clone(), JsValue::from_str(&config)).expect("mounted");
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"failed\"]").await;
+    appears(
+        &root,
+        "[data-kw=\"backup-activity\"][data-state=\"running\"]",
+    )
+    .await;
+    // The run ends in success; with an hour between polls, only the end of
+    // the run can make the last-backup card look again.
+    sim(
+        Method::Post,
+        "/_sim/backup",
+        Some(r#"{"running":false,"result":"0"}"#),
+    )
+    .await;
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+    panel.destroy();
+    sleep(0).await;
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn restore_stepper_marks_the_current_phase_and_the_ones_passed_unseen() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    pin_restore(2).await;
+    let (root, app) = render::<Restore>(props(cfg, 300));
+    let card = appears(&root, "[data-kw=\"restore\"][data-state=\"running\"]").await;
+    let steps = card
+        .query_selector_all("[data-kw=\"restore-steps\"] li")
+        .unwrap();
+    assert_eq!(steps.length(), 8, "eight phases");
+    appears(&card, "li[data-phase=\"2\"][aria-current=\"step\"]").await;
+
+    pin_restore(5).await;
+    appears(&root, "li[data-phase=\"5\"][aria-current=\"step\"]").await;
+    for (phase, step) in [
+        ("1", "passed"),
+        ("2", "passed"),
+        ("3", "passed-unseen"),
+        ("4", "passed-unseen"),
+        ("6", "pending"),
+    ] {
+        let li = appears(&root, &format!("li[data-phase=\"{phase}\"]")).await;
+        assert_eq!(
+            li.get_attribute("data-step").as_deref(),
+            Some(step),
+            "phase {phase}"
+        );
+    }
+    assert!(text_of(&root, "li[data-phase=\"3\"]").contains("done"));
+
+    pin_restore(7).await;
+    let card = appears(&root, "[data-kw=\"restore\"][data-state=\"completed\"]").await;
+    assert!(card
+        .query_selector("[aria-current=\"step\"]")
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        card.query_selector_all("li[data-step=\"pending\"]")
+            .unwrap()
+            .length(),
+        0
+    );
+
+    pin_restore(0).await;
+    let card = appears(&root, "[data-kw=\"restore\"][data-state=\"idle\"]").await;
+    assert!(text_of(&card, "[data-kw=\"verdict\"]").ends_with("No restore running"));
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn restore_falls_back_to_the_examples_path_once_and_stays_there() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    pin_restore(4).await;
+    sim(Method::Delete, "/_sim/faults", None).await;
+    fault(&format!(
+        r#"{{"route":"{PROGRESS}","kind":"status","status":404}}"#
+    ))
+    .await;
+    clear_hits().await;
+    let (root, app) = render::<Restore>(props(cfg, 300));
+    appears(&root, "li[data-phase=\"4\"][aria-current=\"step\"]").await;
+    // The card keeps polling, on the alternate path only.
+    hits_reach(ALTERNATE, 4).await;
+    assert_eq!(
+        hits(PROGRESS).await.0,
+        1,
+        "the documented path was asked once only"
+    );
+    app.destroy();
+    root.remove();
+    sim(Method::Delete, "/_sim/faults", None).await;
+}
+
+async fn look_up(root: &Element, id: &str) {
+    let input = appears(root, "[data-kw=\"event-lookup\"] input")
+        .await
+        .dyn_into::<HtmlInputElement>()
+        .unwrap();
+    input.set_value(id);
+    click(root, "[data-kw=\"event-lookup\"] button[type=\"submit\"]");
+}
+
+#[wasm_bindgen_test]
+async fn notification_lookup_known_unknown_and_refused_ids() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    let event = known_event().await;
+    let (root, app) = render::<Notifications>(props(cfg, 60_000));
+    appears(&root, "[data-kw=\"notifications\"][data-state=\"idle\"]").await;
+    let label = text_of(&root, "[data-kw=\"event-lookup\"] label");
+    assert_eq!(label, "Event UUID");
+
+    // Bad input: a sentence saying why, and nothing sent.
+    clear_hits().await;
+    for (bad, says) in [
+        ("   ", "Enter an event UUID first."),
+        ("a b", "no spaces"),
+        ("../backups/result", "no “/”"),
+        ("x..y", "no “..”"),
+    ] {
+        look_up(&root, bad).await;
+        until(
+            || {
+                format!(
+                    "{bad:?} was not refused with {says:?}: {}",
+                    root.inner_html()
+                )
+            },
+            || {
+                root.query_selector("[data-kw=\"uuid-problem\"]")
+                    .ok()
+                    .flatten()
+                    .and_then(|p| p.text_content())
+                    .filter(|t| t.contains(says))
+            },
+        )
+        .await;
+        let input = root
+            .query_selector("[data-kw=\"event-lookup\"] input")
+            .unwrap()
+            .unwrap();
+        assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    }
+    let status_path = "/SKLM/rest/v1/ckms/notification/status/";
+    let sent =
+        hits(&format!("{status_path}a%20b")).await.0 + hits(&format!("{status_path}x..y")).await.0;
+    assert_eq!(sent, 0, "a refused id is never sent");
+
+    // A known id: one row per channel.
+    look_up(&root, &format!("  {event} ")).await;
+    let table = appears(&root, "[data-kw=\"deliveries\"]").await;
+    assert!(root
+        .query_selector("[data-kw=\"uuid-problem\"]")
+        .unwrap()
+        .is_none());
+    let rows = table.query_selector_all("tbody tr").unwrap();
+    assert!(rows.length() >= 1, "no rows for {event}");
+    let row = appears(&table, "tbody tr").await;
+    let delivery = text_of(&row, "td");
+    match row.get_attribute("data-state").as_deref() {
+        Some("delivered") => assert!(delivery.ends_with("Delivered"), "{delivery}"),
+        Some("not-delivered") => assert!(delivery.ends_with("Not delivered"), "{delivery}"),
+        Some("other") => assert!(!delivery.trim().is_empty()),
+        other => panic!("a row in state {other:?}"),
+    }
+    assert_eq!(text_of(&table, "thead"), "ChannelDeliveryTries");
+
+    // An unknown id: GKLM's not-found, with its code.
+    look_up(
+        &root,
+        "NOT_EVENT-0000000-00000000-0000-0000-0000-000000000000",
+    )
+    .await;
+    let card = appears(
+        &root,
+        "[data-kw=\"notifications\"][data-state=\"not-found\"]",
+    )
+    .await;
+    assert!(text_of(&card, "[data-kw=\"not-found\"]").contains("CTGKM0404E"));
+
+    // Both ids are offered again; one click looks the known one up again.
+    let recent = root
+        .query_selector_all("[data-kw=\"recent-event\"]")
+        .unwrap();
+    assert_eq!(recent.length(), 2);
+    let buttons: Vec<String> = (0..recent.length())
+        .filter_map(|i| recent.item(i).and_then(|n| n.text_content()))
+        .collect();
+    assert!(buttons.contains(&event), "{buttons:?}");
+    let again = (0..recent.length())
+        .filter_map(|i| recent.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .find(|b| b.text_content().as_deref() == Some(event.as_str()))
+        .expect("the known id is offered");
+    again.click();
+    appears(&root, "[data-kw=\"deliveries\"]").await;
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_check_that_brings_nothing_new_renders_nothing() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    pin_backup_result("0").await;
+    let (root, app) = render::<LastBackup>(props(cfg, 300));
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+    appears(&root, "[data-kw=\"backup-need\"]").await;
+    let before = renders(&root, "last-backup");
+    clear_hits().await;
+    hits_reach(RESULT, 5).await;
+    assert_eq!(
+        renders(&root, "last-backup"),
+        before,
+        "an unchanged poll rendered the card"
+    );
+    // A change renders.
+    pin_backup_result("1").await;
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"failed\"]").await;
+    assert!(renders(&root, "last-backup") > before);
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_server_is_asked_less_and_less_often() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    pin_backup_result("0").await;
+    sim(Method::Delete, "/_sim/faults", None).await;
+    fault(&format!(
+        r#"{{"route":"{RESULT}","kind":"status","status":503}}"#
+    ))
+    .await;
+    clear_hits().await;
+    let (root, app) = render::<LastBackup>(props(cfg, 200));
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"error\"]").await;
+    sleep(3_000).await;
+    // Without back-off, 200 ms polling would ask 15 times in 3 s; doubling
+    // from 200 ms (±20 %) asks at about 0, 0.4, 1.2, 2.8 s.
+    let (count, _) = hits(RESULT).await;
+    assert!((3..=6).contains(&count), "asked {count} times in 3 s");
+    let footer = text_of(&root, "[data-kw=\"failures\"]");
+    assert!(footer.starts_with("Failed checks in a row: "), "{footer}");
+    // The server recovers: so does the card, by itself.
+    sim(Method::Delete, "/_sim/faults", None).await;
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+    app.destroy();
+    root.remove();
+}
+
+fn set_hidden(hidden: bool) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let descriptor = js_sys::Object::new();
+    let getter = js_sys::Function::new_no_args(if hidden {
+        "return true"
+    } else {
+        "return false"
+    });
+    js_sys::Reflect::set(&descriptor, &"get".into(), &getter).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(&document, &"hidden".into(), &descriptor);
+    let event = web_sys::Event::new("visibilitychange").unwrap();
+    document.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn nothing_is_asked_while_the_page_is_hidden() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    pin_backup_result("0").await;
+    let (root, app) = render::<LastBackup>(props(cfg, 200));
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+    set_hidden(true);
+    sleep(100).await;
+    clear_hits().await;
+    sleep(1_500).await;
+    let hidden = hits(RESULT).await.0;
+    set_hidden(false);
+    assert_eq!(hidden, 0, "asked while hidden");
+    // Shown again: asked at once.
+    hits_reach(RESULT, 1).await;
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn never_two_requests_at_once_and_nothing_after_unmount() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    pin_backup_result("0").await;
+    sim(Method::Delete, "/_sim/faults", None).await;
+    fault(&format!(
+        r#"{{"route":"{RESULT}","kind":"latency","ms":700}}"#
+    ))
+    .await;
+    let root = host();
+    let config = format!(
+        r#"{{"gklmUrl":"{}/SKLM/rest/v1","gklmAuthId":"{}","pollSeconds":2,"cards":["lastBackup"]}}"#,
+        gateway(),
+        cfg.auth_id.clone().unwrap_or_default()
+    );
+    // Two panels with the same server and session on one page.
+    let second = host();
+    clear_hits().await;
+    let mut panel = mount(root.clone(), JsValue::from_str(&config)).expect("mounted");
+    let mut other = mount(second.clone(), JsValue::from_str(&config)).expect("mounted");
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+    // Refresh again and again while a slow answer is under way.
+    for _ in 0..6 {
+        click(&root, "[data-kw=\"refresh\"]");
+        click(&second, "[data-kw=\"refresh\"]");
+        sleep(150).await;
+    }
+    let (count, most) = hits_reach(RESULT, 2).await;
+    assert_eq!(
+        most, 1,
+        "two requests for one endpoint and session at once ({count} in all)"
+    );
+
+    // Unmounting aborts: nothing more is asked.
+    panel.destroy();
+    other.destroy();
+    sleep(800).await;
+    let after = hits(RESULT).await.0;
+    sleep(2_500).await;
+    assert_eq!(hits(RESULT).await.0, after, "polled after destroy()");
+    sim(Method::Delete, "/_sim/faults", None).await;
+    root.remove();
+    second.remove();
+}
