@@ -16,6 +16,9 @@ pub struct Allowed {
     /// Query rebuilt from the parameters this endpoint takes.
     pub query: Option<String>,
     pub is_sign_in: bool,
+    /// GKLM's `DELETE /ckms/logout`: the one other call that changes
+    /// anything, and only the caller's own session.
+    pub is_sign_out: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +55,8 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
         (Upstream::Gklm, ["ckms", "login"]) | (Upstream::CipherTrust, ["auth", "tokens"]) => {
             (true, None)
         }
-        (Upstream::Gklm, ["ckms", "backups", "result" | "isrunning"])
+        (Upstream::Gklm, ["ckms", "logout"]) => (false, None),
+        (Upstream::Gklm, ["ckms", "backups", "result" | "isrunning" | "need"])
         | (Upstream::Gklm, ["ckms", "backupRestore" | "restore", "progress"])
         | (Upstream::Gklm, ["ckms", "notification", "status", _]) => (false, None),
         (Upstream::CipherTrust, ["cckm", cloud, "synchronization-jobs"]) => {
@@ -70,7 +74,14 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
         }
         _ => return Err(Refusal::Forbidden("not an endpoint the panel uses")),
     };
-    let wanted = if is_sign_in { "POST" } else { "GET" };
+    let is_sign_out = upstream == Upstream::Gklm && words == ["ckms", "logout"];
+    let wanted = if is_sign_in {
+        "POST"
+    } else if is_sign_out {
+        "DELETE"
+    } else {
+        "GET"
+    };
     if method != wanted {
         return Err(Refusal::MethodNotAllowed);
     }
@@ -79,6 +90,7 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
         path: format!("/{}", words.join("/")),
         query,
         is_sign_in,
+        is_sign_out,
     })
 }
 
@@ -115,6 +127,7 @@ mod tests {
         for path in [
             "/SKLM/rest/v1/ckms/backups/result",
             "/SKLM/rest/v1/ckms/backups/isrunning",
+            "/SKLM/rest/v1/ckms/backups/need",
             "/SKLM/rest/v1/ckms/backupRestore/progress",
             "/SKLM/rest/v1/ckms/restore/progress",
             "/SKLM/rest/v1/ckms/notification/status/NOT_EVENT-fed6658-f11fba8a",
@@ -132,6 +145,31 @@ mod tests {
             check("POST", "/api/v1/auth/tokens", None)
                 .unwrap()
                 .is_sign_in
+        );
+    }
+
+    #[test]
+    fn allows_exactly_one_logout() {
+        let logout = check("DELETE", "/SKLM/rest/v1/ckms/logout", None).unwrap();
+        assert!(logout.is_sign_out && !logout.is_sign_in);
+        assert_eq!(logout.path, "/ckms/logout");
+        for method in ["GET", "POST", "PUT"] {
+            assert_eq!(
+                check(method, "/SKLM/rest/v1/ckms/logout", None),
+                Err(Refusal::MethodNotAllowed),
+                "{method}"
+            );
+        }
+        for path in [
+            "/api/v1/ckms/logout",
+            "/SKLM/rest/v1/ckms/logout/x",
+            "/SKLM/rest/v1/ckms/backups/need/x",
+        ] {
+            assert!(check("DELETE", path, None).is_err(), "{path}");
+        }
+        assert_eq!(
+            check("DELETE", "/SKLM/rest/v1/ckms/backups/need", None),
+            Err(Refusal::MethodNotAllowed)
         );
     }
 

@@ -113,6 +113,22 @@ async fn forward(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
     };
+    if allowed.is_sign_out {
+        // The gateway's own session is not the browser's to end.
+        if proxy.service_account.is_some() {
+            return (StatusCode::OK, axum::Json(serde_json::json!({"code": "0"}))).into_response();
+        }
+        let reply = proxy
+            .send(
+                &allowed,
+                Method::DELETE,
+                language.as_ref(),
+                browser_auth.as_deref(),
+                Some(body),
+            )
+            .await;
+        return into_response(reply);
+    }
     // The identity is part of the key: answers are never shared across identities.
     let key = format!(
         "{:?} {}?{} lang={} auth={}",

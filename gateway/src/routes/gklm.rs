@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use super::language::{backup_result_status, gklm_message, unknown_event, GklmMessage, Lang};
 use super::DemoState;
+use crate::sim::gklm_tasks::BackupResult;
 use crate::sim::gklm_tasks::RESTORE_PHASES;
 
 pub fn router() -> Router<DemoState> {
@@ -19,6 +20,7 @@ pub fn router() -> Router<DemoState> {
         .route("/ckms/logout", delete(logout))
         .route("/ckms/backups/result", get(backup_result))
         .route("/ckms/backups/isrunning", get(backup_running))
+        .route("/ckms/backups/need", get(backup_need))
         .route("/ckms/backupRestore/progress", get(restore_progress))
         .route("/ckms/restore/progress", get(restore_progress))
         .route(
@@ -131,6 +133,29 @@ async fn backup_running(State(state): State<DemoState>, headers: HeaderMap) -> R
         ("0", GklmMessage::BackupRunning)
     } else {
         ("1", GklmMessage::BackupNotRunning)
+    };
+    gklm_json(
+        lang,
+        StatusCode::OK,
+        json!({"code": code, "status": gklm_message(message, lang)}),
+    )
+}
+
+/// Keys wait for a backup until one succeeds (with or without a warning);
+/// the server's message id is the code, as in its other messages.
+async fn backup_need(State(state): State<DemoState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if let Err((status, message)) = authenticate(&state, &headers) {
+        return gklm_message_error(lang, status, message);
+    }
+    let backed_up = matches!(
+        state.sim().backup_result(),
+        BackupResult::Succeeded | BackupResult::SucceededWithWarning
+    );
+    let (code, message) = if backed_up {
+        ("CTGKM1304I", GklmMessage::AllBackedUp)
+    } else {
+        ("CTGKM1305I", GklmMessage::KeysNotBackedUp)
     };
     gklm_json(
         lang,

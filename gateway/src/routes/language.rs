@@ -64,6 +64,10 @@ pub fn gklm_message(id: GklmMessage, lang: Lang) -> String {
         (ServerError, Lang::De) => "CTGKM9999E Der Server konnte die Anforderung nicht verarbeiten.",
         (LoggedOut, Lang::En) => "CTGKM6005I The user has logged out.",
         (LoggedOut, Lang::De) => "CTGKM6005I Der Benutzer hat sich abgemeldet.",
+        (AllBackedUp, Lang::En) => "CTGKM1304I All keys and certificates have been backed up.",
+        (AllBackedUp, Lang::De) => "CTGKM1304I Alle Schlüssel und Zertifikate wurden gesichert.",
+        (KeysNotBackedUp, Lang::En) => "CTGKM1305I There are keys and certificates which have not been backed up. Make a backup.",
+        (KeysNotBackedUp, Lang::De) => "CTGKM1305I Es gibt Schlüssel und Zertifikate, die nicht gesichert wurden. Erstellen Sie eine Sicherung.",
     };
     text.to_string()
 }
@@ -77,6 +81,8 @@ pub enum GklmMessage {
     BackupNotRunning,
     ServerError,
     LoggedOut,
+    AllBackedUp,
+    KeysNotBackedUp,
 }
 
 pub fn backup_result_status(result: BackupResult, lang: Lang) -> &'static str {
