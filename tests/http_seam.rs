@@ -349,15 +349,18 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
     let completed = completed
         .unwrap_or_else(|e| panic!("{}", e.describe(Language::En)))
         .value;
+    assert!(
+        !completed.jobs.is_empty(),
+        "the demo has no completed job to filter for"
+    );
     assert!(completed
         .jobs
         .iter()
         .all(|job| job.overall_status == SyncStatus::Completed));
 
-    if let Some(job) = all.jobs.first() {
-        let one = cckm::sync_job(&cfg, &job.id).await.map(|r| r.value);
-        assert_eq!(one.as_ref().map(|j| &j.id), Ok(&job.id));
-    }
+    let job = all.jobs.first().expect("the demo lists sync jobs");
+    let one = cckm::sync_job(&cfg, &job.id).await.map(|r| r.value);
+    assert_eq!(one.as_ref().map(|j| &j.id), Ok(&job.id));
     let missing = cckm::sync_job(&cfg, "no-such-job").await.err();
     assert_eq!(
         missing.as_ref().and_then(|e| e.server_code()),

@@ -13,6 +13,10 @@ use crate::text::Text;
 pub struct AgeProps {
     /// When the data was last confirmed.
     pub checked: CheckedAt,
+    /// The moment as the parent saw it when it rendered: a new value makes
+    /// the label catch up at once rather than at its next tick.
+    #[prop_or_default]
+    pub seen: Option<u64>,
     /// The words before the age.
     #[prop_or(Text::Updated)]
     pub label: Text,

@@ -73,7 +73,7 @@ pub fn CardFrame(props: &CardFrameProps) -> Html {
                     <span class="kw-stale-mark" data-kw="stale">{ Text::Stale.get(lang) }</span>
                 }
                 if let Some(checked) = &props.checked {
-                    <Age checked={checked.clone()} {lang} />
+                    <Age checked={checked.clone()} seen={checked.get().map(f64::to_bits)} {lang} />
                 }
                 if props.failures > 0 {
                     <span data-kw="failures">{ Message::FailedChecks { count: props.failures }.get(lang) }</span>

@@ -1,0 +1,175 @@
+// End-to-end checks of every GKLM card on the built page, served by
+// `keywatch-gateway demo`: what the simulator was pinned to, a notification
+// lookup, sign-out, axe in both themes, and screenshots at 320 and 1280 px.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.KEYWATCH_E2E_URL ?? "http://127.0.0.1:8917/";
+const SHOTS = new URL("./screenshots/", import.meta.url);
+const api = (path) => new URL(path.replace(/^\//, ""), BASE).href;
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function sim(path, body, method = "POST") {
+  const res = await fetch(api(path), {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `${method} ${path}: ${res.status}`);
+  return res.status === 204 ? null : res.json();
+}
+
+async function open({ width = 1280, colorScheme = "light" } = {}) {
+  const context = await browser.newContext({
+    locale: "en-US",
+    colorScheme,
+    viewport: { width, height: 900 },
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+  await page.goto(BASE);
+  const form = page.locator('[data-kw="sign-in"]');
+  await form.waitFor({ timeout: 15000 });
+  await form.locator('input[name="userid"]').fill("kwdemo");
+  await form.locator('input[name="password"]').fill("kwdemo");
+  await form.locator('button[type="submit"]').click();
+  await page.locator('[data-kw="last-backup"][data-state]:not([data-state="loading"]):not([data-state="sign-in"])').waitFor({ timeout: 15000 });
+  return { context, page, problems };
+}
+
+async function axe(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "best-practice"] }),
+  );
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("each card shows what the simulator was pinned to", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/backup", { result: "1", running: true });
+  await sim("/_sim/restore", { phase: 3 });
+  const { context, page, problems } = await open();
+
+  const last = page.locator('[data-kw="last-backup"][data-state="failed"]');
+  await last.waitFor({ timeout: 15000 });
+  assert.match(await last.locator('[data-kw="verdict"]').innerText(), /Failed$/);
+  const need = last.locator('[data-kw="backup-need"][data-state="keys-waiting"]');
+  await need.waitFor({ timeout: 15000 });
+  assert.match(await need.innerText(), /waiting to be backed up/);
+
+  const activity = page.locator('[data-kw="backup-activity"][data-state="running"]');
+  await activity.waitFor({ timeout: 15000 });
+  assert.equal(await activity.locator('[data-kw="server-status"]').innerText(), "CTGKM3290I Backup process is running.");
+
+  const restore = page.locator('[data-kw="restore"][data-state="running"]');
+  await restore.waitFor({ timeout: 15000 });
+  assert.equal(await restore.locator("li").count(), 8);
+  assert.equal(await restore.locator('li[aria-current="step"]').getAttribute("data-phase"), "3");
+
+  // Every card says how old its data is, with the exact time on hover.
+  for (const name of ["last-backup", "backup-activity", "restore"]) {
+    const age = page.locator(`[data-kw="${name}"] [data-kw="age"]`);
+    await age.waitFor({ timeout: 15000 });
+    assert.match(await age.innerText(), /^Updated .* ago$/);
+    assert.ok((await age.getAttribute("title")).length > 5);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a notification lookup: a known id, an unknown id and bad input", async () => {
+  await sim("/_sim/reset");
+  const { events } = await sim("/_sim/events", undefined, "GET");
+  assert.ok(events.length > 0, "the simulator lists events");
+  const { context, page, problems } = await open();
+  const card = page.locator('[data-kw="notifications"]');
+  const field = card.getByLabel("Event UUID");
+
+  await sim("/_sim/hits", undefined, "DELETE");
+  await field.fill("a/b");
+  await field.press("Enter");
+  await card.locator('[data-kw="uuid-problem"]').waitFor({ timeout: 15000 });
+  assert.match(await card.locator('[data-kw="uuid-problem"]').innerText(), /no “\/”/);
+  const hits = await sim("/_sim/hits", undefined, "GET");
+  assert.deepEqual(Object.keys(hits).filter((p) => p.includes("notification")), [], "nothing was sent");
+
+  await field.fill(events[0]);
+  await field.press("Enter");
+  const rows = card.locator('[data-kw="deliveries"] tbody tr');
+  await rows.first().waitFor({ timeout: 15000 });
+  assert.ok((await rows.count()) >= 1);
+
+  await field.fill("NOT_EVENT-0000000-00000000-0000-0000-0000-000000000000");
+  await card.getByRole("button", { name: "Look up" }).click();
+  await page.locator('[data-kw="notifications"][data-state="not-found"]').waitFor({ timeout: 15000 });
+  assert.match(await card.locator('[data-kw="not-found"]').innerText(), /CTGKM0404E/);
+  assert.equal(await card.locator('[data-kw="recent-event"]').count(), 2);
+  await page.screenshot({ path: new URL("notifications.png", SHOTS).pathname, fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("signing out ends the GKLM session and brings the form back", async () => {
+  await sim("/_sim/reset");
+  const { context, page, problems } = await open();
+  await sim("/_sim/hits", undefined, "DELETE");
+  await page.locator('[data-kw="sign-out-gklm"]').click();
+  const form = page.locator('[data-kw="sign-in"]');
+  await form.waitFor({ timeout: 15000 });
+  assert.match(await form.locator('[data-kw="sign-in-reason"]').innerText(), /signed out of GKLM/);
+  for (let i = 0; i < 100; i++) {
+    const hits = await sim("/_sim/hits", undefined, "GET");
+    if (hits["/SKLM/rest/v1/ckms/logout"]?.count === 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const hits = await sim("/_sim/hits", undefined, "GET");
+  assert.equal(hits["/SKLM/rest/v1/ckms/logout"]?.count, 1, "DELETE /ckms/logout was sent once");
+  assert.equal(await page.locator('[data-kw="sign-out-gklm"]').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const colorScheme of ["light", "dark"]) {
+  test(`axe finds no violations, and screenshots at 320 and 1280 px (${colorScheme})`, async () => {
+    await sim("/_sim/reset");
+    await sim("/_sim/backup", { result: "2", running: false });
+    await sim("/_sim/restore", { phase: 5 });
+    for (const width of [320, 1280]) {
+      const { context, page, problems } = await open({ width, colorScheme });
+      await page.locator('[data-kw="restore"] li[aria-current="step"]').waitFor({ timeout: 15000 });
+      await page.locator('[data-kw="backup-need"]').waitFor({ timeout: 15000 });
+      await page.screenshot({ path: new URL(`panel-${width}-${colorScheme}.png`, SHOTS).pathname, fullPage: true });
+      assert.deepEqual(await axe(page), [], `axe at ${width} px, ${colorScheme}`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  });
+}
