@@ -110,7 +110,7 @@ fn list_query(filter: &str, raw_query: Option<&str>) -> Option<String> {
     let mut kept = form_urlencoded::Serializer::new(String::new());
     let mut any = false;
     for (key, value) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
-        if ["id", "overall_status", "skip", "limit", filter].contains(&key.as_ref()) {
+        if ["id", "overall_status", "skip", "limit", "sort", filter].contains(&key.as_ref()) {
             kept.append_pair(&key, &value);
             any = true;
         }
@@ -210,12 +210,12 @@ mod tests {
         let allowed = check(
             "GET",
             "/api/v1/cckm/aws/synchronization-jobs",
-            Some("kms=a&kms=b&skip=1&limit=2&evil=1&overall_status=failed"),
+            Some("kms=a&kms=b&skip=1&limit=2&evil=1&overall_status=failed&sort=-createdAt"),
         )
         .unwrap();
         assert_eq!(
             allowed.query.as_deref(),
-            Some("kms=a&kms=b&skip=1&limit=2&overall_status=failed")
+            Some("kms=a&kms=b&skip=1&limit=2&overall_status=failed&sort=-createdAt")
         );
         let azure = check(
             "GET",

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::fault_injection::cckm_error;
 use super::DemoState;
-use crate::sim::sync_jobs::{page, Cloud, SyncJobQuery, DEFAULT_LIMIT};
+use crate::sim::sync_jobs::{page, Cloud, JobSort, SyncJobQuery, DEFAULT_LIMIT};
 use crate::sim::tokens::{TokenRejection, JWT_LIFETIME_S};
 
 pub fn router() -> Router<DemoState> {
@@ -146,6 +146,11 @@ fn parse_query(cloud: Cloud, raw: Option<&str>) -> Result<SyncJobQuery, String> 
                 query.limit = value
                     .parse()
                     .map_err(|_| format!("limit must be a whole number 0 or more, not {value:?}"))?
+            }
+            "sort" => {
+                query.sort = Some(JobSort::parse(&value).ok_or_else(|| {
+                    format!("sort must be createdAt or overall_status, - first for descending, not {value:?}")
+                })?)
             }
             name if name == containers => query.containers.push(value.into_owned()),
             _ => {}

@@ -353,6 +353,35 @@ pub struct SyncJobQuery {
     pub containers: Vec<String>,
     pub skip: usize,
     pub limit: usize,
+    /// `sort`: `createdAt` or `overall_status`, `-` first for descending;
+    /// `None` is newest first.
+    pub sort: Option<JobSort>,
+}
+
+/// An order the simulated list honours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobSort {
+    pub by_status: bool,
+    pub descending: bool,
+}
+
+impl JobSort {
+    /// Reads `createdAt`, `-createdAt`, `overall_status` or `-overall_status`.
+    pub fn parse(raw: &str) -> Option<JobSort> {
+        let (descending, field) = match raw.trim().strip_prefix('-') {
+            Some(field) => (true, field),
+            None => (false, raw.trim()),
+        };
+        let by_status = match field {
+            "createdAt" => false,
+            "overall_status" => true,
+            _ => return None,
+        };
+        Some(JobSort {
+            by_status,
+            descending,
+        })
+    }
 }
 
 pub const DEFAULT_LIMIT: usize = 10;
@@ -374,14 +403,31 @@ impl SyncJobQuery {
 
 /// `(total, page)` for a query, latest jobs first.
 pub fn page<'a>(sync: &'a CloudSync, query: &SyncJobQuery) -> (usize, Vec<&'a SyncJob>) {
-    let mut total = 0;
-    let mut page = Vec::new();
-    for job in sync.newest_first().filter(|job| query.matches(job)) {
-        if total >= query.skip && page.len() < query.limit {
-            page.push(job);
-        }
-        total += 1;
+    let mut matching: Vec<&SyncJob> = sync
+        .newest_first()
+        .filter(|job| query.matches(job))
+        .collect();
+    if let Some(sort) = query.sort {
+        // Stable: ties keep newest first.
+        matching.sort_by(|a, b| {
+            let order = if sort.by_status {
+                a.status.as_str().cmp(b.status.as_str())
+            } else {
+                a.created_ms.cmp(&b.created_ms)
+            };
+            if sort.descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
     }
+    let total = matching.len();
+    let page = matching
+        .into_iter()
+        .skip(query.skip)
+        .take(query.limit)
+        .collect();
     (total, page)
 }
 
@@ -458,6 +504,39 @@ mod tests {
                 .collect()
         };
         assert_eq!(ids(&coarse), ids(&fine));
+    }
+
+    #[test]
+    fn honours_sort_by_start_and_by_status() {
+        assert_eq!(
+            JobSort::parse("-createdAt"),
+            Some(JobSort {
+                by_status: false,
+                descending: true
+            })
+        );
+        assert_eq!(
+            JobSort::parse("overall_status"),
+            Some(JobSort {
+                by_status: true,
+                descending: false
+            })
+        );
+        assert_eq!(JobSort::parse("name"), None);
+        let sync = CloudSync::new(7, Cloud::Aws, Scenario::Busy.rates());
+        let mut q = query();
+        q.limit = 50;
+        q.sort = JobSort::parse("createdAt");
+        let (_, oldest_first) = page(&sync, &q);
+        assert!(oldest_first.len() > 2);
+        assert!(oldest_first
+            .windows(2)
+            .all(|w| w[0].created_ms <= w[1].created_ms));
+        q.sort = JobSort::parse("-overall_status");
+        let (_, by_status) = page(&sync, &q);
+        assert!(by_status
+            .windows(2)
+            .all(|w| w[0].status.as_str() >= w[1].status.as_str()));
     }
 
     #[test]
