@@ -14,7 +14,7 @@ use keywatch::api::CckmConfig;
 use keywatch::lang::Language;
 use keywatch::model::backup::BackupResult;
 use keywatch::model::notification::EventLookup;
-use keywatch::model::sync_job::{SyncJobFilter, SyncStatus};
+use keywatch::model::sync_job::{Cloud, SyncJobFilter, SyncStatus};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -359,7 +359,9 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
         .all(|job| job.overall_status == SyncStatus::Completed));
 
     let job = all.jobs.first().expect("the demo lists sync jobs");
-    let one = cckm::sync_job(&cfg, &job.id).await.map(|r| r.value);
+    let one = cckm::sync_job(&cfg, Cloud::Aws, &job.id)
+        .await
+        .map(|r| r.value);
     assert_eq!(one.as_ref().map(|j| &j.id), Ok(&job.id));
     let missing = cckm::sync_job(&cfg, "no-such-job").await.err();
     assert_eq!(

@@ -12,9 +12,52 @@ use super::http::{send, HttpRequest, HttpResponse, Method};
 use super::read::{read_reply, Reply};
 use crate::lang::Language;
 use crate::model::decode::{DecodeError, Fields};
-use crate::model::sync_job::{SyncJob, SyncJobFilter, SyncJobPage};
+use crate::model::sync_job::{Cloud, SyncJob, SyncJobFilter, SyncJobPage};
 
-const SYNC_JOBS_PATH: &str = "cckm/aws/synchronization-jobs";
+fn sync_jobs_path(cloud: Cloud) -> String {
+    format!("cckm/{}/synchronization-jobs", cloud.key())
+}
+
+/// The list's query, in the API's own parameters: `id`, `overall_status`
+/// (when one status is selected), the cloud's container filter repeated,
+/// `sort` where the key has a field, `skip` and `limit`; values
+/// percent-encoded, blanks left out.
+pub fn sync_jobs_query(filter: &SyncJobFilter) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if let Some(id) = filter
+        .id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        pairs.push(("id", id.to_owned()));
+    }
+    if let Some(status) = filter.server_status() {
+        pairs.push(("overall_status", status.as_wire().to_owned()));
+    }
+    let containers = filter.cloud.container_param();
+    for name in filter
+        .containers
+        .iter()
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+    {
+        pairs.push((containers, name.to_owned()));
+    }
+    if let Some(order) = filter.sort {
+        if let Some(field) = order.key.wire_field() {
+            let sign = if order.descending { "-" } else { "" };
+            pairs.push(("sort", format!("{sign}{field}")));
+        }
+    }
+    pairs.push(("skip", filter.skip.to_string()));
+    pairs.push(("limit", filter.limit.to_string()));
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", percent_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
 
 impl headers::Endpoint for CckmConfig {
     fn base_url(&self) -> &str {
@@ -31,9 +74,13 @@ impl headers::Endpoint for CckmConfig {
     }
 }
 
-/// `GET /cckm/aws/synchronization-jobs?…` with the filter as the query.
+/// `GET /cckm/{cloud}/synchronization-jobs?…` with the filter as the query.
 pub fn sync_jobs_request(cfg: &CckmConfig, filter: &SyncJobFilter) -> HttpRequest {
-    let path = format!("{SYNC_JOBS_PATH}?{}", filter.to_query());
+    let path = format!(
+        "{}?{}",
+        sync_jobs_path(filter.cloud),
+        sync_jobs_query(filter)
+    );
     headers::request(cfg, Method::Get, &path, None, true)
 }
 
@@ -55,15 +102,15 @@ pub async fn sync_jobs(
     read_sync_jobs(&send(&sync_jobs_request(cfg, filter)).await?, filter)
 }
 
-/// `GET /cckm/aws/synchronization-jobs/{id}`, the id percent-encoded.
-pub fn sync_job_request(cfg: &CckmConfig, id: &str) -> Result<HttpRequest, ApiError> {
+/// `GET /cckm/{cloud}/synchronization-jobs/{id}`, the id percent-encoded.
+pub fn sync_job_request(cfg: &CckmConfig, cloud: Cloud, id: &str) -> Result<HttpRequest, ApiError> {
     if !is_path_segment(id) {
         return Err(ApiError::BadInput {
             what: InputName::SyncJobId,
             value: id.to_owned(),
         });
     }
-    let path = format!("{SYNC_JOBS_PATH}/{}", percent_encode(id.trim()));
+    let path = format!("{}/{}", sync_jobs_path(cloud), percent_encode(id.trim()));
     Ok(headers::request(cfg, Method::Get, &path, None, true))
 }
 
@@ -72,8 +119,12 @@ pub fn read_sync_job(resp: &HttpResponse) -> Result<Reply<SyncJob>, ApiError> {
 }
 
 /// One synchronization job.
-pub async fn sync_job(cfg: &CckmConfig, id: &str) -> Result<Reply<SyncJob>, ApiError> {
-    read_sync_job(&send(&sync_job_request(cfg, id)?).await?)
+pub async fn sync_job(
+    cfg: &CckmConfig,
+    cloud: Cloud,
+    id: &str,
+) -> Result<Reply<SyncJob>, ApiError> {
+    read_sync_job(&send(&sync_job_request(cfg, cloud, id)?).await?)
 }
 
 /// What `POST /auth/tokens` gives.

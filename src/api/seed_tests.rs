@@ -15,7 +15,7 @@ use crate::model::backup::{BackupActivity, BackupResult};
 use crate::model::decode::{DecodeProblem, Expected};
 use crate::model::notification::{DeliveryReading, EventLookup};
 use crate::model::restore::RestorePhase;
-use crate::model::sync_job::{RegionReading, SyncJobFilter, SyncStatus};
+use crate::model::sync_job::{Cloud, RegionReading, SortKey, SortOrder, SyncJobFilter, SyncStatus};
 use crate::model::timestamp::Timestamp;
 
 macro_rules! fixture {
@@ -653,9 +653,10 @@ fn cckm_requests_use_bearer_and_the_filter_query() {
     let filter = SyncJobFilter {
         id: Some("0ea5d52e 387c".to_owned()),
         statuses: vec![SyncStatus::InProgress],
-        kms: vec!["kms-a".to_owned(), "kms b&c".to_owned(), "  ".to_owned()],
+        containers: vec!["kms-a".to_owned(), "kms b&c".to_owned(), "  ".to_owned()],
         skip: 20,
         limit: 10,
+        ..SyncJobFilter::default()
     };
     let req = cckm::sync_jobs_request(&cfg, &filter);
     assert_eq!(
@@ -669,10 +670,61 @@ fn cckm_requests_use_bearer_and_the_filter_query() {
         "https://ctm.example/api/v1/cckm/aws/synchronization-jobs?skip=0&limit=10"
     );
     assert_eq!(
-        cckm::sync_job_request(&cfg, "afef70ff-311e").map(|r| r.url),
+        cckm::sync_job_request(&cfg, Cloud::Aws, "afef70ff-311e").map(|r| r.url),
         Ok("https://ctm.example/api/v1/cckm/aws/synchronization-jobs/afef70ff-311e".to_owned())
     );
-    assert!(cckm::sync_job_request(&cfg, "..").is_err());
+    assert!(cckm::sync_job_request(&cfg, Cloud::Aws, "..").is_err());
+}
+
+#[test]
+fn each_cloud_has_its_path_and_container_parameter_and_sort_goes_where_it_can() {
+    let cfg = cckm_config();
+    for (cloud, param) in [
+        (Cloud::Aws, "kms"),
+        (Cloud::Azure, "key_vaults"),
+        (Cloud::Google, "key_rings"),
+        (Cloud::Oci, "vaults"),
+    ] {
+        let filter = SyncJobFilter {
+            cloud,
+            containers: vec!["a".to_owned(), "b".to_owned()],
+            sort: Some(SortOrder {
+                key: SortKey::Started,
+                descending: true,
+            }),
+            ..SyncJobFilter::default()
+        };
+        assert_eq!(
+            cckm::sync_jobs_request(&cfg, &filter).url,
+            format!(
+                "https://ctm.example/api/v1/cckm/{}/synchronization-jobs?{param}=a&{param}=b&sort=-createdAt&skip=0&limit=10",
+                cloud.key()
+            )
+        );
+        assert_eq!(
+            cckm::sync_job_request(&cfg, cloud, "x").map(|r| r.url),
+            Ok(format!(
+                "https://ctm.example/api/v1/cckm/{}/synchronization-jobs/x",
+                cloud.key()
+            ))
+        );
+    }
+    let by_duration = SyncJobFilter {
+        sort: Some(SortOrder {
+            key: SortKey::Duration,
+            descending: false,
+        }),
+        ..SyncJobFilter::default()
+    };
+    assert!(!cckm::sync_jobs_query(&by_duration).contains("sort"));
+    let by_status = SyncJobFilter {
+        sort: Some(SortOrder {
+            key: SortKey::Status,
+            descending: false,
+        }),
+        ..SyncJobFilter::default()
+    };
+    assert!(cckm::sync_jobs_query(&by_status).contains("sort=overall_status"));
 }
 
 #[test]

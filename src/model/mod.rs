@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod code;
+pub mod csv;
 pub mod decode;
 pub mod notification;
 pub mod percent;

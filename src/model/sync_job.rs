@@ -234,75 +234,170 @@ impl SyncJobPage {
 /// The default page size, as the API documents it.
 pub const DEFAULT_LIMIT: u32 = 10;
 
+/// The clouds CCKM synchronizes, each with its own container filter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Cloud {
+    #[default]
+    Aws,
+    Azure,
+    Google,
+    Oci,
+}
+
+impl Cloud {
+    pub const ALL: [Cloud; 4] = [Cloud::Aws, Cloud::Azure, Cloud::Google, Cloud::Oci];
+
+    /// The path segment: `/cckm/{cloud}/synchronization-jobs`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Cloud::Aws => "aws",
+            Cloud::Azure => "azure",
+            Cloud::Google => "google",
+            Cloud::Oci => "oci",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Cloud> {
+        Cloud::ALL.into_iter().find(|c| c.key() == key.trim())
+    }
+
+    /// The repeated query parameter that filters by container.
+    pub fn container_param(self) -> &'static str {
+        match self {
+            Cloud::Aws => "kms",
+            Cloud::Azure => "key_vaults",
+            Cloud::Google => "key_rings",
+            Cloud::Oci => "vaults",
+        }
+    }
+
+    /// The name an operator knows the cloud by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cloud::Aws => "AWS",
+            Cloud::Azure => "Azure",
+            Cloud::Google => "Google Cloud",
+            Cloud::Oci => "Oracle Cloud",
+        }
+    }
+}
+
+/// What the list can be ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    Started,
+    Duration,
+    Status,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 3] = [SortKey::Started, SortKey::Duration, SortKey::Status];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SortKey::Started => "started",
+            SortKey::Duration => "duration",
+            SortKey::Status => "status",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// The field for the API's `sort` parameter, where there is one: the
+    /// duration is not a field, so it is always sorted within the page.
+    pub fn wire_field(self) -> Option<&'static str> {
+        match self {
+            SortKey::Started => Some("createdAt"),
+            SortKey::Status => Some("overall_status"),
+            SortKey::Duration => None,
+        }
+    }
+}
+
+/// An order: a key and a direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SortOrder {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl SortOrder {
+    /// Orders `jobs` in place; `now` gives running jobs their duration so far.
+    pub fn apply(self, jobs: &mut [SyncJob], now: Timestamp) {
+        jobs.sort_by(|a, b| {
+            let order = match self.key {
+                SortKey::Started => a.created_at.cmp(&b.created_at),
+                SortKey::Duration => a.elapsed(now).cmp(&b.elapsed(now)),
+                SortKey::Status => a.overall_status.as_wire().cmp(b.overall_status.as_wire()),
+            };
+            if self.descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+    }
+
+    /// True when `jobs` are already in this order (a server that honoured
+    /// `sort`, or a page that happens to be).
+    pub fn holds(self, jobs: &[SyncJob], now: Timestamp) -> bool {
+        let mut sorted = jobs.to_vec();
+        self.apply(&mut sorted, now);
+        sorted.iter().map(|j| &j.id).eq(jobs.iter().map(|j| &j.id))
+    }
+}
+
 /// What the operator asked to see.
 ///
 /// The API filters on one `overall_status` only. With exactly one status
 /// selected the server filters; with several, the query carries none and
-/// [`SyncJobFilter::keep_client_side`] drops the other jobs from each page,
-/// so a page may show fewer than `limit` jobs and `total` counts jobs of
-/// every status.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// the page is filtered here, so its count is for the page, not the list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SyncJobFilter {
+    pub cloud: Cloud,
+    /// A full job id goes straight to that job.
     pub id: Option<String>,
     pub statuses: Vec<SyncStatus>,
-    pub kms: Vec<String>,
-    pub skip: u32,
+    /// Container names (`kms`, `key_vaults`, … by cloud), any of them.
+    pub containers: Vec<String>,
+    pub skip: u64,
     pub limit: u32,
+    pub sort: Option<SortOrder>,
 }
 
 impl Default for SyncJobFilter {
     fn default() -> Self {
         SyncJobFilter {
+            cloud: Cloud::Aws,
             id: None,
             statuses: Vec::new(),
-            kms: Vec::new(),
+            containers: Vec::new(),
             skip: 0,
             limit: DEFAULT_LIMIT,
+            sort: None,
         }
     }
 }
 
 impl SyncJobFilter {
-    /// The query string, without `?`: `id`, `overall_status` (only when
-    /// exactly one is selected), `kms` repeated, `skip`, `limit`; values
-    /// percent-encoded; blank values left out.
-    pub fn to_query(&self) -> String {
-        let mut pairs: Vec<(&str, &str)> = Vec::new();
-        if let Some(id) = self.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            pairs.push(("id", id));
-        }
-        if let Some(status) = self.server_status() {
-            pairs.push(("overall_status", status.as_wire()));
-        }
-        for kms in self.kms.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
-            pairs.push(("kms", kms));
-        }
-        let skip = self.skip.to_string();
-        let limit = self.limit.to_string();
-        pairs.push(("skip", &skip));
-        pairs.push(("limit", &limit));
-        pairs
-            .iter()
-            .map(|(name, value)| format!("{name}={}", percent_encode(value)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-
-    /// The one status the server can filter on, if exactly one (distinct) is selected.
-    fn server_status(&self) -> Option<&SyncStatus> {
+    /// The one status the server can filter on, when exactly one is selected.
+    pub fn server_status(&self) -> Option<&SyncStatus> {
         let first = self.statuses.first()?;
         self.statuses.iter().all(|s| s == first).then_some(first)
     }
 
-    /// Whether a job on a page belongs in the result: always, unless several
-    /// statuses are selected and the job has none of them.
-    pub fn keep_client_side(&self, job: &SyncJob) -> bool {
-        self.statuses.is_empty()
-            || self.server_status().is_some()
-            || self.statuses.contains(&job.overall_status)
+    /// True when several statuses are selected, so the page is filtered
+    /// here and its counts are for the page only.
+    pub fn filters_the_page(&self) -> bool {
+        !self.statuses.is_empty() && self.server_status().is_none()
     }
 
-    /// The page with only the jobs [`Self::keep_client_side`] keeps.
+    pub fn keep_client_side(&self, job: &SyncJob) -> bool {
+        !self.filters_the_page() || self.statuses.contains(&job.overall_status)
+    }
+
     pub fn apply_client_side(&self, mut page: SyncJobPage) -> SyncJobPage {
         page.jobs.retain(|job| self.keep_client_side(job));
         page
@@ -371,11 +466,29 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_single_status_still_goes_to_the_server() {
-        let filter = SyncJobFilter {
+    fn one_status_is_the_servers_and_several_filter_the_page() {
+        let twice = SyncJobFilter {
             statuses: vec![SyncStatus::Failed, SyncStatus::Failed],
             ..SyncJobFilter::default()
         };
-        assert_eq!(filter.to_query(), "overall_status=failed&skip=0&limit=10");
+        assert_eq!(twice.server_status(), Some(&SyncStatus::Failed));
+        assert!(!twice.filters_the_page());
+        let two = SyncJobFilter {
+            statuses: vec![SyncStatus::Failed, SyncStatus::Aborted],
+            ..SyncJobFilter::default()
+        };
+        assert_eq!(two.server_status(), None);
+        assert!(two.filters_the_page());
+        assert!(!SyncJobFilter::default().filters_the_page());
+    }
+
+    #[test]
+    fn every_cloud_has_its_own_container_filter() {
+        let params: Vec<&str> = Cloud::ALL.iter().map(|c| c.container_param()).collect();
+        assert_eq!(params, ["kms", "key_vaults", "key_rings", "vaults"]);
+        for cloud in Cloud::ALL {
+            assert_eq!(Cloud::from_key(cloud.key()), Some(cloud));
+        }
+        assert_eq!(Cloud::from_key("sfdc"), None);
     }
 }

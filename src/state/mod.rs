@@ -2,3 +2,4 @@
 
 pub mod polled;
 pub mod session;
+pub mod sync_view;
