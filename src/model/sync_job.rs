@@ -6,7 +6,6 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::decode::{child_path, index_path, DecodeError, Fields};
-use super::percent::percent_encode;
 use super::text::plain_text;
 use super::timestamp::Timestamp;
 
