@@ -87,6 +87,38 @@ pub fn exact_time(at_ms: f64, lang: crate::lang::Language) -> String {
     }
 }
 
+/// A date and time for a table cell, in `lang`: short date, seconds.
+pub fn short_time(at_ms: f64, lang: crate::lang::Language) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"short".into());
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms));
+        String::from(date.to_locale_string(lang.tag(), &options))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        clock_time(at_ms)
+    }
+}
+
+/// `42 s`, `3 min 05 s`, `2 h 07 min`, `3 d 04 h`: a duration in its two
+/// largest units; the same in English and German.
+pub fn duration_text(secs: u64) -> String {
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    if d > 0 {
+        format!("{d} d {h:02} h")
+    } else if h > 0 {
+        format!("{h} h {m:02} min")
+    } else if m > 0 {
+        format!("{m} min {s:02} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
 /// `2026-11-22T17:58:18.000Z`, for a `<time datetime>`.
 pub fn iso_time(at_ms: f64) -> String {
     #[cfg(target_arch = "wasm32")]
@@ -102,6 +134,15 @@ pub fn iso_time(at_ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_use_their_two_largest_units() {
+        assert_eq!(duration_text(0), "0 s");
+        assert_eq!(duration_text(42), "42 s");
+        assert_eq!(duration_text(185), "3 min 05 s");
+        assert_eq!(duration_text(7_620), "2 h 07 min");
+        assert_eq!(duration_text(273_600), "3 d 04 h");
+    }
 
     #[test]
     fn ages_are_said_in_the_largest_whole_unit() {

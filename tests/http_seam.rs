@@ -363,7 +363,7 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
         .await
         .map(|r| r.value);
     assert_eq!(one.as_ref().map(|j| &j.id), Ok(&job.id));
-    let missing = cckm::sync_job(&cfg, "no-such-job").await.err();
+    let missing = cckm::sync_job(&cfg, Cloud::Aws, "no-such-job").await.err();
     assert_eq!(
         missing.as_ref().and_then(|e| e.server_code()),
         Some("NCERRResourceNotFound")

@@ -158,6 +158,55 @@ pub async fn hits(path: &str) -> (u64, u64) {
     (at("count"), at("max_in_flight"))
 }
 
+/// The query strings the simulator last saw for `path`, newest last.
+pub async fn recent_queries(path: &str) -> Vec<String> {
+    let req = HttpRequest {
+        method: Method::Get,
+        url: format!("{}/_sim/hits", gateway()),
+        headers: Vec::new(),
+        body: None,
+        timeout_ms: 5_000,
+    };
+    let body = send(&req).await.map(|r| r.body).unwrap_or_default();
+    let all: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    all.get(path)
+        .and_then(|h| h.get("queries"))
+        .and_then(serde_json::Value::as_array)
+        .map(|q| {
+            q.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits up to 10 s for a recent query on `path` to hold `wanted`, and
+/// returns the newest such query.
+pub async fn query_reaches(path: &str, wanted: &str) -> String {
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = recent_queries(path).await;
+        if let Some(found) = seen.iter().rev().find(|q| q.contains(wanted)) {
+            return found.clone();
+        }
+        sleep(100).await;
+    }
+    panic!("{path} was never asked with {wanted:?}; recent: {seen:?}")
+}
+
+/// A fresh simulator and a CipherTrust token for it.
+pub async fn cckm_signed_in(language: Language) -> keywatch::api::CckmConfig {
+    sim(Method::Post, "/_sim/reset", None).await;
+    let mut cfg = keywatch::api::CckmConfig::new(format!("{}/api/v1", gateway()));
+    cfg.language = language;
+    cfg.timeout_ms = 5_000;
+    let tokens = keywatch::api::cckm::sign_in(&cfg, "kwdemo", "kwdemo")
+        .await
+        .unwrap_or_else(|e| panic!("CipherTrust sign-in: {}", e.describe(Language::En)));
+    cfg.token = Some(tokens.jwt);
+    cfg
+}
+
 /// Waits up to 10 s until the simulator has seen `at_least` requests for
 /// `path`; returns `(requests, most at once)`.
 pub async fn hits_reach(path: &str, at_least: u64) -> (u64, u64) {
