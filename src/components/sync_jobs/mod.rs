@@ -389,12 +389,23 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         }
     };
 
-    let body = match (frame.state, frame.reading) {
+    // While a new view loads, the last page stays in view, marked busy,
+    // rather than the table vanishing at every click.
+    let last_page = use_mut_ref(|| None::<Rc<ShownPage>>);
+    if let Some(reading) = frame.reading {
+        *last_page.borrow_mut() = Some(reading.value.clone());
+    }
+    let loading_again = frame.state == Some("loading");
+    let shown = frame
+        .reading
+        .map(|r| r.value.clone())
+        .or_else(|| loading_again.then(|| last_page.borrow().clone()).flatten());
+    let body = match (frame.state, shown) {
         (Some("sign-in"), _) => {
             html! { <p class="kw-muted">{ Text::AwaitingCckmSignIn.get(lang) }</p> }
         }
-        (_, Some(reading)) => {
-            let page = &reading.value;
+        (_, Some(page)) => {
+            let page = &*page;
             let now = Timestamp::from_unix_millis(now_ms() as i64);
             let rows = page.jobs.iter().map(|job| {
                 html! {
@@ -430,7 +441,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     if !page.jobs.is_empty() {
                         <Timeline jobs={page.jobs.clone()} {now} {lang} on_open={on_toggle.clone()} />
                     }
-                    <div class="kw-table-wrap">
+                    <div class={classes!("kw-table-wrap", loading_again.then_some("kw-loading"))} aria-busy={loading_again.to_string()}>
                         <table class="kw-table kw-jobs" data-kw="jobs">
                             <thead>
                                 <tr>
@@ -544,15 +555,21 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                 <div class="kw-chips" role="group" aria-label={Text::CloudLabel.get(lang)} data-kw="clouds">{ for clouds }</div>
                 <div class="kw-chips" role="group" aria-label={Text::StatusFilter.get(lang)} data-kw="statuses">{ for status_chips }</div>
                 <div class="kw-fields">
-                    <label for={containers_id.clone()}>
-                        { container_label(filter.cloud).get(lang) }
-                        <span class="kw-muted">{ " (" }{ Text::ContainersHint.get(lang) }{ ")" }</span>
-                    </label>
-                    <input id={containers_id} data-kw="containers" value={(*containers_draft).clone()} oninput={on_containers} autocomplete="off" spellcheck="false" />
-                    <label for={job_id_id.clone()}>{ Text::JobIdFilter.get(lang) }</label>
-                    <input id={job_id_id} data-kw="job-id-filter" value={(*id_draft).clone()} oninput={on_job_id} autocomplete="off" spellcheck="false" />
-                    <label for={size_id.clone()}>{ Text::PageSize.get(lang) }</label>
-                    <select id={size_id} data-kw="page-size" onchange={on_size}>{ for size_options }</select>
+                    <div class="kw-field">
+                        <label for={containers_id.clone()}>
+                            { container_label(filter.cloud).get(lang) }
+                            <span class="kw-muted">{ " (" }{ Text::ContainersHint.get(lang) }{ ")" }</span>
+                        </label>
+                        <input id={containers_id} data-kw="containers" value={(*containers_draft).clone()} oninput={on_containers} autocomplete="off" spellcheck="false" />
+                    </div>
+                    <div class="kw-field">
+                        <label for={job_id_id.clone()}>{ Text::JobIdFilter.get(lang) }</label>
+                        <input id={job_id_id} data-kw="job-id-filter" value={(*id_draft).clone()} oninput={on_job_id} autocomplete="off" spellcheck="false" />
+                    </div>
+                    <div class="kw-field kw-field-narrow">
+                        <label for={size_id.clone()}>{ Text::PageSize.get(lang) }</label>
+                        <select id={size_id} data-kw="page-size" onchange={on_size}>{ for size_options }</select>
+                    </div>
                 </div>
                 <button type="button" class="kw-button kw-secondary" data-kw="clear-filters" onclick={on_clear}
                     disabled={!view.is_filtered() && containers_draft.is_empty() && id_draft.is_empty()}>
