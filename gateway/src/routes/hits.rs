@@ -119,8 +119,8 @@ mod tests {
         );
         assert_eq!(seen.get("/b").map(|h| h.in_flight), Some(1));
         assert_eq!(
-            seen.get("/b").and_then(|h| h.last_query.clone()),
-            Some("x=1".into())
+            seen.get("/b").map(|h| h.queries.clone()),
+            Some(vec!["x=1".to_owned()])
         );
         hits.clear();
         assert!(hits.snapshot().is_empty());
