@@ -91,11 +91,32 @@ pub fn exact_time(at_ms: f64, lang: crate::lang::Language) -> String {
 pub fn short_time(at_ms: f64, lang: crate::lang::Language) -> String {
     #[cfg(target_arch = "wasm32")]
     {
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"short".into());
-        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms));
-        String::from(date.to_locale_string(lang.tag(), &options))
+        use wasm_bindgen::{JsCast, JsValue};
+        // Making a formatter is the slow part: one per language, kept.
+        thread_local! {
+            static FORMATS: std::cell::RefCell<Vec<(crate::lang::Language, js_sys::Function)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let format = FORMATS.with(|formats| {
+            let mut formats = formats.borrow_mut();
+            if let Some((_, f)) = formats.iter().find(|(l, _)| *l == lang) {
+                return f.clone();
+            }
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"short".into());
+            let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
+            let locales = js_sys::Array::of1(&JsValue::from_str(lang.tag()));
+            let f = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+            formats.push((lang, f.clone()));
+            f
+        });
+        let date = js_sys::Date::new(&JsValue::from_f64(at_ms));
+        format
+            .call1(&JsValue::NULL, &date)
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
+            .map(String::from)
+            .unwrap_or_default()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

@@ -23,6 +23,8 @@ tasks:
   test [--no-lint]       install what is missing, then run every test: lints,
                          native tests, browser tests, end-to-end checks
   dist                   build the release bundle into dist/ and print its size
+  bench                  measure the sync-job table in headless Chromium (not a
+                         test: it prints figures and writes target/bench-*.txt)
   setup                  install what is missing and nothing else
 ";
 
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("dist") => setup::ensure_build_tools().and_then(|()| bundle::build().map(|_| ())),
+        Some("bench") => bench(),
         Some("setup") => setup::ensure_build_tools().and_then(|()| setup::ensure_test_tools()),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
@@ -173,6 +176,36 @@ fn test(args: &[String]) -> Result<(), Fail> {
             .args(["--test", "--test-concurrency=1", "e2e/"])
             .env("KEYWATCH_E2E_URL", format!("{base}/")),
         "the end-to-end checks",
+    )?;
+    drop(gateway);
+    Ok(())
+}
+
+/// Where `cargo xtask bench` runs its own simulator.
+const BENCH_GATEWAY: &str = "127.0.0.1:8919";
+
+fn bench() -> Result<(), Fail> {
+    setup::ensure_build_tools()?;
+    setup::ensure_test_tools()?;
+    bundle::build()?;
+    cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
+    let gateway = sh::Background::start(
+        sh::command(Path::new("target/release/keywatch-gateway")).args([
+            "demo",
+            "--listen",
+            BENCH_GATEWAY,
+            "--dist",
+            "dist",
+        ]),
+        BENCH_GATEWAY,
+        Path::new("target/keywatch-gateway-bench.log"),
+    )?;
+    step("sync-job table: reply to paint, click to detail");
+    sh::run(
+        sh::command(Path::new("node"))
+            .arg("bench/sync-table.mjs")
+            .env("KEYWATCH_E2E_URL", format!("http://{BENCH_GATEWAY}/")),
+        "the sync-job table benchmark",
     )?;
     drop(gateway);
     Ok(())
