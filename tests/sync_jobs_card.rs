@@ -305,3 +305,34 @@ async fn bad_answers_are_card_errors_and_the_list_recovers() {
         root.remove();
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_poll_that_brings_nothing_new_renders_nothing() {
+    let _turn = turn().await;
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(Method::Post, "/_sim/scenario", Some(r#"{"name":"quiet"}"#)).await;
+    // Finished jobs, oldest first: a page that polling cannot change.
+    let window = web_sys::window().unwrap();
+    window
+        .location()
+        .set_hash("status=completed&sort=started")
+        .unwrap();
+    let (root, app) = render(SyncJobsProps {
+        view_in_address: true,
+        ..props(cfg, 300)
+    });
+    appears(&root, "[data-kw=\"sync-jobs\"][data-state=\"loaded\"] [data-kw=\"job\"]").await;
+    appears(&root, "[data-kw=\"summary\"]").await;
+    sleep(500).await;
+    let before = support::renders(&root, "sync-jobs");
+    let (asked, _) = support::hits(AWS).await;
+    hits_reach(AWS, asked + 5).await;
+    assert_eq!(
+        support::renders(&root, "sync-jobs"),
+        before,
+        "an unchanged poll rendered the list"
+    );
+    app.destroy();
+    root.remove();
+    window.location().set_hash("").unwrap();
+}
