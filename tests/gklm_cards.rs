@@ -445,3 +445,23 @@ async fn never_two_requests_at_once_and_nothing_after_unmount() {
     root.remove();
     second.remove();
 }
+
+#[wasm_bindgen_test]
+async fn polling_stops_once_a_sign_in_is_needed() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    clear_hits().await;
+    let anonymous = support::config(Language::En);
+    let (root, app) = render::<LastBackup>(props(anonymous, 200));
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"sign-in\"]").await;
+    let (asked, _) = hits(RESULT).await;
+    assert_eq!(asked, 1, "asked once without a session");
+    sleep(1_500).await;
+    assert_eq!(
+        hits(RESULT).await.0,
+        1,
+        "asked again with a credential that cannot work"
+    );
+    app.destroy();
+    root.remove();
+}

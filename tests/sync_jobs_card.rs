@@ -321,7 +321,11 @@ async fn a_poll_that_brings_nothing_new_renders_nothing() {
         view_in_address: true,
         ..props(cfg, 300)
     });
-    appears(&root, "[data-kw=\"sync-jobs\"][data-state=\"loaded\"] [data-kw=\"job\"]").await;
+    appears(
+        &root,
+        "[data-kw=\"sync-jobs\"][data-state=\"loaded\"] [data-kw=\"job\"]",
+    )
+    .await;
     appears(&root, "[data-kw=\"summary\"]").await;
     sleep(500).await;
     let before = support::renders(&root, "sync-jobs");
