@@ -443,6 +443,17 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     }
                     <div class={classes!("kw-table-wrap", loading_again.then_some("kw-loading"))} aria-busy={loading_again.to_string()}>
                         <table class="kw-table kw-jobs" data-kw="jobs">
+                            <colgroup>
+                                <col class="kw-c-expand" />
+                                <col class="kw-c-status" />
+                                <col class="kw-c-id" />
+                                <col class="kw-c-time" />
+                                <col class="kw-c-time" />
+                                <col class="kw-c-duration" />
+                                <col />
+                                <col />
+                                <col class="kw-c-abort" />
+                            </colgroup>
                             <thead>
                                 <tr>
                                     <th scope="col"><span class="kw-visually-hidden">{ Text::ShowDetails.get(lang) }</span></th>

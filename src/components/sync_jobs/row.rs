@@ -82,23 +82,16 @@ pub fn JobRow(props: &JobRowProps) -> Html {
             >
                 <td>
                     <button type="button" class="kw-expand" aria-expanded={props.expanded.to_string()}
-                        aria-controls={detail_id.clone()} onclick={toggle} data-kw="expand">
-                        <span aria-hidden="true">{ if props.expanded { "▾" } else { "▸" } }</span>
-                        <span class="kw-visually-hidden">{ Text::ShowDetails.get(lang) }{ " " }{ short.clone() }</span>
+                        aria-controls={detail_id.clone()} onclick={toggle} data-kw="expand"
+                        aria-label={format!("{} {short}", Text::ShowDetails.get(lang))}>
+                        { if props.expanded { "▾" } else { "▸" } }
                     </button>
                 </td>
                 <td>{ status_badge(&job.overall_status, lang) }</td>
                 <td class="kw-nowrap">
                     <code title={job.id.clone()} data-kw="job-id">{ short }</code>
-                    <button type="button" class="kw-copy" title={Text::CopyId.get(lang)} aria-label={Text::CopyId.get(lang)} onclick={copy}>
-                        if *copied {
-                            { "✓" }
-                        } else {
-                            <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" class="kw-copy-icon">
-                                <rect x="5" y="5" width="9" height="9" rx="1.5" />
-                                <path d="M3 11V3.5A1.5 1.5 0 0 1 4.5 2H11" />
-                            </svg>
-                        }
+                    <button type="button" class={classes!("kw-copy", copied.then_some("kw-copied"))}
+                        title={Text::CopyId.get(lang)} aria-label={Text::CopyId.get(lang)} onclick={copy}>
                     </button>
                     if *copied {
                         <span class="kw-visually-hidden" role="status">{ Text::Copied.get(lang) }</span>
