@@ -21,8 +21,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod support;
 
 use support::{
-    appears, clear_hits, fault, gateway, hits, hits_reach, host, known_event, pin_backup_result,
-    pin_restore, renders, signed_in, sim, sleep, text_of, turn, until,
+    appears, clear_hits, click, fault, gateway, hits, hits_reach, host, known_event,
+    pin_backup_result, pin_restore, renders, signed_in, sim, sleep, text_of, turn, until,
 };
 
 const RESULT: &str = "/SKLM/rest/v1/ckms/backups/result";
@@ -45,15 +45,6 @@ fn render<C: BaseComponent<Properties = GklmCardProps>>(
     let root = host();
     let app = yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
     (root, app)
-}
-
-fn click(root: &Element, selector: &str) {
-    root.query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        .unwrap_or_else(|| panic!("nothing to click at {selector}: {}", root.inner_html()))
-        .click();
 }
 
 #[wasm_bindgen_test]

@@ -10,7 +10,7 @@ use keywatch::embed::mount;
 use keywatch::lang::Language;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -18,8 +18,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod support;
 
 use support::{
-    appears, cckm_signed_in, fault, gateway, hits_reach, host, query_reaches, sim, sleep, text_of,
-    turn, until,
+    appears, cckm_signed_in, click, fault, gateway, hits_reach, host, query_reaches, sim, sleep,
+    text_of, turn, until,
 };
 
 const AWS: &str = "/api/v1/cckm/aws/synchronization-jobs";
@@ -38,15 +38,6 @@ fn render(props: SyncJobsProps) -> (Element, yew::AppHandle<SyncJobs>) {
     let root = host();
     let app = yew::Renderer::<SyncJobs>::with_root_and_props(root.clone(), props).render();
     (root, app)
-}
-
-fn click(root: &Element, selector: &str) {
-    root.query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        .unwrap_or_else(|| panic!("nothing to click at {selector}: {}", root.inner_html()))
-        .click();
 }
 
 fn type_into(root: &Element, selector: &str, text: &str) {
