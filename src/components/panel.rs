@@ -168,14 +168,22 @@ pub fn Panel(props: &PanelProps) -> Html {
             },
         );
     }
+    // The token a refresh is under way for: the list and its counts are
+    // refused together, and one refresh answers both.
+    let refreshing_for = use_mut_ref(|| None::<String>);
     let on_cckm_sign_in_needed = {
         let refresh = refresh_cckm.clone();
         use_callback(
             cckm_session.clone(),
             move |(credential, error): (Option<String>, ApiError), session| {
-                // A refused token is refreshed first, when it can be.
                 let current = credential.is_some() && credential.as_deref() == session.credential();
-                if !(current && refresh()) {
+                if current && *refreshing_for.borrow() == credential {
+                    return;
+                }
+                // A refused token is refreshed first, when it can be.
+                if current && refresh() {
+                    *refreshing_for.borrow_mut() = credential;
+                } else {
                     session.dispatch(SessionAction::Rejected { credential, error });
                 }
             },
