@@ -9,7 +9,6 @@ pub(super) fn text(t: Text) -> &'static str {
     match t {
         PanelTitle => "Status der Schlüsselverwaltung",
         RefreshAll => "Jetzt abfragen",
-        Refreshing => "Alle Karten werden abgefragt …",
         LastBackup => "Letzte Sicherung",
         BackupActivity => "Sicherungsvorgang",
         Restore => "Wiederherstellung",
@@ -79,7 +78,6 @@ pub(super) fn text(t: Text) -> &'static str {
         }
         UuidDotDot => "Eine Ereignis-UUID enthält kein „..“: nur die UUID eingeben.",
         UuidTooLong => "Das ist länger als 200 Zeichen, zu lang für eine Ereignis-UUID.",
-        ConfigProblem => "Das Panel ist nicht richtig konfiguriert",
         NoCardsConfigured => "Für die angegebenen Server ist keine Karte eingestellt.",
         SyncJobs => "CipherTrust-Synchronisierungsaufträge",
         CloudLabel => "Cloud-Anbieter",

@@ -9,7 +9,6 @@ pub(super) fn text(t: Text) -> &'static str {
     match t {
         PanelTitle => "Key manager status",
         RefreshAll => "Check now",
-        Refreshing => "Checking every card…",
         LastBackup => "Last backup",
         BackupActivity => "Backup activity",
         Restore => "Restore",
@@ -71,7 +70,6 @@ pub(super) fn text(t: Text) -> &'static str {
         UuidSlash => "An event UUID has no “/”: enter the UUID alone, not a path or address.",
         UuidDotDot => "An event UUID has no “..”: enter the UUID alone.",
         UuidTooLong => "That is longer than 200 characters, too long for an event UUID.",
-        ConfigProblem => "The panel is not configured correctly",
         NoCardsConfigured => "No card is configured for the servers given.",
         SyncJobs => "CipherTrust sync jobs",
         CloudLabel => "Cloud provider",

@@ -27,7 +27,6 @@ macro_rules! texts {
 texts! {
     PanelTitle,
     RefreshAll,
-    Refreshing,
     LastBackup,
     BackupActivity,
     Restore,
@@ -89,7 +88,6 @@ texts! {
     UuidSlash,
     UuidDotDot,
     UuidTooLong,
-    ConfigProblem,
     NoCardsConfigured,
     SyncJobs,
     CloudLabel,
