@@ -96,10 +96,7 @@ pub fn BackupActivity(props: &GklmCardProps) -> Html {
             {state}
             {lang}
             {renders}
-            error={frame.error}
-            failures={frame.failures}
-            stale={frame.stale}
-            checked={(frame.state != Some("sign-in")).then(|| activity.checked.clone())}
+            status={frame.status(&activity.checked)}
         >
             { content }
         </CardFrame>

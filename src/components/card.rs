@@ -22,18 +22,9 @@ pub struct CardFrameProps {
     pub lang: Language,
     /// How many times the card has rendered (`data-renders`).
     pub renders: u32,
-    /// What went wrong, as a sentence a person can act on.
+    /// The error, staleness and age of what the card shows.
     #[prop_or_default]
-    pub error: Option<String>,
-    /// Failed checks in a row.
-    #[prop_or_default]
-    pub failures: u32,
-    /// The content is the last good reading, from before the error.
-    #[prop_or_default]
-    pub stale: bool,
-    /// When the data was last confirmed; no age is shown without it.
-    #[prop_or_default]
-    pub checked: Option<CheckedAt>,
+    pub status: FrameStatus,
     /// Controls beside the title.
     #[prop_or_default]
     pub actions: Html,
@@ -45,11 +36,12 @@ pub struct CardFrameProps {
 #[component]
 pub fn CardFrame(props: &CardFrameProps) -> Html {
     let lang = props.lang;
+    let status = &props.status;
     let title = props.title.get(lang);
     let heading_id = use_unique_id("card");
     html! {
         <section
-            class={classes!("kw-card", props.error.is_some().then_some("kw-card-failed"))}
+            class={classes!("kw-card", status.error.is_some().then_some("kw-card-failed"))}
             data-kw={props.name.clone()}
             data-state={props.state.clone()}
             data-renders={props.renders.to_string()}
@@ -59,28 +51,41 @@ pub fn CardFrame(props: &CardFrameProps) -> Html {
                 <h3 class="kw-card-title" id={heading_id}>{ title }</h3>
                 { props.actions.clone() }
             </header>
-            if let Some(error) = &props.error {
+            if let Some(error) = &status.error {
                 <p class="kw-error" data-kw="error">
                     <span class="kw-icon" aria-hidden="true">{ Tone::Bad.icon() }</span>
                     { error.clone() }
                 </p>
             }
-            <div class={classes!("kw-card-body", props.stale.then_some("kw-stale"))}>
+            <div class={classes!("kw-card-body", status.stale.then_some("kw-stale"))}>
                 { props.children.clone() }
             </div>
             <footer class="kw-card-foot">
-                if props.stale {
+                if status.stale {
                     <span class="kw-stale-mark" data-kw="stale">{ Text::Stale.get(lang) }</span>
                 }
-                if let Some(checked) = &props.checked {
+                if let Some(checked) = &status.checked {
                     <Age checked={checked.clone()} seen={checked.get().map(f64::to_bits)} {lang} />
                 }
-                if props.failures > 0 {
-                    <span data-kw="failures">{ Message::FailedChecks { count: props.failures }.get(lang) }</span>
+                if status.failures > 0 {
+                    <span data-kw="failures">{ Message::FailedChecks { count: status.failures }.get(lang) }</span>
                 }
             </footer>
         </section>
     }
+}
+
+/// What the frame says beside a card's content.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrameStatus {
+    /// What went wrong, as a sentence a person can act on.
+    pub error: Option<String>,
+    /// Failed checks in a row.
+    pub failures: u32,
+    /// The content is the last good reading, from before the error.
+    pub stale: bool,
+    /// When the data was last confirmed; no age is shown without it.
+    pub checked: Option<CheckedAt>,
 }
 
 /// What a card's frame says about its polled endpoint.
@@ -92,6 +97,19 @@ pub struct FrameParts<'a, T> {
     pub error: Option<String>,
     pub stale: bool,
     pub failures: u32,
+}
+
+impl<T> FrameParts<'_, T> {
+    /// The frame's status, with the age of `checked` unless the card waits
+    /// for a sign-in.
+    pub fn status(&self, checked: &CheckedAt) -> FrameStatus {
+        FrameStatus {
+            error: self.error.clone(),
+            failures: self.failures,
+            stale: self.stale,
+            checked: (self.state != Some("sign-in")).then(|| checked.clone()),
+        }
+    }
 }
 
 impl<'a, T: PartialEq> FrameParts<'a, T> {

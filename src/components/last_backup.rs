@@ -94,10 +94,7 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
             {state}
             {lang}
             {renders}
-            error={frame.error}
-            failures={frame.failures}
-            stale={frame.stale}
-            checked={(frame.state != Some("sign-in")).then(|| result.checked.clone())}
+            status={frame.status(&result.checked)}
         >
             { content }
             { need_line }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::api::gklm;
 use crate::api::GklmConfig;
-use crate::components::card::{placeholder, CardFrame, FrameParts};
+use crate::components::card::{placeholder, CardFrame, FrameParts, FrameStatus};
 use crate::components::gklm_card::GklmCardProps;
 use crate::hooks::{
     tell_if_sign_in_needed, use_announce, use_poll, use_render_count, use_unique_id, Announcement,
@@ -168,10 +168,7 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
             {state}
             {lang}
             {renders}
-            error={frame.error.clone()}
-            failures={frame.failures}
-            stale={frame.stale}
-            checked={asked.is_some().then(|| lookup.checked.clone())}
+            status={FrameStatus { checked: asked.is_some().then(|| lookup.checked.clone()), ..frame.status(&lookup.checked) }}
         >
             <form class="kw-lookup" data-kw="event-lookup" {onsubmit}>
                 <label for={field_id.clone()}>{ Text::EventUuid.get(lang) }</label>

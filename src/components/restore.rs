@@ -84,10 +84,7 @@ pub fn Restore(props: &GklmCardProps) -> Html {
             {state}
             {lang}
             {renders}
-            error={frame.error}
-            failures={frame.failures}
-            stale={frame.stale}
-            checked={(frame.state != Some("sign-in")).then(|| progress.checked.clone())}
+            status={frame.status(&progress.checked)}
         >
             { content }
         </CardFrame>

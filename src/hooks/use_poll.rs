@@ -16,7 +16,7 @@ use crate::state::polled::{next_delay_ms, Cadence, Phase, PollAction, Polled};
 
 /// When the last check succeeded, shared with the age label so that a check
 /// bringing the same value re-renders nothing but that label.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CheckedAt(Rc<Cell<f64>>);
 
 impl CheckedAt {

@@ -552,10 +552,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
             {state}
             {lang}
             {renders}
-            error={frame.error.clone()}
-            failures={frame.failures}
-            stale={frame.stale}
-            checked={(frame.state != Some("sign-in")).then(|| list.checked.clone())}
+            status={frame.status(&list.checked)}
         >
             if !initial.1.is_empty() {
                 <p class="kw-note" data-kw="address-note">
