@@ -18,6 +18,7 @@ use axum::routing::get;
 use axum::{middleware, Json, Router};
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::hosts::{refuse_foreign_hosts, HostAllowlist};
 use crate::sim::Simulator;
 
 /// Who may sign in to the simulated servers.
@@ -51,7 +52,7 @@ impl DemoState {
 }
 
 /// Everything `keywatch-gateway demo` serves.
-pub fn demo_app(state: DemoState, dist: PathBuf) -> Router {
+pub fn demo_app(state: DemoState, dist: PathBuf, hosts: HostAllowlist) -> Router {
     let gklm = gklm::router();
     let hits = Arc::new(hits::Hits::default());
     let hit_list: Router<DemoState> = Router::new()
@@ -71,6 +72,10 @@ pub fn demo_app(state: DemoState, dist: PathBuf) -> Router {
         ))
         .layer(middleware::from_fn_with_state(hits, hits::count))
         .layer(demo_cors())
+        .layer(middleware::from_fn_with_state(
+            Arc::new(hosts),
+            refuse_foreign_hosts,
+        ))
         .layer(crate::server::trace_layer())
         .with_state(state)
 }

@@ -71,19 +71,21 @@ pub async fn tls_upstream_with(options: DemoOptions) -> Upstream {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let counted = hits.clone();
     let recorded = seen.clone();
-    let app = keywatch_gateway::demo_router(&options).layer(axum::middleware::from_fn(
-        move |request: Request, next: Next| {
-            let counted = counted.clone();
-            let recorded = recorded.clone();
-            async move {
-                if request.uri().path().starts_with("/_sim") {
-                    return next.run(request).await;
+    let app = keywatch_gateway::demo_router(&options)
+        .unwrap()
+        .layer(axum::middleware::from_fn(
+            move |request: Request, next: Next| {
+                let counted = counted.clone();
+                let recorded = recorded.clone();
+                async move {
+                    if request.uri().path().starts_with("/_sim") {
+                        return next.run(request).await;
+                    }
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    record(&recorded, request, next).await
                 }
-                counted.fetch_add(1, Ordering::SeqCst);
-                record(&recorded, request, next).await
-            }
-        },
-    ));
+            },
+        ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let server = RunningServer::spawn(listener, app, Some(acceptor)).unwrap();
