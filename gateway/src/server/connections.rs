@@ -100,6 +100,8 @@ pub struct Activity {
     /// One more than when the first byte of an unfinished head came; 0 for none.
     head_started_ms: AtomicU64,
     evicted: Notify,
+    /// A request ended: the deadline moves.
+    quiet_again: Notify,
 }
 
 impl Activity {
@@ -113,6 +115,7 @@ impl Activity {
             // time runs from the start.
             head_started_ms: AtomicU64::new(now + 1),
             evicted: Notify::new(),
+            quiet_again: Notify::new(),
         }
     }
 
@@ -180,11 +183,12 @@ impl Activity {
             let wait = match deadline_ms {
                 Some(at) if at <= now => return reason,
                 Some(at) => Duration::from_millis(at - now),
-                // Busy: look again later; the request's own limits apply.
-                None => limits.header_read_timeout(),
+                // Busy: the request's own limits apply until it ends.
+                None => limits.idle_timeout().max(limits.header_read_timeout()),
             };
             tokio::select! {
                 () = self.evicted.notified() => return "closed to make room for another",
+                () = self.quiet_again.notified() => {}
                 () = tokio::time::sleep(wait) => {}
             }
         }
@@ -206,6 +210,7 @@ impl Drop for RequestUnderWay {
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
                 (n != EVICTED && n > 0).then(|| n - 1)
             });
+        activity.quiet_again.notify_one();
     }
 }
 
