@@ -27,6 +27,15 @@ pub struct Seen {
     pub authorizations: Vec<String>,
     /// `grant_type` of each CipherTrust token request.
     pub grants: Vec<String>,
+    /// Method, path and `Content-Type` of every API request.
+    pub requests: Vec<SeenRequest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenRequest {
+    pub method: String,
+    pub path: String,
+    pub content_type: Option<String>,
 }
 
 /// The simulator over TLS with a fresh self-signed certificate, counting the
@@ -102,6 +111,15 @@ pub async fn tls_upstream_with(options: DemoOptions) -> Upstream {
 async fn record(seen: &Mutex<Seen>, request: Request, next: Next) -> axum::response::Response {
     let is_sign_in = request.uri().path().ends_with("/ckms/login")
         || request.uri().path().ends_with("/auth/tokens");
+    seen.lock().unwrap().requests.push(SeenRequest {
+        method: request.method().to_string(),
+        path: request.uri().path().to_string(),
+        content_type: request
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    });
     if let Some(auth) = request
         .headers()
         .get("authorization")
