@@ -129,6 +129,12 @@ impl Coalescer {
         (self.cache.entry_count(), self.cache.weighted_size())
     }
 
+    /// Entries and weight as last counted, without tidying first: what the
+    /// cache holds when nothing has asked it anything for a while.
+    pub fn held(&self) -> (u64, u64) {
+        (self.cache.entry_count(), self.cache.weighted_size())
+    }
+
     /// Whether any key's text holds `needle`, for tests of what keys keep.
     pub fn keys_mention(&self, needle: &str) -> bool {
         self.cache

@@ -61,6 +61,11 @@ impl CacheView {
         self.0.coalescer.weight().await
     }
 
+    /// Entries and weight as last counted, without tidying first.
+    pub fn held(&self) -> (u64, u64) {
+        self.0.coalescer.held()
+    }
+
     /// Whether any cache key's text holds `needle`.
     pub fn keys_mention(&self, needle: &str) -> bool {
         self.0.coalescer.keys_mention(needle)
