@@ -166,19 +166,22 @@ fn refusal(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": message}))).into_response()
 }
 
-/// CORS preflights are answered only for what the allowlist would forward.
+/// CORS preflights are answered only for what the allowlist would forward;
+/// an OPTIONS that is not a preflight is not answered at all (tower-http
+/// would treat it as one).
 async fn preflight_only_for_known_paths(request: Request, next: Next) -> Response {
     if request.method() == Method::OPTIONS {
-        if let Some(wanted) = request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD) {
-            let wanted = wanted.to_str().unwrap_or("");
-            let uri = request.uri();
-            match allowlist::check(wanted, uri.path(), uri.query()) {
-                Ok(_) => {}
-                Err(Refusal::MethodNotAllowed) => {
-                    return refusal(StatusCode::METHOD_NOT_ALLOWED, "the gateway only reads")
-                }
-                Err(Refusal::Forbidden(why)) => return refusal(StatusCode::FORBIDDEN, why),
+        let Some(wanted) = request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD) else {
+            return refusal(StatusCode::METHOD_NOT_ALLOWED, "the gateway only reads");
+        };
+        let wanted = wanted.to_str().unwrap_or("");
+        let uri = request.uri();
+        match allowlist::check(wanted, uri.path(), uri.query()) {
+            Ok(_) => {}
+            Err(Refusal::MethodNotAllowed) => {
+                return refusal(StatusCode::METHOD_NOT_ALLOWED, "the gateway only reads")
             }
+            Err(Refusal::Forbidden(why)) => return refusal(StatusCode::FORBIDDEN, why),
         }
     }
     next.run(request).await
