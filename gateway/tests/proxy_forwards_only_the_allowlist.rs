@@ -187,33 +187,45 @@ fn segment() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Near the allowlist: an endpoint the panel uses, perhaps with one more
-/// segment, or an id that is anything at all.
-fn near_path() -> impl Strategy<Value = String> {
+/// Near the allowlist: an endpoint the panel uses with its own method or
+/// any other, perhaps with one more segment or an id that is anything.
+fn near_request_line() -> impl Strategy<Value = (String, String)> {
     let endpoints = proptest::sample::select(vec![
-        "/SKLM/rest/v1/ckms/backups/result",
-        "/SKLM/rest/v1/ckms/backups/isrunning",
-        "/SKLM/rest/v1/ckms/backups/need",
-        "/SKLM/rest/v1/ckms/backupRestore/progress",
-        "/SKLM/rest/v1/ckms/restore/progress",
-        "/SKLM/rest/v1/ckms/notification/status",
-        "/SKLM/rest/v1/ckms/login",
-        "/SKLM/rest/v1/ckms/logout",
-        "/api/v1/auth/tokens",
-        "/api/v1/cckm/aws/synchronization-jobs",
-        "/api/v1/cckm/azure/synchronization-jobs",
-        "/api/v1/cckm/google/synchronization-jobs",
-        "/api/v1/cckm/oci/synchronization-jobs",
-        "/api/v1/cckm/sfdc/synchronization-jobs",
+        ("GET", "/SKLM/rest/v1/ckms/backups/result"),
+        ("GET", "/SKLM/rest/v1/ckms/backups/isrunning"),
+        ("GET", "/SKLM/rest/v1/ckms/backups/need"),
+        ("GET", "/SKLM/rest/v1/ckms/backupRestore/progress"),
+        ("GET", "/SKLM/rest/v1/ckms/restore/progress"),
+        ("GET", "/SKLM/rest/v1/ckms/notification/status"),
+        ("POST", "/SKLM/rest/v1/ckms/login"),
+        ("DELETE", "/SKLM/rest/v1/ckms/logout"),
+        ("POST", "/api/v1/auth/tokens"),
+        ("GET", "/api/v1/cckm/aws/synchronization-jobs"),
+        ("GET", "/api/v1/cckm/azure/synchronization-jobs"),
+        ("GET", "/api/v1/cckm/google/synchronization-jobs"),
+        ("GET", "/api/v1/cckm/oci/synchronization-jobs"),
+        ("GET", "/api/v1/cckm/sfdc/synchronization-jobs"),
     ]);
-    (endpoints, proptest::option::of(segment())).prop_map(|(endpoint, extra)| match extra {
-        Some(extra) => format!("{endpoint}/{extra}"),
-        None => endpoint.to_string(),
-    })
+    (
+        endpoints,
+        proptest::option::of(method()),
+        proptest::option::of(segment()),
+    )
+        .prop_map(|((own, endpoint), other, extra)| {
+            let method = other.unwrap_or_else(|| own.to_string());
+            let path = match extra {
+                Some(extra) => format!("{endpoint}/{extra}"),
+                None => endpoint.to_string(),
+            };
+            (method, path)
+        })
 }
 
-fn path() -> impl Strategy<Value = String> {
-    prop_oneof![1 => random_path(), 1 => near_path()]
+fn request_line() -> impl Strategy<Value = (String, String)> {
+    prop_oneof![
+        1 => (method(), random_path()),
+        2 => near_request_line(),
+    ]
 }
 
 fn random_path() -> impl Strategy<Value = String> {
@@ -404,14 +416,14 @@ fn nothing_outside_the_allowlist_is_ever_forwarded() {
     });
 
     let mut runner = TestRunner::new(Config {
-        cases: 512,
+        cases: 1024,
         failure_persistence: None,
         ..Config::default()
     });
     let forwarded_any = std::sync::atomic::AtomicUsize::new(0);
-    let strategy = (method(), path(), query(), headers(), "[ -~]{0,40}");
+    let strategy = (request_line(), query(), headers(), "[ -~]{0,40}");
     runner
-        .run(&strategy, |(method, path, query, headers, body)| {
+        .run(&strategy, |((method, path), query, headers, body)| {
             let Some(request) = build(&method, &path, &query, &headers, &body) else {
                 return Ok(());
             };
