@@ -366,6 +366,38 @@ mod tests {
         assert_eq!(config.auth, AuthMode::PassThrough);
         assert_eq!(config.cache_seconds, 2);
         assert!(config.service_credentials(|_| None).unwrap().is_none());
+        // The example states every default, so that it documents them.
+        let defaults = ProxyConfig::from_toml(
+            "gklm_base_url = \"https://g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.connections, defaults.connections);
+        assert_eq!(config.connections, ConnectionLimits::default());
+        assert_eq!(config.cache_max_bytes, defaults.cache_max_bytes);
+        assert_eq!(config.cache_max_entries, defaults.cache_max_entries);
+        assert_eq!(
+            config.sign_in_attempts_per_minute,
+            defaults.sign_in_attempts_per_minute
+        );
+    }
+
+    #[test]
+    fn refuses_limits_that_would_disable_themselves() {
+        let base = "gklm_base_url = \"https://g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1\"\n";
+        for extra in [
+            "[connections]\nheader_read_timeout_seconds = 0",
+            "[connections]\nidle_timeout_seconds = -1",
+            "[connections]\nmax_connections = 0",
+            "cache_max_bytes = 0",
+            "cache_seconds = 100000",
+            "sign_in_attempts_per_minute = 0",
+            "allowed_hosts = [\"https://ops.example\"]",
+        ] {
+            assert!(
+                ProxyConfig::from_toml(&format!("{base}{extra}\n")).is_err(),
+                "{extra}"
+            );
+        }
     }
 
     #[test]
