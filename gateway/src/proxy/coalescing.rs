@@ -2,14 +2,16 @@
 //! answers are reused for a few seconds. The cache is bounded three ways:
 //! by bytes, by entries and by time, and its keys hold no credential.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::HeaderValue;
 use bytes::Bytes;
 use moka::future::Cache;
 use ring::hmac;
+use tokio::sync::OnceCell;
 
 use super::allowlist::Upstream;
 use crate::routes::language::Lang;
@@ -64,7 +66,12 @@ pub struct CacheKey {
 const ENTRY_OVERHEAD: usize = 256;
 
 pub struct Coalescer {
+    /// Successful answers, for the cache period.
     cache: Cache<CacheKey, UpstreamReply>,
+    /// Requests under way, each shared by everyone who asks the same
+    /// meanwhile; an entry leaves as soon as its answer is there, so this
+    /// holds no more than the requests open at once.
+    in_flight: Mutex<HashMap<CacheKey, Arc<OnceCell<UpstreamReply>>>>,
     keep: bool,
 }
 
@@ -89,6 +96,7 @@ impl Coalescer {
             .build();
         Coalescer {
             cache,
+            in_flight: Mutex::new(HashMap::new()),
             keep: !ttl.is_zero(),
         }
     }
@@ -98,24 +106,36 @@ impl Coalescer {
         F: FnOnce() -> Fut,
         Fut: Future<Output = UpstreamReply>,
     {
-        // An answer that is not kept still reaches every concurrent caller:
-        // it comes back as the "error" all waiters on this key share.
-        let keep = self.keep;
-        let shared = self
-            .cache
-            .try_get_with(key, async move {
-                let reply = fetch().await;
-                if keep && (200..300).contains(&reply.status) {
-                    Ok(reply)
-                } else {
-                    Err(reply)
-                }
-            })
-            .await;
-        match shared {
-            Ok(reply) => reply,
-            Err(reply) => Arc::unwrap_or_clone(reply),
+        if self.keep {
+            if let Some(reply) = self.cache.get(&key).await {
+                return reply;
+            }
         }
+        let cell = {
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            in_flight.entry(key.clone()).or_default().clone()
+        };
+        // Whoever polls first fetches; if that caller goes away, the next
+        // one takes over. A kept answer is in the cache before anyone sees
+        // it, so no request falls between the two.
+        let reply = cell
+            .get_or_init(|| async {
+                let reply = fetch().await;
+                if self.keep && (200..300).contains(&reply.status) {
+                    self.cache.insert(key.clone(), reply.clone()).await;
+                }
+                reply
+            })
+            .await
+            .clone();
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        if in_flight
+            .get(&key)
+            .is_some_and(|current| Arc::ptr_eq(current, &cell))
+        {
+            in_flight.remove(&key);
+        }
+        reply
     }
 
     /// Drops expired entries now; also runs on its own every so often.
@@ -123,7 +143,7 @@ impl Coalescer {
         self.cache.run_pending_tasks().await;
     }
 
-    /// Entries held and their total weight in bytes, after tidying.
+    /// Answers held and their total weight in bytes, after tidying.
     pub async fn weight(&self) -> (u64, u64) {
         self.tidy().await;
         (self.cache.entry_count(), self.cache.weighted_size())
@@ -197,6 +217,7 @@ mod tests {
             .await;
         assert_eq!(again.status, 200, "a failure is not kept");
         assert_eq!(coalescer.weight().await.0, 2);
+        assert!(coalescer.in_flight.lock().unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -118,7 +118,7 @@ pub fn proxy_parts(
     });
     tidy_the_cache_now_and_then(Arc::downgrade(&proxy), cache_period);
     let hosts = Arc::new(HostAllowlist::new(config.listen, &config.allowed_hosts)?);
-    let router = Router::new()
+    let routes = Router::new()
         .route("/healthz", get(healthz))
         .fallback(forward)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
@@ -126,14 +126,17 @@ pub fn proxy_parts(
             &config.allowed_origins,
             config.allow_credentials,
         )?)
-        .layer(axum::middleware::from_fn(preflight_only_for_known_paths))
-        .layer(axum::middleware::from_fn(cors::none_for_unlisted_origins))
+        .layer(axum::middleware::from_fn(around_cors))
+        .with_state(proxy.clone());
+    // A middleware clones what it wraps for every request: around a Router
+    // (an Arc) that is cheap, around the CORS stack it is not.
+    let router = Router::new()
+        .fallback_service(routes)
         .layer(axum::middleware::from_fn_with_state(
             hosts,
             refuse_foreign_hosts,
         ))
-        .layer(crate::server::trace_layer())
-        .with_state(proxy.clone());
+        .layer(crate::server::trace_layer());
     Ok(ProxyParts {
         router,
         cache: CacheView(proxy),
@@ -166,25 +169,37 @@ fn refusal(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": message}))).into_response()
 }
 
-/// CORS preflights are answered only for what the allowlist would forward;
-/// an OPTIONS that is not a preflight is not answered at all (tower-http
-/// would treat it as one).
-async fn preflight_only_for_known_paths(request: Request, next: Next) -> Response {
-    if request.method() == Method::OPTIONS {
-        let Some(wanted) = request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD) else {
-            return refusal(StatusCode::METHOD_NOT_ALLOWED, "the gateway only reads");
-        };
-        let wanted = wanted.to_str().unwrap_or("");
-        let uri = request.uri();
-        match allowlist::check(wanted, uri.path(), uri.query()) {
-            Ok(_) => {}
-            Err(Refusal::MethodNotAllowed) => {
-                return refusal(StatusCode::METHOD_NOT_ALLOWED, "the gateway only reads")
-            }
-            Err(Refusal::Forbidden(why)) => return refusal(StatusCode::FORBIDDEN, why),
-        }
+/// Around the CORS layer, in one middleware (each clones the CORS stack it
+/// wraps for every request): preflights only for what the allowlist would
+/// forward, and no CORS header at all for an origin that is not listed.
+async fn around_cors(request: Request, next: Next) -> Response {
+    if let Some(refused) = unknown_preflight(&request) {
+        return refused;
     }
-    next.run(request).await
+    cors::none_for_unlisted_origins(next.run(request).await)
+}
+
+/// An OPTIONS that is not a preflight for an allowlisted request is not
+/// answered (tower-http would treat any OPTIONS as a preflight).
+fn unknown_preflight(request: &Request) -> Option<Response> {
+    if request.method() != Method::OPTIONS {
+        return None;
+    }
+    let Some(wanted) = request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD) else {
+        return Some(refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the gateway only reads",
+        ));
+    };
+    let uri = request.uri();
+    match allowlist::check(wanted.to_str().unwrap_or(""), uri.path(), uri.query()) {
+        Ok(_) => None,
+        Err(Refusal::MethodNotAllowed) => Some(refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the gateway only reads",
+        )),
+        Err(Refusal::Forbidden(why)) => Some(refusal(StatusCode::FORBIDDEN, why)),
+    }
 }
 
 /// `application/json`, with or without parameters: the one type a page on

@@ -100,8 +100,6 @@ pub struct Activity {
     /// One more than when the first byte of an unfinished head came; 0 for none.
     head_started_ms: AtomicU64,
     evicted: Notify,
-    /// A request ended: the deadline moves.
-    quiet_again: Notify,
 }
 
 impl Activity {
@@ -115,7 +113,6 @@ impl Activity {
             // time runs from the start.
             head_started_ms: AtomicU64::new(now + 1),
             evicted: Notify::new(),
-            quiet_again: Notify::new(),
         }
     }
 
@@ -160,7 +157,13 @@ impl Activity {
 
     /// Completes when the connection must close, saying why: it was
     /// chosen to make room, its head took too long, or it idled too long.
+    ///
+    /// Nothing wakes it when a request starts or ends (that would cost a
+    /// timer per request); instead it looks again at least every
+    /// `min(header, idle)`. A deadline always lies at least that far after
+    /// the moment its clock starts, so it is never overslept.
     pub async fn expired(&self, limits: &ConnectionLimits) -> &'static str {
+        let look_again = limits.header_read_timeout().min(limits.idle_timeout());
         loop {
             let (deadline_ms, reason) = if self.in_flight.load(Ordering::SeqCst) != 0 {
                 (None, "")
@@ -182,13 +185,11 @@ impl Activity {
             let now = self.now_ms();
             let wait = match deadline_ms {
                 Some(at) if at <= now => return reason,
-                Some(at) => Duration::from_millis(at - now),
-                // Busy: the request's own limits apply until it ends.
-                None => limits.idle_timeout().max(limits.header_read_timeout()),
+                Some(at) => Duration::from_millis(at - now).min(look_again),
+                None => look_again,
             };
             tokio::select! {
                 () = self.evicted.notified() => return "closed to make room for another",
-                () = self.quiet_again.notified() => {}
                 () = tokio::time::sleep(wait) => {}
             }
         }
@@ -210,7 +211,6 @@ impl Drop for RequestUnderWay {
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
                 (n != EVICTED && n > 0).then(|| n - 1)
             });
-        activity.quiet_again.notify_one();
     }
 }
 

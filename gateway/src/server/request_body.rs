@@ -12,6 +12,10 @@ use serde_json::json;
 use crate::config::ConnectionLimits;
 
 pub async fn read(body: Incoming, limits: &ConnectionLimits) -> Result<Body, Response> {
+    // Most requests (every poll) have none: nothing to wait for or copy.
+    if hyper::body::Body::is_end_stream(&body) {
+        return Ok(Body::empty());
+    }
     let limited = Limited::new(body, limits.max_request_body_bytes);
     match tokio::time::timeout(limits.request_body_timeout(), limited.collect()).await {
         Ok(Ok(collected)) => Ok(Body::from(collected.to_bytes())),
