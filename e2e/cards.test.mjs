@@ -3,73 +3,18 @@
 // lookup, sign-out, axe in both themes, and screenshots at 320 and 1280 px.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.KEYWATCH_E2E_URL ?? "http://127.0.0.1:8917/";
-const SHOTS = new URL("./screenshots/", import.meta.url);
-const api = (path) => new URL(path.replace(/^\//, ""), BASE).href;
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+import { launch, open as openPage, sim, signIn, axe, shot } from "./support.mjs";
 
 let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
 
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-async function sim(path, body, method = "POST") {
-  const res = await fetch(api(path), {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-  return res.status === 204 ? null : res.json();
-}
-
+/** The page at `width` in `colorScheme`, signed in to GKLM. */
 async function open({ width = 1280, colorScheme = "light" } = {}) {
-  const context = await browser.newContext({
-    locale: "en-US",
-    colorScheme,
-    viewport: { width, height: 900 },
-  });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
-  await page.goto(BASE);
-  const form = page.locator('[data-kw="sign-in"]');
-  await form.waitFor({ timeout: 15000 });
-  await form.locator('input[name="userid"]').fill("kwdemo");
-  await form.locator('input[name="password"]').fill("kwdemo");
-  await form.locator('button[type="submit"]').click();
-  await page.locator('[data-kw="last-backup"][data-state]:not([data-state="loading"]):not([data-state="sign-in"])').waitFor({ timeout: 15000 });
-  return { context, page, problems };
-}
-
-async function axe(page) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "best-practice"] }),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const opened = await openPage(browser, { width, colorScheme });
+  await signIn(opened.page);
+  await opened.page.locator('[data-kw="last-backup"][data-state]:not([data-state="loading"]):not([data-state="sign-in"])').waitFor({ timeout: 15000 });
+  return opened;
 }
 
 test("each card shows what the simulator was pinned to", async () => {
@@ -132,7 +77,7 @@ test("a notification lookup: a known id, an unknown id and bad input", async () 
   await page.locator('[data-kw="notifications"][data-state="not-found"]').waitFor({ timeout: 15000 });
   assert.match(await card.locator('[data-kw="not-found"]').innerText(), /CTGKM0404E/);
   assert.equal(await card.locator('[data-kw="recent-event"]').count(), 2);
-  await page.screenshot({ path: new URL("notifications.png", SHOTS).pathname, fullPage: true });
+  await page.screenshot({ path: shot("notifications.png"), fullPage: true });
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -166,7 +111,7 @@ for (const colorScheme of ["light", "dark"]) {
       const { context, page, problems } = await open({ width, colorScheme });
       await page.locator('[data-kw="restore"] li[aria-current="step"]').waitFor({ timeout: 15000 });
       await page.locator('[data-kw="backup-need"]').waitFor({ timeout: 15000 });
-      await page.screenshot({ path: new URL(`panel-${width}-${colorScheme}.png`, SHOTS).pathname, fullPage: true });
+      await page.screenshot({ path: shot(`panel-${width}-${colorScheme}.png`), fullPage: true });
       assert.deepEqual(await axe(page), [], `axe at ${width} px, ${colorScheme}`);
       assert.deepEqual(problems, []);
       await context.close();

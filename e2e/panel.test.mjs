@@ -2,62 +2,13 @@
 // in headless Chromium, as a person would use it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.KEYWATCH_E2E_URL ?? "http://127.0.0.1:8917/";
-const SHOTS = new URL("./screenshots/", import.meta.url);
-const api = (path) => new URL(path.replace(/^\//, ""), BASE).href;
+import { api, launch, open as openPage, sim, signIn, shot } from "./support.mjs";
 
 let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
 
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-async function sim(path, body, method = "POST") {
-  const res = await fetch(api(path), {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-}
-
-/** Opens the page and collects what the console and CSP complain about. */
-async function open(locale = "en-US") {
-  const context = await browser.newContext({ locale, viewport: { width: 1100, height: 700 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
-  await page.goto(BASE);
-  return { context, page, problems };
-}
-
-async function signIn(page, user = "kwdemo", password = "kwdemo") {
-  const form = page.locator('[data-kw="sign-in"]');
-  await form.waitFor({ timeout: 15000 });
-  await form.locator('input[name="userid"]').fill(user);
-  await form.locator('input[name="password"]').fill(password);
-  await form.locator('button[type="submit"]').click();
-}
+const open = (locale = "en-US") => openPage(browser, { locale, width: 1100 });
 
 test("the Last backup card shows GKLM's result after signing in", async () => {
   await sim("/_sim/reset");
@@ -68,7 +19,7 @@ test("the Last backup card shows GKLM's result after signing in", async () => {
   const form = page.locator('[data-kw="sign-in"]');
   await form.waitFor({ timeout: 15000 });
   await form.locator('[data-kw="sign-in-reason"]').filter({ hasText: "CTGKM6002E" }).waitFor({ timeout: 15000 });
-  await page.screenshot({ path: new URL("sign-in.png", SHOTS).pathname, fullPage: true });
+  await page.screenshot({ path: shot("sign-in.png"), fullPage: true });
   await signIn(page);
   const card = page.locator('[data-kw="last-backup"][data-state="succeeded-with-warning"]');
   await card.waitFor({ timeout: 15000 });
@@ -88,7 +39,7 @@ test("the Last backup card shows GKLM's result after signing in", async () => {
   assert.equal(await card.locator('[data-kw="server-status"]').innerText(), wire.status);
   assert.match(await card.locator('[data-kw="age"]').innerText(), /^Updated .* ago$/);
 
-  await page.screenshot({ path: new URL("panel.png", SHOTS).pathname, fullPage: true });
+  await page.screenshot({ path: shot("panel.png"), fullPage: true });
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -96,7 +47,7 @@ test("the Last backup card shows GKLM's result after signing in", async () => {
 test("a wrong password is refused with GKLM's own code, and no credential is kept", async () => {
   await sim("/_sim/reset");
   const { context, page, problems } = await open();
-  await signIn(page, "kwdemo", "not-the-password");
+  await signIn(page, "sign-in", "kwdemo", "not-the-password");
   const error = page.locator('[data-kw="sign-in"] [role="alert"]');
   await error.filter({ hasText: "CTGKM6003E" }).waitFor({ timeout: 15000 });
   assert.equal(await page.locator('[data-kw="sign-in"] input[name="password"]').inputValue(), "");
@@ -116,7 +67,7 @@ test("a German browser gets the panel in German", async () => {
   assert.equal(await card.locator("h3").textContent(), "Letzte Sicherung");
   assert.match(await card.locator('[data-kw="verdict"]').innerText(), /Fehlgeschlagen$/);
   assert.equal(await card.locator('[data-kw="server-status"]').getAttribute("lang"), "de");
-  await page.screenshot({ path: new URL("panel-de.png", SHOTS).pathname, fullPage: true });
+  await page.screenshot({ path: shot("panel-de.png"), fullPage: true });
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -87,6 +87,59 @@ pub fn exact_time(at_ms: f64, lang: crate::lang::Language) -> String {
     }
 }
 
+/// A date and time for a table cell, in `lang`: short date, seconds.
+pub fn short_time(at_ms: f64, lang: crate::lang::Language) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::{JsCast, JsValue};
+        // Making a formatter is the slow part: one per language, kept.
+        thread_local! {
+            static FORMATS: std::cell::RefCell<Vec<(crate::lang::Language, js_sys::Function)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let format = FORMATS.with(|formats| {
+            let mut formats = formats.borrow_mut();
+            if let Some((_, f)) = formats.iter().find(|(l, _)| *l == lang) {
+                return f.clone();
+            }
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"short".into());
+            let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
+            let locales = js_sys::Array::of1(&JsValue::from_str(lang.tag()));
+            let f = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+            formats.push((lang, f.clone()));
+            f
+        });
+        let date = js_sys::Date::new(&JsValue::from_f64(at_ms));
+        format
+            .call1(&JsValue::NULL, &date)
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
+            .map(String::from)
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        clock_time(at_ms)
+    }
+}
+
+/// `42 s`, `3 min 05 s`, `2 h 07 min`, `3 d 04 h`: a duration in its two
+/// largest units; the same in English and German.
+pub fn duration_text(secs: u64) -> String {
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    if d > 0 {
+        format!("{d} d {h:02} h")
+    } else if h > 0 {
+        format!("{h} h {m:02} min")
+    } else if m > 0 {
+        format!("{m} min {s:02} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
 /// `2026-11-22T17:58:18.000Z`, for a `<time datetime>`.
 pub fn iso_time(at_ms: f64) -> String {
     #[cfg(target_arch = "wasm32")]
@@ -102,6 +155,15 @@ pub fn iso_time(at_ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_use_their_two_largest_units() {
+        assert_eq!(duration_text(0), "0 s");
+        assert_eq!(duration_text(42), "42 s");
+        assert_eq!(duration_text(185), "3 min 05 s");
+        assert_eq!(duration_text(7_620), "2 h 07 min");
+        assert_eq!(duration_text(273_600), "3 d 04 h");
+    }
 
     #[test]
     fn ages_are_said_in_the_largest_whole_unit() {

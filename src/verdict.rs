@@ -5,6 +5,7 @@
 use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
 use crate::model::notification::{DeliveryReading, EventUuidProblem};
 use crate::model::restore::{PhaseState, RestorePhase, RestoreProgress};
+use crate::model::sync_job::{RegionReading, SyncStatus};
 use crate::text::Text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +140,28 @@ pub fn delivery(reading: &DeliveryReading) -> (Tone, Option<Text>, &'static str)
         DeliveryReading::Delivered => (Tone::Good, Some(Text::Delivered), "delivered"),
         DeliveryReading::NotDelivered => (Tone::Warning, Some(Text::NotDelivered), "not-delivered"),
         DeliveryReading::Other(_) => (Tone::Neutral, None, "other"),
+    }
+}
+
+/// A sync job's status: tone, word (`None`: show the server's own text), and a
+/// stable name for the DOM.
+pub fn sync_status(status: &SyncStatus) -> (Tone, Option<Text>, &'static str) {
+    match status {
+        SyncStatus::Completed => (Tone::Good, Some(Text::StatusCompleted), "completed"),
+        SyncStatus::Failed => (Tone::Bad, Some(Text::StatusFailed), "failed"),
+        SyncStatus::InProgress => (Tone::Active, Some(Text::StatusInProgress), "in_progress"),
+        SyncStatus::Aborted => (Tone::Warning, Some(Text::StatusAborted), "aborted"),
+        SyncStatus::Other(_) => (Tone::Neutral, None, "other"),
+    }
+}
+
+/// How one account/region's text reads.
+pub fn region(reading: RegionReading) -> (Tone, Text) {
+    match reading {
+        RegionReading::Synchronized => (Tone::Good, Text::RegionSynchronized),
+        RegionReading::InProgress => (Tone::Active, Text::RegionInProgress),
+        RegionReading::Failed => (Tone::Bad, Text::RegionFailed),
+        RegionReading::Other => (Tone::Neutral, Text::RegionOther),
     }
 }
 

@@ -2,7 +2,7 @@
 // config.json beside this page, or, without one, with the gateway that
 // serves this page. Never from the address bar: a link must not be able to
 // point the sign-in form at another server.
-import init, { mount } from "./keywatch.js";
+import init, { mountPage } from "./keywatch.js";
 
 const host = document.getElementById("keywatch");
 
@@ -24,7 +24,7 @@ async function pageConfig() {
 try {
   const [config] = await Promise.all([pageConfig(), init()]);
   host.textContent = "";
-  window.keywatchPanel = mount(host, config);
+  window.keywatchPanel = mountPage(host, config);
 } catch (e) {
   host.textContent = "keywatch could not start: " + (e && e.message ? e.message : e);
   host.setAttribute("role", "alert");

@@ -21,8 +21,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod support;
 
 use support::{
-    appears, clear_hits, fault, gateway, hits, hits_reach, host, known_event, pin_backup_result,
-    pin_restore, renders, signed_in, sim, sleep, text_of, turn, until,
+    appears, clear_hits, click, fault, gateway, hits, hits_reach, host, known_event,
+    pin_backup_result, pin_restore, renders, signed_in, sim, sleep, text_of, turn, until,
 };
 
 const RESULT: &str = "/SKLM/rest/v1/ckms/backups/result";
@@ -45,15 +45,6 @@ fn render<C: BaseComponent<Properties = GklmCardProps>>(
     let root = host();
     let app = yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
     (root, app)
-}
-
-fn click(root: &Element, selector: &str) {
-    root.query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        .unwrap_or_else(|| panic!("nothing to click at {selector}: {}", root.inner_html()))
-        .click();
 }
 
 #[wasm_bindgen_test]
@@ -444,4 +435,24 @@ async fn never_two_requests_at_once_and_nothing_after_unmount() {
     sim(Method::Delete, "/_sim/faults", None).await;
     root.remove();
     second.remove();
+}
+
+#[wasm_bindgen_test]
+async fn polling_stops_once_a_sign_in_is_needed() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    clear_hits().await;
+    let anonymous = support::config(Language::En);
+    let (root, app) = render::<LastBackup>(props(anonymous, 200));
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"sign-in\"]").await;
+    let (asked, _) = hits(RESULT).await;
+    assert_eq!(asked, 1, "asked once without a session");
+    sleep(1_500).await;
+    assert_eq!(
+        hits(RESULT).await.0,
+        1,
+        "asked again with a credential that cannot work"
+    );
+    app.destroy();
+    root.remove();
 }

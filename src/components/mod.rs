@@ -9,5 +9,6 @@ pub mod notifications;
 pub mod panel;
 pub mod restore;
 pub mod sign_in;
+pub mod sync_jobs;
 
 pub use panel::Panel;

@@ -4,6 +4,7 @@
 use futures::future::{AbortHandle, Abortable};
 use yew::prelude::*;
 
+use crate::api::cckm::{self, CckmTokens};
 use crate::api::error::ApiError;
 use crate::api::gklm;
 use crate::components::backup_activity::BackupActivity;
@@ -12,6 +13,7 @@ use crate::components::last_backup::LastBackup;
 use crate::components::notifications::Notifications;
 use crate::components::restore::Restore;
 use crate::components::sign_in::SignIn;
+use crate::components::sync_jobs::SyncJobs;
 use crate::config::{CardKind, PanelConfig};
 use crate::hooks::{Announcement, Announcer, PollSignals};
 use crate::state::session::{Session, SessionAction, SessionStatus};
@@ -21,6 +23,16 @@ use crate::text::Text;
 pub struct PanelProps {
     /// Where the servers are and how the panel behaves.
     pub config: PanelConfig,
+    /// Keep the sync-job view in the page's address (the standalone page).
+    #[prop_or_default]
+    pub view_in_address: bool,
+}
+
+/// When to refresh a CipherTrust token: at four fifths of its life, and
+/// not sooner than in 5 s.
+pub fn refresh_after_ms(duration_s: u64) -> u32 {
+    let ms = duration_s.saturating_mul(800).max(5_000);
+    u32::try_from(ms).unwrap_or(u32::MAX)
 }
 
 #[component]
@@ -31,32 +43,32 @@ pub fn Panel(props: &PanelProps) -> Html {
         let initial = config.gklm_auth_id.clone();
         use_reducer_eq(move || Session::new(initial))
     };
+    let cckm_session = {
+        let initial = config.cckm_token.clone();
+        use_reducer_eq(move || Session::new(initial))
+    };
+    // The refresh token and lifetime from the last CipherTrust sign-in, in
+    // memory only; a token the host gave is used as it is.
+    let cckm_tokens = use_mut_ref(|| None::<CckmTokens>);
+    let cckm_task = use_mut_ref(|| None::<AbortHandle>);
     let signals = use_memo((), |_| PollSignals::default());
     let live = use_state_eq(|| None::<Announcement>);
     // The sign-in or sign-out under way; aborted when the panel goes away.
     let task = use_mut_ref(|| None::<AbortHandle>);
     {
-        let task = task.clone();
+        let tasks = [task.clone(), cckm_task.clone()];
         use_effect_with((), move |_| {
             move || {
-                if let Some(task) = task.borrow_mut().take() {
-                    task.abort();
+                for task in tasks {
+                    if let Some(task) = task.borrow_mut().take() {
+                        task.abort();
+                    }
                 }
             }
         });
     }
-    let run = {
-        let task = task.clone();
-        move |work: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>| {
-            let (handle, registration) = AbortHandle::new_pair();
-            if let Some(previous) = task.borrow_mut().replace(handle) {
-                previous.abort();
-            }
-            yew::platform::spawn_local(async move {
-                let _ = Abortable::new(work, registration).await;
-            });
-        }
-    };
+    let run = runner(task.clone());
+    let run_cckm = runner(cckm_task.clone());
 
     let announcer = {
         let live = live.clone();
@@ -100,6 +112,111 @@ pub fn Panel(props: &PanelProps) -> Html {
             }
         })
     };
+    let refresh_cckm = {
+        let (tokens, session, run) = (
+            cckm_tokens.clone(),
+            cckm_session.dispatcher(),
+            run_cckm.clone(),
+        );
+        let cfg = config.cckm(None);
+        move || -> bool {
+            let refresh_token = tokens
+                .borrow()
+                .as_ref()
+                .and_then(|t| t.refresh_token.clone());
+            let (Some(refresh_token), Some(cfg)) = (refresh_token, cfg.clone()) else {
+                return false;
+            };
+            let (tokens, session) = (tokens.clone(), session.clone());
+            run(Box::pin(async move {
+                match cckm::refresh(&cfg, &refresh_token).await {
+                    Ok(fresh) => {
+                        let jwt = fresh.jwt.clone();
+                        let kept = fresh.refresh_token.clone().or(Some(refresh_token));
+                        *tokens.borrow_mut() = Some(CckmTokens {
+                            refresh_token: kept,
+                            ..fresh
+                        });
+                        session.dispatch(SessionAction::SignedIn(jwt));
+                    }
+                    Err(error) => {
+                        *tokens.borrow_mut() = None;
+                        session.dispatch(SessionAction::SignInFailed(error));
+                    }
+                }
+            }));
+            true
+        }
+    };
+    // Before the token expires, a fresh one.
+    {
+        let refresh = refresh_cckm.clone();
+        let duration = cckm_tokens.borrow().as_ref().and_then(|t| t.duration_s);
+        use_effect_with(
+            (cckm_session.credential().map(String::from), duration),
+            move |(credential, duration)| {
+                let timer = match (credential, duration) {
+                    (Some(_), Some(duration)) => Some(gloo_timers::callback::Timeout::new(
+                        refresh_after_ms(*duration),
+                        move || {
+                            refresh();
+                        },
+                    )),
+                    _ => None,
+                };
+                move || drop(timer)
+            },
+        );
+    }
+    // The token a refresh is under way for: the list and its counts are
+    // refused together, and one refresh answers both.
+    let refreshing_for = use_mut_ref(|| None::<String>);
+    let on_cckm_sign_in_needed = {
+        let refresh = refresh_cckm.clone();
+        use_callback(
+            cckm_session.clone(),
+            move |(credential, error): (Option<String>, ApiError), session| {
+                let current = credential.is_some() && credential.as_deref() == session.credential();
+                if current && *refreshing_for.borrow() == credential {
+                    return;
+                }
+                // A refused token is refreshed first, when it can be.
+                if current && refresh() {
+                    *refreshing_for.borrow_mut() = credential;
+                } else {
+                    session.dispatch(SessionAction::Rejected { credential, error });
+                }
+            },
+        )
+    };
+    let on_cckm_sign_in = {
+        let (tokens, run) = (cckm_tokens.clone(), run_cckm.clone());
+        use_callback(
+            (cckm_session.dispatcher(), config.cckm(None)),
+            move |(user, password): (String, String), (session, cfg)| {
+                let Some(cfg) = cfg.clone() else { return };
+                let (session, tokens) = (session.clone(), tokens.clone());
+                session.dispatch(SessionAction::SignInStarted);
+                run(Box::pin(async move {
+                    match cckm::sign_in(&cfg, &user, &password).await {
+                        Ok(fresh) => {
+                            let jwt = fresh.jwt.clone();
+                            *tokens.borrow_mut() = Some(fresh);
+                            session.dispatch(SessionAction::SignedIn(jwt));
+                        }
+                        Err(error) => session.dispatch(SessionAction::SignInFailed(error)),
+                    }
+                }));
+            },
+        )
+    };
+    let on_cckm_sign_out = {
+        let (tokens, session) = (cckm_tokens.clone(), cckm_session.dispatcher());
+        Callback::from(move |_: MouseEvent| {
+            *tokens.borrow_mut() = None;
+            session.dispatch(SessionAction::SignOut);
+        })
+    };
     let on_refresh = {
         let signals = signals.clone();
         Callback::from(move |_: MouseEvent| signals.refresh.fire())
@@ -114,23 +231,33 @@ pub fn Panel(props: &PanelProps) -> Html {
     let shows_gklm = cards.iter().any(|c| c.is_gklm());
     let signed_in =
         gklm_session.status == SessionStatus::SignedIn && gklm_session.credential().is_some();
+    let cckm_waiting = cckm_session.needs_sign_in();
+    let cckm = (!cckm_waiting)
+        .then(|| config.cckm(cckm_session.credential().map(String::from)))
+        .flatten();
+    let shows_cckm = cards.contains(&CardKind::SyncJobs);
+    let cckm_signed_in =
+        cckm_session.status == SessionStatus::SignedIn && cckm_session.credential().is_some();
+    let view_in_address = props.view_in_address;
 
     let card = |kind: CardKind| {
-        let props = GklmCardProps {
+        let gklm_props = GklmCardProps {
             gklm: gklm.clone(),
             lang,
             every_ms,
             on_sign_in_needed: on_gklm_sign_in_needed.clone(),
         };
         match kind {
-            CardKind::LastBackup => html! { <LastBackup key="last-backup" ..props /> },
-            CardKind::BackupActivity => html! { <BackupActivity key="backup-activity" ..props /> },
-            CardKind::Restore => html! { <Restore key="restore" ..props /> },
-            CardKind::Notifications => html! { <Notifications key="notifications" ..props /> },
+            CardKind::LastBackup => html! { <LastBackup key="last-backup" ..gklm_props /> },
+            CardKind::BackupActivity => {
+                html! { <BackupActivity key="backup-activity" ..gklm_props /> }
+            }
+            CardKind::Restore => html! { <Restore key="restore" ..gklm_props /> },
+            CardKind::Notifications => html! { <Notifications key="notifications" ..gklm_props /> },
             CardKind::SyncJobs => html! {
-                <section key="sync-jobs" class="kw-card" data-kw="sync-jobs" data-state="unavailable">
-                    <p class="kw-muted">{ Text::SyncJobsPending.get(lang) }</p>
-                </section>
+                <SyncJobs key="sync-jobs" cckm={cckm.clone()} {lang} {every_ms}
+                    on_sign_in_needed={on_cckm_sign_in_needed.clone()}
+                    {view_in_address} />
             },
         }
     };
@@ -147,6 +274,11 @@ pub fn Panel(props: &PanelProps) -> Html {
             <header class="kw-panel-head">
                 <h2 class="kw-panel-title">{ Text::PanelTitle.get(lang) }</h2>
                 <div class="kw-panel-actions">
+                    if cckm_signed_in && shows_cckm {
+                        <button type="button" class="kw-button kw-secondary" data-kw="sign-out-cckm" onclick={on_cckm_sign_out}>
+                            { Text::SignOutOfCckm.get(lang) }
+                        </button>
+                    }
                     if signed_in && shows_gklm {
                         <button type="button" class="kw-button kw-secondary" data-kw="sign-out-gklm" onclick={on_gklm_sign_out}>
                             { Text::SignOutOfGklm.get(lang) }
@@ -168,6 +300,17 @@ pub fn Panel(props: &PanelProps) -> Html {
                     on_sign_in={on_gklm_sign_in}
                 />
             }
+            if shows_cckm && cckm_waiting {
+                <SignIn
+                    name="sign-in-cckm"
+                    title={Text::SignInToCckm.get(lang)}
+                    status={cckm_session.status.clone()}
+                    user_label={Text::Username}
+                    signed_out={Text::SignedOutCckm}
+                    {lang}
+                    on_sign_in={on_cckm_sign_in}
+                />
+            }
             if cards.is_empty() {
                 <p class="kw-muted">{ Text::NoCardsConfigured.get(lang) }</p>
             }
@@ -177,5 +320,33 @@ pub fn Panel(props: &PanelProps) -> Html {
         </div>
         </ContextProvider<Announcer>>
         </ContextProvider<PollSignals>>
+    }
+}
+
+type Task = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// Runs one task at a time in `slot`: a new one aborts the one before, and
+/// the panel aborts the last when it goes away.
+fn runner(slot: std::rc::Rc<std::cell::RefCell<Option<AbortHandle>>>) -> impl Fn(Task) + Clone {
+    move |work: Task| {
+        let (handle, registration) = AbortHandle::new_pair();
+        if let Some(previous) = slot.borrow_mut().replace(handle) {
+            previous.abort();
+        }
+        yew::platform::spawn_local(async move {
+            let _ = Abortable::new(work, registration).await;
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refresh_after_ms;
+
+    #[test]
+    fn tokens_are_refreshed_at_four_fifths_of_their_life() {
+        assert_eq!(refresh_after_ms(300), 240_000);
+        assert_eq!(refresh_after_ms(1), 5_000, "never in a rush");
+        assert_eq!(refresh_after_ms(u64::MAX), u32::MAX);
     }
 }

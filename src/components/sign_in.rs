@@ -14,6 +14,15 @@ pub struct SignInProps {
     /// Why the form is shown, and whether a sign-in is under way.
     pub status: SessionStatus,
     pub lang: Language,
+    /// Stable name for hosts and tests (`data-kw`).
+    #[prop_or(AttrValue::Static("sign-in"))]
+    pub name: AttrValue,
+    /// The label of the name field.
+    #[prop_or(Text::UserId)]
+    pub user_label: Text,
+    /// What the form says after the person signed out.
+    #[prop_or(Text::SignedOut)]
+    pub signed_out: Text,
     /// Told the user ID and password when the person signs in.
     pub on_sign_in: Callback<(String, String)>,
 }
@@ -50,7 +59,7 @@ pub fn SignIn(props: &SignInProps) -> Html {
     // ended session is news, announced at once.
     let reason = match &props.status {
         SessionStatus::SignInRequired(e) => Some((e.describe(lang), false)),
-        SessionStatus::SignedOut => Some((Text::SignedOut.get(lang).to_owned(), false)),
+        SessionStatus::SignedOut => Some((props.signed_out.get(lang).to_owned(), false)),
         SessionStatus::SignInFailed(e) | SessionStatus::Expired(e) => {
             Some((e.describe(lang), true))
         }
@@ -58,7 +67,7 @@ pub fn SignIn(props: &SignInProps) -> Html {
     };
 
     html! {
-        <form class="kw-sign-in" data-kw="sign-in" aria-label={props.title.clone()} {onsubmit}>
+        <form class="kw-sign-in" data-kw={props.name.clone()} aria-label={props.title.clone()} {onsubmit}>
             <h3 class="kw-card-title">{ props.title.clone() }</h3>
             if let Some((reason, urgent)) = reason {
                 <p
@@ -70,7 +79,7 @@ pub fn SignIn(props: &SignInProps) -> Html {
                 </p>
             }
             <label>
-                <span>{ Text::UserId.get(lang) }</span>
+                <span>{ props.user_label.get(lang) }</span>
                 <input ref={user} name="userid" autocomplete="username" required=true disabled={busy} />
             </label>
             <label>

@@ -31,6 +31,22 @@ impl KeywatchPanel {
 /// Throws an Error that says what to fix when the configuration is wrong.
 #[wasm_bindgen]
 pub fn mount(element: Element, config: JsValue) -> Result<KeywatchPanel, JsError> {
+    mount_with(element, config, false)
+}
+
+/// As [`mount`], for a page that is the panel's own (the standalone page):
+/// the sync-job view lives in the page's address, so it can be shared and
+/// the back button works. Configuration never comes from the address.
+#[wasm_bindgen(js_name = mountPage)]
+pub fn mount_page(element: Element, config: JsValue) -> Result<KeywatchPanel, JsError> {
+    mount_with(element, config, true)
+}
+
+fn mount_with(
+    element: Element,
+    config: JsValue,
+    view_in_address: bool,
+) -> Result<KeywatchPanel, JsError> {
     let json = match config.as_string() {
         Some(text) => text,
         None => js_sys::JSON::stringify(&config)
@@ -41,6 +57,13 @@ pub fn mount(element: Element, config: JsValue) -> Result<KeywatchPanel, JsError
             })?,
     };
     let config = PanelConfig::from_json(&json).map_err(|e| JsError::new(&e.to_string()))?;
-    let app = yew::Renderer::<Panel>::with_root_and_props(element, PanelProps { config }).render();
+    let app = yew::Renderer::<Panel>::with_root_and_props(
+        element,
+        PanelProps {
+            config,
+            view_in_address,
+        },
+    )
+    .render();
     Ok(KeywatchPanel { app: Some(app) })
 }

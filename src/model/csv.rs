@@ -107,6 +107,7 @@ mod tests {
             regions: None,
             kms: vec!["kms-a".into(), "kms-b".into()],
             abort: false,
+            synchronize_all: None,
         };
         let csv = jobs_csv(&[job], at("2024-05-01T11:00:00Z"));
         let lines: Vec<&str> = csv.split("\r\n").collect();

@@ -138,6 +138,8 @@ pub struct SyncJob {
     pub kms: Vec<String>,
     /// True once someone asked to cancel the job.
     pub abort: bool,
+    /// `synchronize_all`, where the server says.
+    pub synchronize_all: Option<bool>,
 }
 
 impl SyncJob {
@@ -174,6 +176,7 @@ impl SyncJob {
             regions: fields.opt_text_list("regions")?,
             kms: fields.opt_text_list("kms")?.unwrap_or_default(),
             abort: fields.opt_flag("abort")?.unwrap_or(false),
+            synchronize_all: fields.opt_flag("synchronize_all")?,
         })
     }
 

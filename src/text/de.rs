@@ -9,7 +9,6 @@ pub(super) fn text(t: Text) -> &'static str {
     match t {
         PanelTitle => "Status der Schlüsselverwaltung",
         RefreshAll => "Jetzt abfragen",
-        Refreshing => "Alle Karten werden abgefragt …",
         LastBackup => "Letzte Sicherung",
         BackupActivity => "Sicherungsvorgang",
         Restore => "Wiederherstellung",
@@ -79,11 +78,60 @@ pub(super) fn text(t: Text) -> &'static str {
         }
         UuidDotDot => "Eine Ereignis-UUID enthält kein „..“: nur die UUID eingeben.",
         UuidTooLong => "Das ist länger als 200 Zeichen, zu lang für eine Ereignis-UUID.",
-        ConfigProblem => "Das Panel ist nicht richtig konfiguriert",
         NoCardsConfigured => "Für die angegebenen Server ist keine Karte eingestellt.",
-        SyncJobsPending => {
-            "Die Liste der CipherTrust-Synchronisierungsaufträge ist in dieser Version noch nicht enthalten."
-        }
+        SyncJobs => "CipherTrust-Synchronisierungsaufträge",
+        CloudLabel => "Cloud-Anbieter",
+        StatusFilter => "Nach Status filtern",
+        ContainersAws => "KMS-Namen",
+        ContainersAzure => "Schlüsseltresore",
+        ContainersGoogle => "Schlüsselbunde",
+        ContainersOci => "Tresore",
+        ContainersHint => "durch Kommas getrennt",
+        JobIdFilter => "Auftrags-ID",
+        ClearFilters => "Filter zurücksetzen",
+        PageSize => "Zeilen pro Seite",
+        FirstPage => "Erste Seite",
+        PreviousPage => "Vorige Seite",
+        NextPage => "Nächste Seite",
+        LastPage => "Letzte Seite",
+        StatusCompleted => "Abgeschlossen",
+        StatusFailed => "Fehlgeschlagen",
+        StatusInProgress => "Läuft",
+        StatusAborted => "Abgebrochen",
+        ColStatus => "Zustand",
+        ColId => "Auftrag",
+        ColStarted => "Gestartet",
+        ColCompleted => "Beendet",
+        ColDuration => "Dauer",
+        ColRegions => "Konten/Regionen",
+        ColKms => "Schlüsselcontainer",
+        ColAbort => "Abbruch",
+        ShowDetails => "Details anzeigen",
+        CopyId => "Vollständige ID kopieren",
+        Copied => "Kopiert",
+        AbortRequested => "Abbruch angefordert",
+        No => "nein",
+        RegionsRequested => "Angeforderte Regionen",
+        AllRegions => "alle",
+        SynchronizeAll => "Alles synchronisieren",
+        Yes => "ja",
+        Uris => "Adressen (URI)",
+        RegionSynchronized => "synchronisiert",
+        RegionInProgress => "läuft",
+        RegionFailed => "fehlgeschlagen",
+        RegionOther => "anderes",
+        NoJobs => "Keine Synchronisierungsaufträge passen.",
+        PastTheEnd => "Diese Seite liegt hinter dem Ende der Liste.",
+        ExportCsv => "Diese Seite exportieren (CSV)",
+        SortedByServer => "Von CipherTrust Manager sortiert.",
+        SortedWithinPage => "Nur innerhalb dieser Seite sortiert: der Server hat nicht sortiert.",
+        Timeline => "Zeitleiste dieser Seite",
+        SummaryFor => "Aufträge nach Status für diesen Filter",
+        SignInToCckm => "Bei CipherTrust Manager anmelden",
+        AwaitingCckmSignIn => "Wird angezeigt, sobald Sie bei CipherTrust Manager angemeldet sind.",
+        SignOutOfCckm => "Von CipherTrust Manager abmelden",
+        SignedOutCckm => "Sie haben sich von CipherTrust Manager abgemeldet.",
+        Username => "Benutzername",
     }
 }
 
@@ -171,6 +219,20 @@ pub(super) fn message(m: &Message) -> String {
         }
         Message::FailedChecks { count } => format!("Fehlgeschlagene Abfragen in Folge: {count}"),
         Message::CardNow { card, now } => format!("{}: {now}", text(card)),
+        Message::PageRange { first, last, total } => format!(
+            "{}–{} von {}",
+            super::en::grouped(first, '.'),
+            super::en::grouped(last, '.'),
+            super::en::grouped(total, '.')
+        ),
+        Message::Count { n } => super::en::grouped(n, '.'),
+        Message::IgnoredInAddress { list } => {
+            format!("Aus der Ansicht gelassen, da die Adresse ungültige Werte enthielt: {list}.")
+        }
+        Message::PageMatches { shown, of } => format!(
+            "{shown} der {of} Aufträge dieser Seite passen: bei mehreren Status wird die Seite hier gefiltert, und die Anzahl gilt für die Seite."
+        ),
+        Message::JobNow { id, status } => format!("Auftrag {id}: {status}"),
     }
 }
 

@@ -9,7 +9,6 @@ pub(super) fn text(t: Text) -> &'static str {
     match t {
         PanelTitle => "Key manager status",
         RefreshAll => "Check now",
-        Refreshing => "Checking every card…",
         LastBackup => "Last backup",
         BackupActivity => "Backup activity",
         Restore => "Restore",
@@ -71,11 +70,60 @@ pub(super) fn text(t: Text) -> &'static str {
         UuidSlash => "An event UUID has no “/”: enter the UUID alone, not a path or address.",
         UuidDotDot => "An event UUID has no “..”: enter the UUID alone.",
         UuidTooLong => "That is longer than 200 characters, too long for an event UUID.",
-        ConfigProblem => "The panel is not configured correctly",
         NoCardsConfigured => "No card is configured for the servers given.",
-        SyncJobsPending => {
-            "The CipherTrust synchronization-job list is not part of this version yet."
-        }
+        SyncJobs => "CipherTrust sync jobs",
+        CloudLabel => "Cloud provider",
+        StatusFilter => "Filter by status",
+        ContainersAws => "KMS names",
+        ContainersAzure => "Key vaults",
+        ContainersGoogle => "Key rings",
+        ContainersOci => "Vaults",
+        ContainersHint => "comma-separated",
+        JobIdFilter => "Job ID",
+        ClearFilters => "Clear filters",
+        PageSize => "Rows per page",
+        FirstPage => "First page",
+        PreviousPage => "Previous page",
+        NextPage => "Next page",
+        LastPage => "Last page",
+        StatusCompleted => "Completed",
+        StatusFailed => "Failed",
+        StatusInProgress => "In progress",
+        StatusAborted => "Aborted",
+        ColStatus => "Status",
+        ColId => "Job",
+        ColStarted => "Started",
+        ColCompleted => "Completed",
+        ColDuration => "Duration",
+        ColRegions => "Accounts/regions",
+        ColKms => "Key containers",
+        ColAbort => "Abort",
+        ShowDetails => "Details",
+        CopyId => "Copy the full ID",
+        Copied => "Copied",
+        AbortRequested => "abort requested",
+        No => "no",
+        RegionsRequested => "Regions requested",
+        AllRegions => "all",
+        SynchronizeAll => "Synchronize all",
+        Yes => "yes",
+        Uris => "Addresses (URI)",
+        RegionSynchronized => "synchronized",
+        RegionInProgress => "in progress",
+        RegionFailed => "failed",
+        RegionOther => "other",
+        NoJobs => "No synchronization jobs match.",
+        PastTheEnd => "This page is past the end of the list.",
+        ExportCsv => "Export this page (CSV)",
+        SortedByServer => "Sorted by CipherTrust Manager.",
+        SortedWithinPage => "Sorted within this page only: the server did not sort.",
+        Timeline => "Timeline of this page",
+        SummaryFor => "Jobs by status for this filter",
+        SignInToCckm => "Sign in to CipherTrust Manager",
+        AwaitingCckmSignIn => "Shown once you are signed in to CipherTrust Manager.",
+        SignOutOfCckm => "Sign out of CipherTrust Manager",
+        SignedOutCckm => "You signed out of CipherTrust Manager.",
+        Username => "Username",
     }
 }
 
@@ -156,6 +204,20 @@ pub(super) fn message(m: &Message) -> String {
         }
         Message::FailedChecks { count } => format!("Failed checks in a row: {count}"),
         Message::CardNow { card, now } => format!("{}: {now}", text(card)),
+        Message::PageRange { first, last, total } => format!(
+            "{}–{} of {}",
+            grouped(first, ','),
+            grouped(last, ','),
+            grouped(total, ',')
+        ),
+        Message::Count { n } => grouped(n, ','),
+        Message::IgnoredInAddress { list } => {
+            format!("Left out of the view, as the address had values that are not valid: {list}.")
+        }
+        Message::PageMatches { shown, of } => format!(
+            "{shown} of the {of} jobs on this page match: with several statuses, the page is filtered here, and its count is for the page."
+        ),
+        Message::JobNow { id, status } => format!("Job {id}: {status}"),
     }
 }
 
@@ -179,4 +241,17 @@ pub(super) fn seconds(ms: u32) -> String {
     } else {
         format!("{:.1}", f64::from(ms) / 1000.0)
     }
+}
+
+/// `2318` as `2,318` (or with another separator).
+pub(super) fn grouped(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }

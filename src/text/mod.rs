@@ -27,7 +27,6 @@ macro_rules! texts {
 texts! {
     PanelTitle,
     RefreshAll,
-    Refreshing,
     LastBackup,
     BackupActivity,
     Restore,
@@ -89,9 +88,60 @@ texts! {
     UuidSlash,
     UuidDotDot,
     UuidTooLong,
-    ConfigProblem,
     NoCardsConfigured,
-    SyncJobsPending,
+    SyncJobs,
+    CloudLabel,
+    StatusFilter,
+    ContainersAws,
+    ContainersAzure,
+    ContainersGoogle,
+    ContainersOci,
+    ContainersHint,
+    JobIdFilter,
+    ClearFilters,
+    PageSize,
+    FirstPage,
+    PreviousPage,
+    NextPage,
+    LastPage,
+    StatusCompleted,
+    StatusFailed,
+    StatusInProgress,
+    StatusAborted,
+    ColStatus,
+    ColId,
+    ColStarted,
+    ColCompleted,
+    ColDuration,
+    ColRegions,
+    ColKms,
+    ColAbort,
+    ShowDetails,
+    CopyId,
+    Copied,
+    AbortRequested,
+    No,
+    RegionsRequested,
+    AllRegions,
+    SynchronizeAll,
+    Yes,
+    Uris,
+    RegionSynchronized,
+    RegionInProgress,
+    RegionFailed,
+    RegionOther,
+    NoJobs,
+    PastTheEnd,
+    ExportCsv,
+    SortedByServer,
+    SortedWithinPage,
+    Timeline,
+    SummaryFor,
+    SignInToCckm,
+    AwaitingCckmSignIn,
+    SignOutOfCckm,
+    SignedOutCckm,
+    Username,
 }
 
 impl Text {
@@ -184,6 +234,30 @@ pub enum Message<'a> {
         card: Text,
         now: &'a str,
     },
+    /// "21–40 of 2,318".
+    PageRange {
+        first: u64,
+        last: u64,
+        total: u64,
+    },
+    /// A count in the summary strip, grouped by thousands.
+    Count {
+        n: u64,
+    },
+    /// Values in the address that were left out.
+    IgnoredInAddress {
+        list: &'a str,
+    },
+    /// Several statuses are filtered on the page: how many of it match.
+    PageMatches {
+        shown: usize,
+        of: usize,
+    },
+    /// A job whose status changed, for the live region.
+    JobNow {
+        id: &'a str,
+        status: &'a str,
+    },
 }
 
 impl Message<'_> {
@@ -272,6 +346,18 @@ mod tests {
                 card: Text::LastBackup,
                 now: "Failed",
             },
+            Message::PageRange {
+                first: 21,
+                last: 40,
+                total: 2_318,
+            },
+            Message::Count { n: 12_345 },
+            Message::IgnoredInAddress { list: "limit=7" },
+            Message::PageMatches { shown: 3, of: 10 },
+            Message::JobNow {
+                id: "abc",
+                status: "failed",
+            },
         ];
         for m in &all {
             match m {
@@ -287,7 +373,12 @@ mod tests {
                 | Message::Unreadable { .. }
                 | Message::BadInput { .. }
                 | Message::FailedChecks { .. }
-                | Message::CardNow { .. } => {}
+                | Message::CardNow { .. }
+                | Message::PageRange { .. }
+                | Message::Count { .. }
+                | Message::IgnoredInAddress { .. }
+                | Message::PageMatches { .. }
+                | Message::JobNow { .. } => {}
             }
         }
         all
@@ -296,7 +387,7 @@ mod tests {
     #[test]
     fn every_message_exists_in_every_language_and_is_translated() {
         let all = every_message();
-        assert_eq!(all.len(), 13);
+        assert_eq!(all.len(), 18);
         for m in &all {
             let en = m.get(Language::En);
             let de = m.get(Language::De);
@@ -353,6 +444,23 @@ mod tests {
             let m = Message::BadInput { what, value: "x" };
             assert_ne!(m.get(Language::En), m.get(Language::De));
         }
+    }
+
+    #[test]
+    fn ranges_and_counts_group_thousands_in_each_languages_way() {
+        let range = Message::PageRange {
+            first: 21,
+            last: 40,
+            total: 2_318,
+        };
+        assert_eq!(range.get(Language::En), "21–40 of 2,318");
+        assert_eq!(range.get(Language::De), "21–40 von 2.318");
+        assert_eq!(
+            Message::Count { n: 1_234_567 }.get(Language::En),
+            "1,234,567"
+        );
+        assert_eq!(Message::Count { n: 999 }.get(Language::De), "999");
+        assert_eq!(Message::Count { n: 0 }.get(Language::En), "0");
     }
 
     #[test]

@@ -137,18 +137,22 @@ pub async fn clear_hits() {
     sim(Method::Delete, "/_sim/hits", None).await;
 }
 
-/// `(requests, most at once)` the simulator saw for `path`.
-pub async fn hits(path: &str) -> (u64, u64) {
+/// What a `/_sim/…` report (`hits`, `events`) says, as JSON.
+pub async fn sim_report(path: &str) -> serde_json::Value {
     let req = HttpRequest {
         method: Method::Get,
-        url: format!("{}/_sim/hits", gateway()),
+        url: format!("{}{path}", gateway()),
         headers: Vec::new(),
         body: None,
         timeout_ms: 5_000,
     };
     let body = send(&req).await.map(|r| r.body).unwrap_or_default();
-    let all: serde_json::Value =
-        serde_json::from_str(&body).unwrap_or_else(|e| panic!("/_sim/hits: {e}: {body}"));
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+}
+
+/// `(requests, most at once)` the simulator saw for `path`.
+pub async fn hits(path: &str) -> (u64, u64) {
+    let all = sim_report("/_sim/hits").await;
     let at = |field: &str| {
         all.get(path)
             .and_then(|h| h.get(field))
@@ -156,6 +160,48 @@ pub async fn hits(path: &str) -> (u64, u64) {
             .unwrap_or(0)
     };
     (at("count"), at("max_in_flight"))
+}
+
+/// The query strings the simulator last saw for `path`, newest last.
+pub async fn recent_queries(path: &str) -> Vec<String> {
+    sim_report("/_sim/hits")
+        .await
+        .get(path)
+        .and_then(|h| h.get("queries"))
+        .and_then(serde_json::Value::as_array)
+        .map(|q| {
+            q.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits up to 10 s for a recent query on `path` to hold `wanted`, and
+/// returns the newest such query.
+pub async fn query_reaches(path: &str, wanted: &str) -> String {
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = recent_queries(path).await;
+        if let Some(found) = seen.iter().rev().find(|q| q.contains(wanted)) {
+            return found.clone();
+        }
+        sleep(100).await;
+    }
+    panic!("{path} was never asked with {wanted:?}; recent: {seen:?}")
+}
+
+/// A fresh simulator and a CipherTrust token for it.
+pub async fn cckm_signed_in(language: Language) -> keywatch::api::CckmConfig {
+    sim(Method::Post, "/_sim/reset", None).await;
+    let mut cfg = keywatch::api::CckmConfig::new(format!("{}/api/v1", gateway()));
+    cfg.language = language;
+    cfg.timeout_ms = 5_000;
+    let tokens = keywatch::api::cckm::sign_in(&cfg, "kwdemo", "kwdemo")
+        .await
+        .unwrap_or_else(|e| panic!("CipherTrust sign-in: {}", e.describe(Language::En)));
+    cfg.token = Some(tokens.jwt);
+    cfg
 }
 
 /// Waits up to 10 s until the simulator has seen `at_least` requests for
@@ -174,20 +220,23 @@ pub async fn hits_reach(path: &str, at_least: u64) -> (u64, u64) {
 
 /// The first notification event the simulator knows.
 pub async fn known_event() -> String {
-    let req = HttpRequest {
-        method: Method::Get,
-        url: format!("{}/_sim/events", gateway()),
-        headers: Vec::new(),
-        body: None,
-        timeout_ms: 5_000,
-    };
-    let body = send(&req).await.map(|r| r.body).unwrap_or_default();
-    let events: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    let events = sim_report("/_sim/events").await;
     events
         .pointer("/events/0")
         .and_then(|v| v.as_str())
         .map(str::to_owned)
-        .unwrap_or_else(|| panic!("the simulator lists no notification events: {body}"))
+        .unwrap_or_else(|| panic!("the simulator lists no notification events: {events}"))
+}
+
+/// Clicks the first element matching `selector` inside `root`.
+pub fn click(root: &Element, selector: &str) {
+    use wasm_bindgen::JsCast;
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .unwrap_or_else(|| panic!("nothing to click at {selector}: {}", root.inner_html()))
+        .click();
 }
 
 /// The `data-renders` count of the card named `name` inside `root`.

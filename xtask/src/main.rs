@@ -25,6 +25,8 @@ tasks:
   test [--no-lint]       install what is missing, then run every test: lints,
                          native tests, browser tests, end-to-end checks
   dist                   build the release bundle into dist/ and print its size
+  bench                  measure the sync-job table in headless Chromium (not a
+                         test: it prints figures and writes target/bench-*.txt)
   setup                  install what is missing and nothing else
   paths                  print where cargo builds (CARGO_TARGET_DIR is honoured)
 ";
@@ -49,7 +51,10 @@ fn main() -> ExitCode {
         print!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    if !matches!(task, Some("run" | "test" | "dist" | "setup" | "paths")) {
+    if !matches!(
+        task,
+        Some("run" | "test" | "dist" | "bench" | "setup" | "paths")
+    ) {
         eprint!("{USAGE}");
         return ExitCode::from(2);
     }
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         Some("dist") => {
             setup::ensure_build_tools(&target).and_then(|()| bundle::build(&target).map(|_| ()))
         }
+        Some("bench") => bench(&target),
         Some("setup") => {
             setup::ensure_build_tools(&target).and_then(|()| setup::ensure_test_tools())
         }
@@ -203,6 +209,36 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
             .args(["--test", "--test-concurrency=1", "e2e/"])
             .env("KEYWATCH_E2E_URL", format!("{base}/")),
         "the end-to-end checks",
+    )?;
+    drop(gateway);
+    Ok(())
+}
+
+/// Where `cargo xtask bench` runs its own simulator.
+const BENCH_GATEWAY: &str = "127.0.0.1:8919";
+
+fn bench(target: &Target) -> Result<(), Fail> {
+    setup::ensure_build_tools(target)?;
+    setup::ensure_test_tools()?;
+    bundle::build(target)?;
+    cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
+    let gateway = sh::Background::start(
+        sh::command(&target.gateway("release")).args([
+            "demo",
+            "--listen",
+            BENCH_GATEWAY,
+            "--dist",
+            "dist",
+        ]),
+        BENCH_GATEWAY,
+        &target.log("keywatch-gateway-bench.log"),
+    )?;
+    step("sync-job table: reply to paint, click to detail");
+    sh::run(
+        sh::command(Path::new("node"))
+            .arg("bench/sync-table.mjs")
+            .env("KEYWATCH_E2E_URL", format!("http://{BENCH_GATEWAY}/")),
+        "the sync-job table benchmark",
     )?;
     drop(gateway);
     Ok(())

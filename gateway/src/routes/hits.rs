@@ -12,11 +12,13 @@ use axum::response::Response;
 use axum::Json;
 use serde::Serialize;
 
-#[derive(Clone, Copy, Default, Serialize, Debug, PartialEq, Eq)]
+#[derive(Clone, Default, Serialize, Debug, PartialEq, Eq)]
 pub struct PathHits {
     pub count: u64,
     pub in_flight: u64,
     pub max_in_flight: u64,
+    /// The query strings of the latest requests, oldest first (at most 32).
+    pub queries: Vec<String>,
 }
 
 /// Hits per API path (not `/_sim/`, not preflights).
@@ -29,9 +31,15 @@ impl Hits {
         f(&mut map)
     }
 
-    fn start(&self, path: &str) {
+    fn start(&self, path: &str, query: Option<&str>) {
         self.with(|map| {
             let hits = map.entry(path.to_owned()).or_default();
+            if let Some(query) = query {
+                if hits.queries.len() >= 32 {
+                    hits.queries.remove(0);
+                }
+                hits.queries.push(query.to_owned());
+            }
             hits.count += 1;
             hits.in_flight += 1;
             hits.max_in_flight = hits.max_in_flight.max(hits.in_flight);
@@ -72,7 +80,7 @@ pub async fn count(State(hits): State<Arc<Hits>>, request: Request, next: Next) 
     if request.method() == Method::OPTIONS || path.starts_with("/_sim/") {
         return next.run(request).await;
     }
-    hits.start(&path);
+    hits.start(&path, request.uri().query());
     let _under_way = UnderWay {
         hits: &hits,
         path: &path,
@@ -96,13 +104,13 @@ mod tests {
     #[test]
     fn counts_requests_and_the_most_at_once() {
         let hits = Hits::default();
-        hits.start("/a");
-        hits.start("/a");
+        hits.start("/a", None);
+        hits.start("/a", None);
         hits.end("/a");
-        hits.start("/a");
+        hits.start("/a", None);
         hits.end("/a");
         hits.end("/a");
-        hits.start("/b");
+        hits.start("/b", Some("x=1"));
         let seen = hits.snapshot();
         assert_eq!(
             seen.get("/a")
@@ -110,6 +118,10 @@ mod tests {
             Some((3, 0, 2))
         );
         assert_eq!(seen.get("/b").map(|h| h.in_flight), Some(1));
+        assert_eq!(
+            seen.get("/b").map(|h| h.queries.clone()),
+            Some(vec!["x=1".to_owned()])
+        );
         hits.clear();
         assert!(hits.snapshot().is_empty());
     }

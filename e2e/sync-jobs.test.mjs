@@ -1,0 +1,116 @@
+// End-to-end checks of the CipherTrust sync-job list on the built page:
+// filter, page, expand a failed job, share the view's address, export CSV,
+// axe in both themes, screenshots at 320 and 1280 px.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { launch, open, sim, signIn, axe, shot } from "./support.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function openSignedIn(options = {}) {
+  const opened = await open(browser, options);
+  await signIn(opened.page, "sign-in-cckm");
+  await opened.page.locator('[data-kw="sync-jobs"] [data-kw="job"]').first().waitFor({ timeout: 15000 });
+  return opened;
+}
+
+test("filter by status, page, and open a failed job's failed region", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/scenario", { name: "failing" });
+  const { context, page, problems } = await openSignedIn();
+  const card = page.locator('[data-kw="sync-jobs"]');
+  await card.locator('[data-kw="statuses"] [data-status="failed"]').click();
+  await card.locator('[data-kw="range"]').filter({ hasText: /^1–/ }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-kw="sync-jobs"] [data-kw="job"]')];
+    return rows.length > 0 && rows.every((r) => r.dataset.status === "failed");
+  }, null, { timeout: 15000 });
+  assert.match(page.url(), /status=failed/);
+
+  const range = await card.locator('[data-kw="range"]').innerText();
+  const total = Number(range.replace(/^.* of /, "").replace(/,/g, ""));
+  if (total > 10) {
+    await card.locator('[data-kw="next"]').click();
+    await card.locator('[data-kw="range"]').filter({ hasText: /^11–/ }).waitFor({ timeout: 15000 });
+    assert.match(page.url(), /skip=10/);
+    await page.goBack();
+    await card.locator('[data-kw="range"]').filter({ hasText: /^1–/ }).waitFor({ timeout: 15000 });
+  }
+
+  await card.locator('[data-kw="job"] [data-kw="expand"]').first().click();
+  const detail = card.locator('[data-kw="job-detail"]');
+  await detail.waitFor({ timeout: 15000 });
+  assert.ok((await detail.locator('[data-kw="region"][data-reading="failed"]').count()) >= 1, "the failed region is shown");
+  await page.screenshot({ path: shot("sync-jobs-failed.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the view's address opens the same view in a new page", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/scenario", { name: "busy" });
+  const first = await openSignedIn();
+  const card = first.page.locator('[data-kw="sync-jobs"]');
+  await card.locator('[data-kw="clouds"] [data-cloud="azure"]').click();
+  await card.locator('[data-kw="page-size"]').selectOption("25");
+  await card.locator('[data-sort="started"]').click();
+  await first.page.waitForFunction(() => location.hash.includes("sort=-started"), null, { timeout: 15000 });
+  const hash = new URL(first.page.url()).hash;
+  assert.match(hash, /cloud=azure/);
+  assert.match(hash, /limit=25/);
+
+  const second = await openSignedIn({ path: hash });
+  const other = second.page.locator('[data-kw="sync-jobs"]');
+  assert.equal(await other.locator('[data-cloud="azure"]').getAttribute("aria-pressed"), "true");
+  assert.equal(await other.locator('[data-kw="page-size"]').inputValue(), "25");
+  assert.equal(await other.locator('th[aria-sort="descending"] [data-sort="started"]').count(), 1);
+  assert.deepEqual(first.problems, []);
+  assert.deepEqual(second.problems, []);
+  await first.context.close();
+  await second.context.close();
+
+  // A value that is not valid is left out, with a note.
+  const third = await openSignedIn({ path: "#limit=7&cloud=mars" });
+  const note = third.page.locator('[data-kw="address-note"]');
+  assert.match(await note.innerText(), /limit=7, cloud=mars/);
+  await third.context.close();
+});
+
+test("export the page as CSV and read it back", async () => {
+  await sim("/_sim/reset");
+  const { context, page, problems } = await openSignedIn({ acceptDownloads: true });
+  const rows = await page.locator('[data-kw="sync-jobs"] [data-kw="job"]').count();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator('[data-kw="export"]').click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^keywatch-sync-jobs-aws-\d+\.csv$/);
+  const csv = readFileSync(await download.path(), "utf8");
+  const lines = csv.split("\r\n").filter((l) => l.length > 0);
+  assert.equal(lines[0], "id,status,started,completed,duration_seconds,accounts_regions,kms,abort,cloud");
+  assert.equal(lines.length, rows + 1, "one line per row shown");
+  const firstId = await page.locator('[data-kw="sync-jobs"] [data-kw="job"]').first().getAttribute("data-id");
+  assert.ok(lines[1].startsWith(firstId), `${lines[1]} starts with ${firstId}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const colorScheme of ["light", "dark"]) {
+  test(`the list: axe finds no violations, and screenshots at 320 and 1280 px (${colorScheme})`, async () => {
+    await sim("/_sim/reset");
+    await sim("/_sim/scenario", { name: "busy" });
+    for (const width of [320, 1280]) {
+      const { context, page, problems } = await openSignedIn({ width, colorScheme });
+      await page.locator('[data-kw="expand"]').first().click();
+      await page.locator('[data-kw="job-detail"]').waitFor({ timeout: 15000 });
+      await page.locator('[data-kw="summary"]').waitFor({ timeout: 15000 });
+      await page.locator('[data-kw="sync-jobs"]').screenshot({ path: shot(`sync-jobs-${width}-${colorScheme}.png`) });
+      assert.deepEqual(await axe(page), [], `axe at ${width} px, ${colorScheme}`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  });
+}

@@ -1,0 +1,143 @@
+//! A small timeline of the page's jobs in SVG: one mark per job, its length
+//! the job's duration, its colour and shape its status. Hovering a mark
+//! names the job; clicking it (or Enter) opens the job.
+
+use yew::prelude::*;
+
+use crate::lang::Language;
+use crate::model::sync_job::{SyncJob, SyncStatus};
+use crate::model::timestamp::Timestamp;
+use crate::text::{Message, Text};
+use crate::verdict;
+
+/// Marks drawn at most; the table has every job.
+pub const MAX_MARKS: usize = 300;
+const WIDTH: f64 = 1000.0;
+const LANES: usize = 6;
+const LANE: f64 = 16.0;
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub jobs: std::rc::Rc<Vec<SyncJob>>,
+    pub now: Timestamp,
+    pub lang: Language,
+    pub on_open: Callback<String>,
+}
+
+/// Where a job's mark begins and ends, as fractions of the axis.
+pub fn span(job: &SyncJob, from: i64, to: i64, now: Timestamp) -> (f64, f64) {
+    let range = (to - from).max(1) as f64;
+    let start = job.created_at.unix_millis();
+    let end = job.completed_at.unwrap_or(now).unix_millis().max(start);
+    (
+        ((start - from) as f64 / range).clamp(0.0, 1.0),
+        ((end - from) as f64 / range).clamp(0.0, 1.0),
+    )
+}
+
+/// The time axis: from the earliest start to the latest end (or now).
+pub fn axis(jobs: &[SyncJob], now: Timestamp) -> Option<(i64, i64)> {
+    let from = jobs.iter().map(|j| j.created_at.unix_millis()).min()?;
+    let to = jobs
+        .iter()
+        .map(|j| j.completed_at.unwrap_or(now).unix_millis())
+        .max()?;
+    Some((from, to.max(from + 1)))
+}
+
+#[component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let lang = props.lang;
+    let Some((from, to)) = axis(&props.jobs, props.now) else {
+        return Html::default();
+    };
+    let marks = props.jobs.iter().take(MAX_MARKS).enumerate().map(|(i, job)| {
+        let (a, b) = span(job, from, to, props.now);
+        let (x1, x2) = (a * WIDTH, (b * WIDTH).max(a * WIDTH + 3.0));
+        let y = 4.0 + (i % LANES) as f64 * LANE;
+        let (tone, word, name) = verdict::sync_status(&job.overall_status);
+        let status = word.map_or_else(|| job.overall_status.as_wire().to_owned(), |w| w.get(lang).to_owned());
+        let short: String = job.id.chars().take(8).collect();
+        let label = Message::JobNow { id: &short, status: &status }.get(lang);
+        let open = {
+            let (id, on_open) = (job.id.clone(), props.on_open.clone());
+            move || on_open.emit(id.clone())
+        };
+        let onclick = {
+            let open = open.clone();
+            Callback::from(move |_: MouseEvent| open())
+        };
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                open();
+            }
+        });
+        let (cx, cy) = (x2, y + 4.0);
+        let shape = match job.overall_status {
+            SyncStatus::Completed => html! { <circle cx={cx.to_string()} cy={cy.to_string()} r="4" /> },
+            SyncStatus::Failed => html! {
+                <path d={format!("M{} {}l8 8M{} {}l-8 8", cx - 4.0, cy - 4.0, cx + 4.0, cy - 4.0)} class="kw-mark-line" />
+            },
+            SyncStatus::Aborted => html! { <rect x={(cx - 4.0).to_string()} y={(cy - 4.0).to_string()} width="8" height="8" /> },
+            SyncStatus::InProgress => html! { <path d={format!("M{} {}l8 4l-8 4z", cx - 2.0, cy - 4.0)} /> },
+            SyncStatus::Other(_) => html! { <path d={format!("M{cx} {}l4 4l-4 4l-4 -4z", cy - 4.0)} /> },
+        };
+        html! {
+            <g class={classes!("kw-mark", tone.class())} data-status={name} data-id={job.id.clone()}
+                role="button" tabindex="0" aria-label={label.clone()} {onclick} {onkeydown}>
+                <title>{ label }</title>
+                <rect class="kw-mark-bar" x={x1.to_string()} y={(y + 2.0).to_string()} width={(x2 - x1).to_string()} height="4" />
+                { shape }
+            </g>
+        }
+    });
+    let height = 8.0 + LANES.min(props.jobs.len().max(1)) as f64 * LANE;
+    html! {
+        <figure class="kw-timeline" data-kw="timeline">
+            <figcaption class="kw-label">{ Text::Timeline.get(lang) }</figcaption>
+            <svg viewBox={format!("-6 0 {} {height}", WIDTH + 12.0)} preserveAspectRatio="none" height={(height * 0.9).to_string()} width="100%">
+                { for marks }
+            </svg>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(start: i64, end: Option<i64>) -> SyncJob {
+        SyncJob {
+            id: "j".into(),
+            uri: String::new(),
+            account: String::new(),
+            application: String::new(),
+            dev_account: String::new(),
+            created_at: Timestamp::from_unix_millis(start),
+            updated_at: Timestamp::from_unix_millis(start),
+            completed_at: end.map(Timestamp::from_unix_millis),
+            overall_status: SyncStatus::Completed,
+            details: Vec::new(),
+            cloud: "aws".into(),
+            regions: None,
+            kms: Vec::new(),
+            abort: false,
+            synchronize_all: None,
+        }
+    }
+
+    #[test]
+    fn marks_span_their_jobs_on_one_axis() {
+        let now = Timestamp::from_unix_millis(2_000);
+        let jobs = [job(1_000, Some(1_500)), job(1_200, None)];
+        assert_eq!(axis(&jobs, now), Some((1_000, 2_000)));
+        assert_eq!(span(&jobs[0], 1_000, 2_000, now), (0.0, 0.5));
+        // A running job reaches now.
+        assert_eq!(span(&jobs[1], 1_000, 2_000, now), (0.2, 1.0));
+        assert_eq!(axis(&[], now), None);
+        // One instant still gives an axis.
+        let same = [job(5, Some(5))];
+        assert_eq!(axis(&same, now), Some((5, 6)));
+    }
+}

@@ -1,0 +1,626 @@
+//! "CipherTrust sync jobs": CCKM's cloud-key synchronization jobs, per
+//! cloud, filtered, paged and sorted by the server where it can, with a
+//! summary by status, a timeline, each job's detail, and a CSV export.
+
+mod chart;
+mod row;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::api::cckm;
+use crate::api::error::ApiError;
+use crate::api::{CckmConfig, Reply};
+use crate::clock::now_ms;
+use crate::components::card::{CardFrame, FrameParts};
+use crate::hooks::{
+    tell_if_sign_in_needed, use_announce, use_poll, use_render_count, use_unique_id,
+    use_view_in_address, view_from_address, Announcement, Announcer,
+};
+use crate::lang::Language;
+use crate::model::csv::jobs_csv;
+use crate::model::sync_job::{Cloud, SortKey, SyncJob, SyncJobFilter, SyncStatus};
+use crate::model::timestamp::Timestamp;
+use crate::state::polled::Cadence;
+use crate::state::sync_view::{page_range, Nav, SyncView, SyncViewAction, PAGE_SIZES, STATUSES};
+use crate::text::{Message, Text};
+use crate::verdict;
+
+pub use chart::Timeline;
+pub use row::{status_badge, JobRow, COLUMNS};
+
+/// How long typing rests before a filter is asked for.
+const DEBOUNCE_MS: u32 = 400;
+/// How long a job whose status changed stays highlighted.
+const HIGHLIGHT_MS: u32 = 4_000;
+
+#[derive(Properties, PartialEq)]
+pub struct SyncJobsProps {
+    /// Where and how to ask CipherTrust Manager; `None` while the panel
+    /// waits for a sign-in, which pauses the card.
+    pub cckm: Option<CckmConfig>,
+    pub lang: Language,
+    /// Milliseconds between two checks while all is well.
+    pub every_ms: u32,
+    /// Told when CipherTrust wants a sign-in, with the token it refused.
+    #[prop_or_default]
+    pub on_sign_in_needed: Callback<(Option<String>, ApiError)>,
+    /// Keep the view in the page's address (the standalone page only).
+    #[prop_or_default]
+    pub view_in_address: bool,
+}
+
+/// A page as shown: the server's page, ordered, and whether the server did it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShownPage {
+    pub jobs: Rc<Vec<SyncJob>>,
+    pub skip: u64,
+    pub total: u64,
+    /// Jobs on the server's page before several statuses were filtered here.
+    pub page_size: usize,
+    /// `Some(true)`: the server ordered the page; `Some(false)`: it was
+    /// ordered here, within the page only; `None`: no order was asked for.
+    pub server_sorted: Option<bool>,
+}
+
+async fn fetch_page(cfg: CckmConfig, filter: SyncJobFilter) -> Result<Reply<ShownPage>, ApiError> {
+    let unfiltered = SyncJobFilter {
+        statuses: if filter.filters_the_page() {
+            Vec::new()
+        } else {
+            filter.statuses.clone()
+        },
+        ..filter.clone()
+    };
+    let reply = cckm::sync_jobs(&cfg, &unfiltered).await?;
+    let now = Timestamp::from_unix_millis(now_ms() as i64);
+    Ok(reply.map(|page| {
+        let page_size = page.jobs.len();
+        let page = filter.apply_client_side(page);
+        let mut jobs = page.jobs;
+        let server_sorted = filter.sort.map(|order| {
+            let honoured = order.key.wire_field().is_some() && order.holds(&jobs, now);
+            if !honoured {
+                order.apply(&mut jobs, now);
+            }
+            honoured
+        });
+        ShownPage {
+            jobs: Rc::new(jobs),
+            skip: page.skip,
+            total: page.total,
+            page_size,
+            server_sorted,
+        }
+    }))
+}
+
+/// How many jobs of each status the current filter (statuses aside) has:
+/// one small request per status, read for its total.
+async fn fetch_counts(
+    cfg: CckmConfig,
+    filter: SyncJobFilter,
+) -> Result<Reply<Vec<(SyncStatus, u64)>>, ApiError> {
+    let mut counts = Vec::new();
+    let mut language = None;
+    for status in STATUSES {
+        let one = SyncJobFilter {
+            statuses: vec![status.clone()],
+            skip: 0,
+            limit: 1,
+            sort: None,
+            ..filter.clone()
+        };
+        let reply = cckm::sync_jobs(&cfg, &one).await?;
+        language = reply.content_language;
+        counts.push((status, reply.value.total));
+    }
+    Ok(Reply {
+        value: counts,
+        content_language: language,
+    })
+}
+
+fn cadence(page: &ShownPage) -> Cadence {
+    if page
+        .jobs
+        .iter()
+        .any(|j| j.overall_status == SyncStatus::InProgress)
+    {
+        Cadence::Fast
+    } else {
+        Cadence::Normal
+    }
+}
+
+fn container_label(cloud: Cloud) -> Text {
+    match cloud {
+        Cloud::Aws => Text::ContainersAws,
+        Cloud::Azure => Text::ContainersAzure,
+        Cloud::Google => Text::ContainersGoogle,
+        Cloud::Oci => Text::ContainersOci,
+    }
+}
+
+fn status_word(status: &SyncStatus, lang: Language) -> String {
+    verdict::sync_status(status)
+        .1
+        .map_or_else(|| status.as_wire().to_owned(), |w| w.get(lang).to_owned())
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn SyncJobs(props: &SyncJobsProps) -> Html {
+    let renders = use_render_count();
+    let lang = props.lang;
+    let in_address = props.view_in_address;
+    let initial = use_memo((), move |_| {
+        if in_address {
+            view_from_address()
+        } else {
+            (SyncView::default(), Vec::new())
+        }
+    });
+    let view = {
+        let first = initial.0.clone();
+        use_reducer_eq(move || first)
+    };
+    use_view_in_address(&view, view.dispatcher(), in_address);
+    let filter = &view.filter;
+
+    // Typing is debounced: the view changes when the typing rests.
+    let containers_draft = use_state_eq(|| filter.containers.join(", "));
+    let id_draft = use_state_eq(|| filter.id.clone().unwrap_or_default());
+    {
+        let dispatch = view.dispatcher();
+        use_effect_with((*containers_draft).clone(), move |text| {
+            let text = text.clone();
+            let timer = Timeout::new(DEBOUNCE_MS, move || {
+                dispatch.dispatch(SyncViewAction::Containers(text))
+            });
+            move || drop(timer)
+        });
+    }
+    {
+        let dispatch = view.dispatcher();
+        use_effect_with((*id_draft).clone(), move |text| {
+            let text = text.clone();
+            let timer = Timeout::new(DEBOUNCE_MS, move || {
+                dispatch.dispatch(SyncViewAction::JobId(text))
+            });
+            move || drop(timer)
+        });
+    }
+    // A view set from elsewhere (clear, another cloud, the address) shows in the fields.
+    {
+        let (containers_draft, id_draft) = (containers_draft.clone(), id_draft.clone());
+        use_effect_with(
+            (filter.containers.clone(), filter.id.clone()),
+            move |(containers, id)| {
+                let typed: Vec<String> = containers_draft
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(String::from)
+                    .collect();
+                if typed != *containers {
+                    containers_draft.set(containers.join(", "));
+                }
+                if id_draft.trim() != id.as_deref().unwrap_or_default() {
+                    id_draft.set(id.clone().unwrap_or_default());
+                }
+            },
+        );
+    }
+
+    let tell = props.on_sign_in_needed.clone();
+    let list = use_poll(
+        props.cckm.clone().map(|cfg| (cfg, filter.clone())),
+        props.every_ms,
+        cadence,
+        None,
+        {
+            let tell = tell.clone();
+            move |(cfg, filter): (CckmConfig, SyncJobFilter)| {
+                let tell = tell.clone();
+                async move {
+                    let credential = cfg.token.clone();
+                    let reply = fetch_page(cfg, filter).await;
+                    tell_if_sign_in_needed(&reply, credential, &tell);
+                    reply
+                }
+            }
+        },
+    );
+    let counts_filter = SyncJobFilter {
+        statuses: Vec::new(),
+        skip: 0,
+        sort: None,
+        ..filter.clone()
+    };
+    let counts = use_poll(
+        props.cckm.clone().map(|cfg| (cfg, counts_filter)),
+        props.every_ms,
+        |_: &Vec<(SyncStatus, u64)>| Cadence::Normal,
+        None,
+        move |(cfg, filter): (CckmConfig, SyncJobFilter)| {
+            let tell = tell.clone();
+            async move {
+                let credential = cfg.token.clone();
+                let reply = fetch_counts(cfg, filter).await;
+                tell_if_sign_in_needed(&reply, credential, &tell);
+                reply
+            }
+        },
+    );
+
+    // Jobs whose status changed since the last page are highlighted a
+    // moment and announced.
+    let seen = use_mut_ref(HashMap::<String, SyncStatus>::new);
+    let changed = use_state_eq(HashSet::<String>::new);
+    let announcer = use_context::<Announcer>();
+    let page_value = list.state.last_reading().map(|r| r.value.clone());
+    {
+        let changed = changed.clone();
+        use_effect_with(page_value.clone(), move |page| {
+            let mut now_changed = HashSet::new();
+            let mut news = None;
+            if let Some(page) = page {
+                let mut seen = seen.borrow_mut();
+                for job in page.jobs.iter() {
+                    let before = seen.insert(job.id.clone(), job.overall_status.clone());
+                    if before.is_some_and(|b| b != job.overall_status) {
+                        now_changed.insert(job.id.clone());
+                        let short: String = job.id.chars().take(8).collect();
+                        news = Some(Announcement {
+                            text: Message::JobNow {
+                                id: &short,
+                                status: &status_word(&job.overall_status, lang),
+                            }
+                            .get(lang),
+                            urgent: job.overall_status == SyncStatus::Failed,
+                        });
+                    }
+                }
+            }
+            if let (Some(news), Some(Announcer(say))) = (news, announcer) {
+                say.emit(news);
+            }
+            let timer = (!now_changed.is_empty()).then(|| {
+                changed.set(now_changed);
+                let changed = changed.clone();
+                Timeout::new(HIGHLIGHT_MS, move || changed.set(HashSet::new()))
+            });
+            move || drop(timer)
+        });
+    }
+
+    let frame = FrameParts::of(&list, props.cckm.is_none(), lang);
+    let announce = frame.error.as_ref().map(|error| Announcement {
+        text: Message::CardNow {
+            card: Text::SyncJobs,
+            now: error,
+        }
+        .get(lang),
+        urgent: true,
+    });
+    use_announce(announce);
+
+    let on_toggle = {
+        let d = view.dispatcher();
+        use_callback((), move |id: String, _| {
+            d.dispatch(SyncViewAction::Toggle(id))
+        })
+    };
+    let total = frame.reading.map(|r| r.value.total).unwrap_or(0);
+    let nav = |nav: Nav| {
+        let d = view.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(SyncViewAction::Navigate { nav, total }))
+    };
+    let containers_id = use_unique_id("containers");
+    let job_id_id = use_unique_id("job-id");
+    let size_id = use_unique_id("page-size");
+
+    let clouds = Cloud::ALL.iter().map(|cloud| {
+        let d = view.dispatcher();
+        let cloud = *cloud;
+        let pressed = cloud == filter.cloud;
+        html! {
+            <button type="button" class="kw-chip" aria-pressed={pressed.to_string()} data-cloud={cloud.key()}
+                onclick={Callback::from(move |_: MouseEvent| d.dispatch(SyncViewAction::Cloud(cloud)))}>
+                { cloud.name() }
+            </button>
+        }
+    });
+    let status_chips = STATUSES.iter().map(|status| {
+        let d = view.dispatcher();
+        let pressed = filter.statuses.contains(status);
+        let s = status.clone();
+        html! {
+            <button type="button" class="kw-chip" aria-pressed={pressed.to_string()} data-status={status.as_wire().to_owned()}
+                onclick={Callback::from(move |_: MouseEvent| d.dispatch(SyncViewAction::ToggleStatus(s.clone())))}>
+                { status_word(status, lang) }
+            </button>
+        }
+    });
+    let summary = counts.state.last_reading().map(|r| {
+        let items = r.value.iter().map(|(status, n)| {
+            html! {
+                <li data-status={status.as_wire().to_owned()}>
+                    { status_badge(status, lang) }
+                    <span class="kw-count" data-kw="count">{ Message::Count { n: *n }.get(lang) }</span>
+                </li>
+            }
+        });
+        html! { <ul class="kw-summary" aria-label={Text::SummaryFor.get(lang)} data-kw="summary">{ for items }</ul> }
+    });
+
+    let sort_header = |key: SortKey, label: Text| {
+        let d = view.dispatcher();
+        let order = filter.sort.filter(|o| o.key == key);
+        let aria = match order {
+            Some(o) if o.descending => "descending",
+            Some(_) => "ascending",
+            None => "none",
+        };
+        let arrow = match order {
+            Some(o) if o.descending => " ↓",
+            Some(_) => " ↑",
+            None => "",
+        };
+        html! {
+            <th scope="col" aria-sort={aria}>
+                <button type="button" class="kw-sort" data-sort={key.key()}
+                    onclick={Callback::from(move |_: MouseEvent| d.dispatch(SyncViewAction::Sort(key)))}>
+                    { label.get(lang) }{ arrow }
+                </button>
+            </th>
+        }
+    };
+
+    // While a new view loads, the last page stays in view, marked busy,
+    // rather than the table vanishing at every click.
+    let last_page = use_mut_ref(|| None::<Rc<ShownPage>>);
+    if let Some(reading) = frame.reading {
+        *last_page.borrow_mut() = Some(reading.value.clone());
+    }
+    let loading_again = frame.state == Some("loading");
+    let shown = frame
+        .reading
+        .map(|r| r.value.clone())
+        .or_else(|| loading_again.then(|| last_page.borrow().clone()).flatten());
+    let body = match (frame.state, shown) {
+        (Some("sign-in"), _) => {
+            html! { <p class="kw-muted">{ Text::AwaitingCckmSignIn.get(lang) }</p> }
+        }
+        (_, Some(page)) => {
+            let page = &*page;
+            let now = Timestamp::from_unix_millis(now_ms() as i64);
+            let rows = page.jobs.iter().map(|job| {
+                html! {
+                    <JobRow key={job.id.clone()} job={job.clone()} {lang}
+                        expanded={view.expanded.as_deref() == Some(job.id.as_str())}
+                        changed={changed.contains(&job.id)}
+                        on_toggle={on_toggle.clone()} />
+                }
+            });
+            let range = page_range(page.skip, page.jobs.len());
+            let sort_note = match page.server_sorted {
+                Some(true) => {
+                    html! { <p class="kw-muted kw-small" data-kw="sort-note">{ Text::SortedByServer.get(lang) }</p> }
+                }
+                Some(false) => {
+                    html! { <p class="kw-note" data-kw="sort-note">{ Text::SortedWithinPage.get(lang) }</p> }
+                }
+                None => Html::default(),
+            };
+            let past_end = page.jobs.is_empty() && page.skip > 0 && page.skip >= page.total;
+            let export = {
+                let (jobs, cloud) = (page.jobs.clone(), filter.cloud);
+                Callback::from(move |_: MouseEvent| download_csv(&jobs, cloud))
+            };
+            html! {
+                <>
+                    if filter.filters_the_page() {
+                        <p class="kw-note" data-kw="page-filter-note">
+                            { Message::PageMatches { shown: page.jobs.len(), of: page.page_size }.get(lang) }
+                        </p>
+                    }
+                    { sort_note }
+                    if !page.jobs.is_empty() {
+                        <Timeline jobs={page.jobs.clone()} {now} {lang} on_open={on_toggle.clone()} />
+                    }
+                    <div class={classes!("kw-table-wrap", loading_again.then_some("kw-loading"))} aria-busy={loading_again.to_string()}>
+                        <table class="kw-table kw-jobs" data-kw="jobs">
+                            <colgroup>
+                                <col class="kw-c-expand" />
+                                <col class="kw-c-status" />
+                                <col class="kw-c-id" />
+                                <col class="kw-c-time" />
+                                <col class="kw-c-time" />
+                                <col class="kw-c-duration" />
+                                <col />
+                                <col />
+                                <col class="kw-c-abort" />
+                            </colgroup>
+                            <thead>
+                                <tr>
+                                    <th scope="col"><span class="kw-visually-hidden">{ Text::ShowDetails.get(lang) }</span></th>
+                                    { sort_header(SortKey::Status, Text::ColStatus) }
+                                    <th scope="col">{ Text::ColId.get(lang) }</th>
+                                    { sort_header(SortKey::Started, Text::ColStarted) }
+                                    <th scope="col">{ Text::ColCompleted.get(lang) }</th>
+                                    { sort_header(SortKey::Duration, Text::ColDuration) }
+                                    <th scope="col">{ Text::ColRegions.get(lang) }</th>
+                                    <th scope="col">{ Text::ColKms.get(lang) }</th>
+                                    <th scope="col">{ Text::ColAbort.get(lang) }</th>
+                                </tr>
+                            </thead>
+                            <tbody>{ for rows }</tbody>
+                        </table>
+                    </div>
+                    if past_end {
+                        <p class="kw-note" data-kw="past-end">
+                            { Text::PastTheEnd.get(lang) }{ " " }
+                            <button type="button" class="kw-link" onclick={nav(Nav::First)}>{ Text::FirstPage.get(lang) }</button>
+                        </p>
+                    } else if page.jobs.is_empty() {
+                        <p class="kw-muted" data-kw="no-jobs">{ Text::NoJobs.get(lang) }</p>
+                    }
+                    <div class="kw-pager" data-kw="pager">
+                        <span data-kw="range">
+                            { range.map(|(first, last)| Message::PageRange { first, last, total: page.total }.get(lang)).unwrap_or_default() }
+                        </span>
+                        <button type="button" class="kw-button kw-secondary" onclick={nav(Nav::First)} disabled={page.skip == 0} data-kw="first">
+                            <span aria-hidden="true">{ "«" }</span><span class="kw-visually-hidden">{ Text::FirstPage.get(lang) }</span>
+                        </button>
+                        <button type="button" class="kw-button kw-secondary" onclick={nav(Nav::Previous)} disabled={page.skip == 0} data-kw="previous">
+                            <span aria-hidden="true">{ "‹" }</span><span class="kw-visually-hidden">{ Text::PreviousPage.get(lang) }</span>
+                        </button>
+                        <button type="button" class="kw-button kw-secondary" onclick={nav(Nav::Next)}
+                            disabled={page.skip + u64::from(filter.limit) >= page.total} data-kw="next">
+                            <span aria-hidden="true">{ "›" }</span><span class="kw-visually-hidden">{ Text::NextPage.get(lang) }</span>
+                        </button>
+                        <button type="button" class="kw-button kw-secondary" onclick={nav(Nav::Last)}
+                            disabled={page.skip + u64::from(filter.limit) >= page.total} data-kw="last">
+                            <span aria-hidden="true">{ "»" }</span><span class="kw-visually-hidden">{ Text::LastPage.get(lang) }</span>
+                        </button>
+                        <button type="button" class="kw-button kw-secondary" onclick={export} disabled={page.jobs.is_empty()} data-kw="export">
+                            { Text::ExportCsv.get(lang) }
+                        </button>
+                    </div>
+                </>
+            }
+        }
+        _ => html! { <p class="kw-muted">{ Text::Loading.get(lang) }</p> },
+    };
+
+    let size_options = PAGE_SIZES.iter().map(|size| {
+        html! { <option value={size.to_string()} selected={*size == filter.limit}>{ Message::Count { n: u64::from(*size) }.get(lang) }</option> }
+    });
+    let on_size = {
+        let d = view.dispatcher();
+        Callback::from(move |e: Event| {
+            let size = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse::<u32>().ok());
+            if let Some(size) = size {
+                d.dispatch(SyncViewAction::PageSize(size));
+            }
+        })
+    };
+    let on_containers = {
+        let draft = containers_draft.clone();
+        Callback::from(move |e: InputEvent| draft.set(input_value(&e)))
+    };
+    let on_job_id = {
+        let draft = id_draft.clone();
+        Callback::from(move |e: InputEvent| draft.set(input_value(&e)))
+    };
+    let on_clear = {
+        let (d, c, i) = (
+            view.dispatcher(),
+            containers_draft.clone(),
+            id_draft.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            c.set(String::new());
+            i.set(String::new());
+            d.dispatch(SyncViewAction::ClearFilters);
+        })
+    };
+    let state = frame
+        .state
+        .unwrap_or(if total == 0 { "empty" } else { "loaded" });
+
+    html! {
+        <CardFrame
+            name="sync-jobs"
+            title={Text::SyncJobs}
+            {state}
+            {lang}
+            {renders}
+            error={frame.error.clone()}
+            failures={frame.failures}
+            stale={frame.stale}
+            checked={(frame.state != Some("sign-in")).then(|| list.checked.clone())}
+        >
+            if !initial.1.is_empty() {
+                <p class="kw-note" data-kw="address-note">
+                    { Message::IgnoredInAddress { list: &initial.1.join(", ") }.get(lang) }
+                </p>
+            }
+            <div class="kw-sync-controls">
+                <div class="kw-chips" role="group" aria-label={Text::CloudLabel.get(lang)} data-kw="clouds">{ for clouds }</div>
+                <div class="kw-chips" role="group" aria-label={Text::StatusFilter.get(lang)} data-kw="statuses">{ for status_chips }</div>
+                <div class="kw-fields">
+                    <div class="kw-field">
+                        <label for={containers_id.clone()}>
+                            { container_label(filter.cloud).get(lang) }
+                            <span class="kw-muted">{ " (" }{ Text::ContainersHint.get(lang) }{ ")" }</span>
+                        </label>
+                        <input id={containers_id} data-kw="containers" value={(*containers_draft).clone()} oninput={on_containers} autocomplete="off" spellcheck="false" />
+                    </div>
+                    <div class="kw-field">
+                        <label for={job_id_id.clone()}>{ Text::JobIdFilter.get(lang) }</label>
+                        <input id={job_id_id} data-kw="job-id-filter" value={(*id_draft).clone()} oninput={on_job_id} autocomplete="off" spellcheck="false" />
+                    </div>
+                    <div class="kw-field kw-field-narrow">
+                        <label for={size_id.clone()}>{ Text::PageSize.get(lang) }</label>
+                        <select id={size_id} data-kw="page-size" onchange={on_size}>{ for size_options }</select>
+                    </div>
+                </div>
+                <button type="button" class="kw-button kw-secondary" data-kw="clear-filters" onclick={on_clear}
+                    disabled={!view.is_filtered() && containers_draft.is_empty() && id_draft.is_empty()}>
+                    { Text::ClearFilters.get(lang) }
+                </button>
+            </div>
+            { summary.unwrap_or_default() }
+            { body }
+        </CardFrame>
+    }
+}
+
+/// Offers `jobs` as a CSV file download.
+fn download_csv(jobs: &[SyncJob], cloud: Cloud) {
+    let now = Timestamp::from_unix_millis(now_ms() as i64);
+    let csv = jobs_csv(jobs, now);
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&csv));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(link) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        link.set_href(&url);
+        link.set_download(&format!(
+            "keywatch-sync-jobs-{}-{}.csv",
+            cloud.key(),
+            now.unix_millis() / 1000
+        ));
+        link.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -1,0 +1,333 @@
+//! The CipherTrust sync-job list in headless Chromium against the
+//! simulator: the query each control sends, paging at its edges, sign-in
+//! with a token refresh, and bad answers.
+#![cfg(target_arch = "wasm32")]
+
+use keywatch::api::http::Method;
+use keywatch::api::CckmConfig;
+use keywatch::components::sync_jobs::{SyncJobs, SyncJobsProps};
+use keywatch::embed::mount;
+use keywatch::lang::Language;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod support;
+
+use support::{
+    appears, cckm_signed_in, click, fault, gateway, hits_reach, host, query_reaches, sim, sleep,
+    text_of, turn, until,
+};
+
+const AWS: &str = "/api/v1/cckm/aws/synchronization-jobs";
+
+fn props(cckm: CckmConfig, every_ms: u32) -> SyncJobsProps {
+    SyncJobsProps {
+        lang: cckm.language,
+        cckm: Some(cckm),
+        every_ms,
+        on_sign_in_needed: Callback::noop(),
+        view_in_address: false,
+    }
+}
+
+fn render(props: SyncJobsProps) -> (Element, yew::AppHandle<SyncJobs>) {
+    let root = host();
+    let app = yew::Renderer::<SyncJobs>::with_root_and_props(root.clone(), props).render();
+    (root, app)
+}
+
+fn type_into(root: &Element, selector: &str, text: &str) {
+    let input = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .unwrap_or_else(|| panic!("no input at {selector}"));
+    input.set_value(text);
+    let event = web_sys::InputEvent::new("input").unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+fn rows(root: &Element) -> Vec<Element> {
+    let list = root.query_selector_all("[data-kw=\"job\"]").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn each_control_sends_the_apis_own_parameters() {
+    let _turn = turn().await;
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(Method::Post, "/_sim/scenario", Some(r#"{"name":"busy"}"#)).await;
+    let (root, app) = render(props(cfg, 60_000));
+    appears(&root, "[data-kw=\"job\"]").await;
+
+    click(&root, "[data-kw=\"statuses\"] [data-status=\"failed\"]");
+    query_reaches(AWS, "overall_status=failed").await;
+    let shown = until(
+        || {
+            format!(
+                "the list never showed only failed jobs: {}",
+                root.inner_html()
+            )
+        },
+        || {
+            let rows = rows(&root);
+            (!rows.is_empty()
+                && rows
+                    .iter()
+                    .all(|r| r.get_attribute("data-status").as_deref() == Some("failed")))
+            .then_some(rows.len())
+        },
+    )
+    .await;
+    assert!(shown > 0);
+
+    // Several statuses: none goes to the server, and the page says so.
+    click(&root, "[data-kw=\"statuses\"] [data-status=\"aborted\"]");
+    appears(&root, "[data-kw=\"page-filter-note\"]").await;
+    let query = query_reaches(AWS, "limit=10").await;
+    assert_eq!(query, "skip=0&limit=10", "no status goes to the server");
+
+    // Container names, typed and debounced, go as the repeated parameter.
+    type_into(&root, "[data-kw=\"containers\"]", "kms-a, kms b");
+    query_reaches(AWS, "kms=kms-a&kms=kms%20b").await;
+    // One control clears every filter.
+    click(&root, "[data-kw=\"clear-filters\"]");
+    sleep(600).await;
+    let cleared = query_reaches(AWS, "limit=10").await;
+    assert_eq!(cleared, "skip=0&limit=10");
+
+    // Sorting by start goes to the server, which the simulator honours.
+    click(&root, "[data-sort=\"started\"]");
+    query_reaches(AWS, "sort=-createdAt").await;
+    let note = appears(&root, "[data-kw=\"sort-note\"]").await;
+    assert_eq!(
+        note.text_content().as_deref(),
+        Some("Sorted by CipherTrust Manager.")
+    );
+    // Duration is not a server field: sorted within the page, and said so.
+    click(&root, "[data-sort=\"duration\"]");
+    until(
+        || "no within-page note".to_owned(),
+        || {
+            root.query_selector("[data-kw=\"sort-note\"]")
+                .ok()
+                .flatten()
+                .and_then(|n| n.text_content())
+                .filter(|t| t.starts_with("Sorted within this page only"))
+        },
+    )
+    .await;
+
+    // Another cloud, its own container parameter.
+    click(&root, "[data-kw=\"clouds\"] [data-cloud=\"azure\"]");
+    until(
+        || format!("no Key vaults field: {}", root.inner_html()),
+        || {
+            root.query_selector("label[for]")
+                .ok()
+                .flatten()
+                .and_then(|l| l.text_content())
+                .filter(|t| t.starts_with("Key vaults"))
+        },
+    )
+    .await;
+    type_into(&root, "[data-kw=\"containers\"]", "vault-1");
+    query_reaches(
+        "/api/v1/cckm/azure/synchronization-jobs",
+        "key_vaults=vault-1",
+    )
+    .await;
+
+    // A job opens with the keyboard's button and shows its regions.
+    click(&root, "[data-kw=\"clear-filters\"]");
+    appears(&root, "[data-kw=\"job\"]").await;
+    click(&root, "[data-kw=\"expand\"]");
+    let detail = appears(&root, "[data-kw=\"job-detail\"]").await;
+    assert!(
+        detail
+            .query_selector_all("[data-kw=\"region\"]")
+            .unwrap()
+            .length()
+            >= 1
+    );
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn paging_reaches_the_last_page_and_says_when_a_page_is_past_the_end() {
+    let _turn = turn().await;
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(
+        Method::Post,
+        "/_sim/scenario",
+        Some(r#"{"name":"many-jobs"}"#),
+    )
+    .await;
+    let (root, app) = render(props(cfg, 60_000));
+    appears(&root, "[data-kw=\"job\"]").await;
+    let select = appears(&root, "[data-kw=\"page-size\"]")
+        .await
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    select.set_value("25");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    query_reaches(AWS, "limit=25").await;
+    let range = until(
+        || "no 1–25 range".to_owned(),
+        || {
+            root.query_selector("[data-kw=\"range\"]")
+                .ok()
+                .flatten()
+                .and_then(|r| r.text_content())
+                .filter(|t| t.starts_with("1–25 of "))
+        },
+    )
+    .await;
+    let total: u64 = range
+        .trim_start_matches("1–25 of ")
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("{range}"));
+    assert!(total >= 10_000, "{range}");
+    click(&root, "[data-kw=\"next\"]");
+    query_reaches(AWS, "skip=25&limit=25").await;
+    click(&root, "[data-kw=\"last\"]");
+    let last_skip = (total - 1) / 25 * 25;
+    query_reaches(AWS, &format!("skip={last_skip}&limit=25")).await;
+    let next = appears(&root, "[data-kw=\"next\"][disabled]").await;
+    assert!(next.has_attribute("disabled"));
+    assert_eq!(rows(&root).len() as u64, total - last_skip);
+    app.destroy();
+    root.remove();
+
+    // A shared link to a page past the end: said so, with a way back.
+    let window = web_sys::window().unwrap();
+    window.location().set_hash("skip=990000&limit=10").unwrap();
+    let (root, app) = {
+        let cfg = support::cckm_signed_in(Language::En).await;
+        render(SyncJobsProps {
+            view_in_address: true,
+            ..props(cfg, 60_000)
+        })
+    };
+    appears(&root, "[data-kw=\"past-end\"]").await;
+    click(&root, "[data-kw=\"past-end\"] button");
+    appears(&root, "[data-kw=\"job\"]").await;
+    assert_eq!(window.location().hash().unwrap(), "");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_401_brings_the_form_and_a_token_is_refreshed_across_an_expiry() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let root = host();
+    let config = format!(
+        r#"{{"cckmUrl":"{}/api/v1","pollSeconds":2,"language":"en"}}"#,
+        gateway()
+    );
+    let mut panel = mount(root.clone(), JsValue::from_str(&config)).expect("mounted");
+    let form = appears(&root, "[data-kw=\"sign-in-cckm\"]").await;
+    assert!(text_of(&form, "[data-kw=\"sign-in-reason\"]").contains("401"));
+    type_into(&form, "input[name=\"userid\"]", "kwdemo");
+    type_into(&form, "input[name=\"password\"]", "kwdemo");
+    click(&form, "button[type=\"submit\"]");
+    appears(&root, "[data-kw=\"job\"]").await;
+    let tokens = "/api/v1/auth/tokens";
+    let (signed_in, _) = hits_reach(tokens, 1).await;
+
+    // The simulated token lives 300 s: jump past it. The next poll is
+    // refused, and the panel refreshes the token rather than asking.
+    sim(
+        Method::Post,
+        "/_sim/clock",
+        Some(r#"{"advance_seconds":400}"#),
+    )
+    .await;
+    hits_reach(tokens, signed_in + 1).await;
+    sleep(2_500).await;
+    appears(&root, "[data-kw=\"sync-jobs\"] [data-kw=\"job\"]").await;
+    assert!(
+        root.query_selector("[data-kw=\"sign-in-cckm\"]")
+            .unwrap()
+            .is_none(),
+        "asked to sign in again: {}",
+        root.inner_html()
+    );
+    panel.destroy();
+    sleep(0).await;
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn bad_answers_are_card_errors_and_the_list_recovers() {
+    let _turn = turn().await;
+    let mut cfg = cckm_signed_in(Language::En).await;
+    cfg.timeout_ms = 1_000;
+    for (spec, says) in [
+        (r#""kind":"status","status":404"#, "404"),
+        (r#""kind":"malformed""#, "text instead of JSON"),
+        (r#""kind":"latency","ms":3000"#, "No answer within 1 s"),
+    ] {
+        sim(Method::Delete, "/_sim/faults", None).await;
+        let (root, app) = render(props(cfg.clone(), 300));
+        appears(&root, "[data-kw=\"job\"]").await;
+        fault(&format!(r#"{{"route":"{AWS}",{spec}}}"#)).await;
+        let card = appears(&root, "[data-kw=\"sync-jobs\"][data-state=\"error\"]").await;
+        assert!(
+            text_of(&card, "[data-kw=\"error\"]").contains(says),
+            "{spec}"
+        );
+        assert!(!rows(&root).is_empty(), "the last good page stays in view");
+        sim(Method::Delete, "/_sim/faults", None).await;
+        appears(&root, "[data-kw=\"sync-jobs\"][data-state=\"loaded\"]").await;
+        app.destroy();
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_poll_that_brings_nothing_new_renders_nothing() {
+    let _turn = turn().await;
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(Method::Post, "/_sim/scenario", Some(r#"{"name":"quiet"}"#)).await;
+    // Finished jobs, oldest first: a page that polling cannot change.
+    let window = web_sys::window().unwrap();
+    window
+        .location()
+        .set_hash("status=completed&sort=started")
+        .unwrap();
+    let (root, app) = render(SyncJobsProps {
+        view_in_address: true,
+        ..props(cfg, 300)
+    });
+    appears(
+        &root,
+        "[data-kw=\"sync-jobs\"][data-state=\"loaded\"] [data-kw=\"job\"]",
+    )
+    .await;
+    appears(&root, "[data-kw=\"summary\"]").await;
+    sleep(500).await;
+    let before = support::renders(&root, "sync-jobs");
+    let (asked, _) = support::hits(AWS).await;
+    hits_reach(AWS, asked + 5).await;
+    assert_eq!(
+        support::renders(&root, "sync-jobs"),
+        before,
+        "an unchanged poll rendered the list"
+    );
+    app.destroy();
+    root.remove();
+    window.location().set_hash("").unwrap();
+}
