@@ -1,8 +1,15 @@
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// How `keywatch-gateway demo` runs.
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
+    /// Where it listens; the default `Host` names follow from it.
+    pub listen: SocketAddr,
+    /// Host names answered besides the listen address and `localhost`.
+    pub allowed_hosts: Vec<String>,
+    pub connections: ConnectionLimits,
     pub dist: PathBuf,
     pub seed: u64,
     pub user: String,
@@ -14,6 +21,9 @@ pub struct DemoOptions {
 impl Default for DemoOptions {
     fn default() -> Self {
         DemoOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            allowed_hosts: Vec::new(),
+            connections: ConnectionLimits::default(),
             dist: PathBuf::from("dist"),
             seed: 1,
             user: "kwdemo".to_string(),
@@ -21,6 +31,88 @@ impl Default for DemoOptions {
             time_scale: 1.0,
         }
     }
+}
+
+/// What one client connection may take. Every figure has a default that a
+/// browser polling every few seconds never meets, and that stops a client
+/// from holding the gateway's descriptors or memory by being slow.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionLimits {
+    /// From a connection's first byte (or its opening) to the end of the
+    /// request head.
+    pub header_read_timeout_seconds: f64,
+    /// A kept-alive connection with no request under way closes after this.
+    pub idle_timeout_seconds: f64,
+    /// From the end of the head to the end of the request body.
+    pub request_body_timeout_seconds: f64,
+    /// Request bodies (sign-in, logout, `/_sim/` controls) are small.
+    pub max_request_body_bytes: usize,
+    /// Open connections at most; at the cap the longest idle one makes room,
+    /// and when none is idle the newcomer gets 503.
+    pub max_connections: usize,
+    /// When accepting fails (out of descriptors), say so at most this often.
+    pub accept_error_log_seconds: f64,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_read_timeout_seconds: 10.0,
+            idle_timeout_seconds: 60.0,
+            request_body_timeout_seconds: 10.0,
+            max_request_body_bytes: 64 * 1024,
+            max_connections: 256,
+            accept_error_log_seconds: 10.0,
+        }
+    }
+}
+
+impl ConnectionLimits {
+    pub fn header_read_timeout(&self) -> Duration {
+        seconds(self.header_read_timeout_seconds)
+    }
+    pub fn idle_timeout(&self) -> Duration {
+        seconds(self.idle_timeout_seconds)
+    }
+    pub fn request_body_timeout(&self) -> Duration {
+        seconds(self.request_body_timeout_seconds)
+    }
+    pub fn accept_error_log_interval(&self) -> Duration {
+        seconds(self.accept_error_log_seconds)
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, value) in [
+            (
+                "header_read_timeout_seconds",
+                self.header_read_timeout_seconds,
+            ),
+            ("idle_timeout_seconds", self.idle_timeout_seconds),
+            (
+                "request_body_timeout_seconds",
+                self.request_body_timeout_seconds,
+            ),
+            ("accept_error_log_seconds", self.accept_error_log_seconds),
+        ] {
+            if !(value.is_finite() && value > 0.0 && value <= 86_400.0) {
+                return Err(format!(
+                    "connections.{name} must be more than 0 and at most 86400"
+                ));
+            }
+        }
+        if self.max_connections == 0 {
+            return Err("connections.max_connections must be at least 1".into());
+        }
+        if self.max_request_body_bytes == 0 {
+            return Err("connections.max_request_body_bytes must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+fn seconds(value: f64) -> Duration {
+    Duration::try_from_secs_f64(value).unwrap_or(Duration::from_secs(1))
 }
 
 /// `keywatch-gateway proxy --config FILE`: a TOML file of this shape.
@@ -39,8 +131,22 @@ pub struct ProxyConfig {
     /// Let those origins send cookies or HTTP auth along.
     #[serde(default)]
     pub allow_credentials: bool,
+    /// Host names (with or without `:port`) the gateway answers to, besides
+    /// its listen address and `localhost`; any other `Host` gets 421.
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
     #[serde(default = "default_cache_seconds")]
     pub cache_seconds: u64,
+    /// The cache holds at most this many bytes of answers and keys …
+    #[serde(default = "default_cache_max_bytes")]
+    pub cache_max_bytes: u64,
+    /// … and at most this many answers.
+    #[serde(default = "default_cache_max_entries")]
+    pub cache_max_entries: u64,
+    /// Sign-in attempts (both servers together) per client address and
+    /// minute; more get 429 with `Retry-After`.
+    #[serde(default = "default_sign_in_attempts_per_minute")]
+    pub sign_in_attempts_per_minute: u32,
     #[serde(default = "default_timeout_seconds")]
     pub upstream_timeout_seconds: u64,
     #[serde(default = "default_max_response_bytes")]
@@ -49,6 +155,8 @@ pub struct ProxyConfig {
     pub tls: UpstreamTls,
     #[serde(default)]
     pub auth: AuthMode,
+    #[serde(default)]
+    pub connections: ConnectionLimits,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -141,6 +249,17 @@ impl ProxyConfig {
         if config.allowed_origins.iter().any(|o| o == "*") {
             return Err("allowed_origins lists origins by name; \"*\" is not accepted".into());
         }
+        config.connections.validate()?;
+        crate::hosts::HostAllowlist::new(config.listen, &config.allowed_hosts)?;
+        if config.cache_seconds > 3600 {
+            return Err("cache_seconds is at most 3600".into());
+        }
+        if config.cache_max_bytes == 0 || config.cache_max_entries == 0 {
+            return Err("cache_max_bytes and cache_max_entries must be at least 1".into());
+        }
+        if config.sign_in_attempts_per_minute == 0 {
+            return Err("sign_in_attempts_per_minute must be at least 1".into());
+        }
         Ok(config)
     }
 
@@ -208,6 +327,15 @@ fn default_proxy_listen() -> std::net::SocketAddr {
 fn default_cache_seconds() -> u64 {
     2
 }
+fn default_cache_max_bytes() -> u64 {
+    32 * 1024 * 1024
+}
+fn default_cache_max_entries() -> u64 {
+    4096
+}
+fn default_sign_in_attempts_per_minute() -> u32 {
+    10
+}
 fn default_timeout_seconds() -> u64 {
     10
 }
@@ -238,6 +366,38 @@ mod tests {
         assert_eq!(config.auth, AuthMode::PassThrough);
         assert_eq!(config.cache_seconds, 2);
         assert!(config.service_credentials(|_| None).unwrap().is_none());
+        // The example states every default, so that it documents them.
+        let defaults = ProxyConfig::from_toml(
+            "gklm_base_url = \"https://g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.connections, defaults.connections);
+        assert_eq!(config.connections, ConnectionLimits::default());
+        assert_eq!(config.cache_max_bytes, defaults.cache_max_bytes);
+        assert_eq!(config.cache_max_entries, defaults.cache_max_entries);
+        assert_eq!(
+            config.sign_in_attempts_per_minute,
+            defaults.sign_in_attempts_per_minute
+        );
+    }
+
+    #[test]
+    fn refuses_limits_that_would_disable_themselves() {
+        let base = "gklm_base_url = \"https://g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1\"\n";
+        for extra in [
+            "[connections]\nheader_read_timeout_seconds = 0",
+            "[connections]\nidle_timeout_seconds = -1",
+            "[connections]\nmax_connections = 0",
+            "cache_max_bytes = 0",
+            "cache_seconds = 100000",
+            "sign_in_attempts_per_minute = 0",
+            "allowed_hosts = [\"https://ops.example\"]",
+        ] {
+            assert!(
+                ProxyConfig::from_toml(&format!("{base}{extra}\n")).is_err(),
+                "{extra}"
+            );
+        }
     }
 
     #[test]

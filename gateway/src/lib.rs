@@ -2,6 +2,7 @@
 //! (`demo`), and a read-only CORS proxy to the real servers (`proxy`).
 
 pub mod config;
+pub mod hosts;
 pub mod proxy;
 pub mod routes;
 pub mod server;
@@ -10,11 +11,14 @@ pub mod sim;
 use tokio::net::TcpListener;
 
 use crate::config::DemoOptions;
+use crate::hosts::HostAllowlist;
 use crate::routes::{demo_app, DemoCredentials, DemoState};
 use crate::sim::Simulator;
 
-/// The demo application for these options, ready to serve.
-pub fn demo_router(options: &DemoOptions) -> axum::Router {
+/// The demo application for these options, ready to serve; an error says
+/// which allowed host name is not one.
+pub fn demo_router(options: &DemoOptions) -> Result<axum::Router, String> {
+    let hosts = HostAllowlist::new(options.listen, &options.allowed_hosts)?;
     let state = DemoState::new(
         Simulator::new(options.seed, options.time_scale),
         DemoCredentials {
@@ -22,14 +26,20 @@ pub fn demo_router(options: &DemoOptions) -> axum::Router {
             password: options.password.clone(),
         },
     );
-    demo_app(state, options.dist.clone())
+    Ok(demo_app(state, options.dist.clone(), hosts))
 }
 
-/// Starts the simulator on `listener` in the background.
+/// Starts the simulator on `listener` in the background; the listener's
+/// address stands in for `options.listen`.
 pub fn spawn_demo(
     listener: TcpListener,
     options: &DemoOptions,
     tls: Option<tokio_rustls::TlsAcceptor>,
 ) -> std::io::Result<server::RunningServer> {
-    server::RunningServer::spawn(listener, demo_router(options), tls)
+    let options = DemoOptions {
+        listen: listener.local_addr()?,
+        ..options.clone()
+    };
+    let app = demo_router(&options).map_err(std::io::Error::other)?;
+    server::RunningServer::spawn_with(listener, app, tls, options.connections)
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use keywatch_gateway::config::{DemoOptions, ProxyConfig};
+use keywatch_gateway::config::{ConnectionLimits, DemoOptions, ProxyConfig};
 use keywatch_gateway::{demo_router, server};
 use tracing_subscriber::EnvFilter;
 
@@ -34,6 +34,23 @@ enum Command {
         /// Simulated seconds per real second (0 stops the clock).
         #[arg(long, default_value_t = 1.0)]
         time_scale: f64,
+        /// Another host name (with or without :port) to answer to, besides
+        /// the listen address and localhost; repeat for more. On 0.0.0.0 the
+        /// machine's own name and addresses are answered to already.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
+        /// Open connections at most (the longest idle one makes room).
+        #[arg(long, default_value_t = ConnectionLimits::default().max_connections)]
+        max_connections: usize,
+        /// Seconds a request head may take.
+        #[arg(long, default_value_t = ConnectionLimits::default().header_read_timeout_seconds)]
+        header_read_timeout: f64,
+        /// Seconds an idle kept-alive connection stays open.
+        #[arg(long, default_value_t = ConnectionLimits::default().idle_timeout_seconds)]
+        idle_timeout: f64,
+        /// Seconds a request body may take.
+        #[arg(long, default_value_t = ConnectionLimits::default().request_body_timeout_seconds)]
+        request_body_timeout: f64,
     },
     /// Read-only CORS gateway in front of the real GKLM and CipherTrust Manager.
     Proxy {
@@ -60,15 +77,29 @@ async fn main() -> ExitCode {
             user,
             password,
             time_scale,
+            allow_host,
+            max_connections,
+            header_read_timeout,
+            idle_timeout,
+            request_body_timeout,
         } => {
             let options = DemoOptions {
+                listen,
+                allowed_hosts: allow_host,
+                connections: ConnectionLimits {
+                    max_connections,
+                    header_read_timeout_seconds: header_read_timeout,
+                    idle_timeout_seconds: idle_timeout,
+                    request_body_timeout_seconds: request_body_timeout,
+                    ..ConnectionLimits::default()
+                },
                 dist,
                 seed,
                 user,
                 password,
                 time_scale,
             };
-            run_demo(listen, options).await
+            run_demo(options).await
         }
         Command::Proxy { config } => run_proxy(config).await,
     };
@@ -81,10 +112,16 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run_demo(listen: SocketAddr, options: DemoOptions) -> Result<(), String> {
+async fn run_demo(options: DemoOptions) -> Result<(), String> {
     if !(options.time_scale.is_finite() && options.time_scale >= 0.0) {
         return Err("--time-scale must be a number of 0 or more".into());
     }
+    options
+        .connections
+        .validate()
+        .map_err(|e| e.replace("connections.", "--").replace('_', "-"))?;
+    let listen = options.listen;
+    let app = demo_router(&options)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -94,7 +131,6 @@ async fn run_demo(listen: SocketAddr, options: DemoOptions) -> Result<(), String
     if !options.dist.join("index.html").is_file() {
         tracing::warn!(dist = %options.dist.display(), "no widget bundle there yet; the APIs work regardless");
     }
-    let app = demo_router(&options);
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
@@ -107,7 +143,14 @@ async fn run_demo(listen: SocketAddr, options: DemoOptions) -> Result<(), String
     );
     let _ = stdout.flush();
     drop(stdout);
-    server::serve(listener, app, None, server::shutdown_signal()).await;
+    server::serve(
+        listener,
+        app,
+        None,
+        options.connections,
+        server::shutdown_signal(),
+    )
+    .await;
     Ok(())
 }
 
@@ -125,6 +168,13 @@ async fn run_proxy(path: PathBuf) -> Result<(), String> {
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     println!("keywatch gateway (proxy) listening on http://{addr}/");
     tracing::info!(gklm = %config.gklm_base_url, ciphertrust = %config.ciphertrust_base_url, "forwarding read-only requests");
-    server::serve(listener, app, None, server::shutdown_signal()).await;
+    server::serve(
+        listener,
+        app,
+        None,
+        config.connections,
+        server::shutdown_signal(),
+    )
+    .await;
     Ok(())
 }

@@ -1,21 +1,32 @@
+mod accept_backoff;
+mod connections;
+mod request_body;
+
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::TraceLayer;
+
+use self::accept_backoff::{out_of_descriptors, AcceptBackoff};
+pub use self::connections::Connections;
+use self::connections::{RequestUnderWay, Slot, Watched};
+use crate::config::ConnectionLimits;
 
 /// Put in a response's extensions to have the connection closed instead of
 /// answering, as a crashed or killed server would.
@@ -53,57 +64,73 @@ pub fn request_span(request: &hyper::Request<Body>) -> tracing::Span {
 }
 
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
+/// Request heads larger than this are refused (431); browsers send a few KiB.
+const MAX_HEAD_BUFFER: usize = 64 * 1024;
 
-/// Serves `app` on `listener` (over TLS when an acceptor is given) until
-/// `shutdown` completes, then lets open requests finish.
+/// Serves `app` on `listener` (over TLS when an acceptor is given) within
+/// `limits` until `shutdown` completes, then lets open requests finish.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     tls: Option<TlsAcceptor>,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send,
+) {
+    serve_counted(
+        listener,
+        app,
+        tls,
+        limits,
+        Connections::new(limits.max_connections),
+        shutdown,
+    )
+    .await
+}
+
+async fn serve_counted(
+    listener: TcpListener,
+    app: Router,
+    tls: Option<TlsAcceptor>,
+    limits: ConnectionLimits,
+    connections: Arc<Connections>,
     shutdown: impl Future<Output = ()> + Send,
 ) {
     let graceful = GracefulShutdown::new();
+    let mut backoff = AcceptBackoff::new(limits.accept_error_log_interval());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
+                Ok(accepted) => {
+                    backoff.succeeded();
+                    accepted
+                }
                 Err(error) => {
-                    // Usually out of file descriptors: wait instead of spinning.
-                    tracing::warn!(%error, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
+                    if out_of_descriptors(&error) {
+                        connections.shed_one();
+                    }
+                    let pause = backoff.failed(&error, Instant::now());
+                    tokio::select! {
+                        () = tokio::time::sleep(pause) => continue,
+                        () = &mut shutdown => break,
+                    }
                 }
             },
             () = &mut shutdown => break,
         };
-        let app = app.clone();
-        let tls = tls.clone();
-        let watcher = graceful.watcher();
-        tokio::spawn(async move {
-            let service = service_fn(move |request| answer(app.clone(), request));
-            let result = match tls {
-                Some(acceptor) => match acceptor.accept(stream).await {
-                    Ok(stream) => {
-                        let connection =
-                            http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-                        watcher.watch(connection).await
-                    }
-                    Err(error) => {
-                        tracing::debug!(%peer, %error, "TLS handshake failed");
-                        return;
-                    }
-                },
-                None => {
-                    let connection =
-                        http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-                    watcher.watch(connection).await
-                }
-            };
-            if let Err(error) = result {
-                tracing::debug!(%peer, %error, "connection ended with an error");
-            }
-        });
+        let Some(slot) = connections.admit() else {
+            refuse(&stream, tls.is_some());
+            continue;
+        };
+        tokio::spawn(connection(
+            stream,
+            peer,
+            slot,
+            app.clone(),
+            tls.clone(),
+            limits,
+            graceful.watcher(),
+        ));
     }
     drop(listener);
     tokio::select! {
@@ -112,11 +139,90 @@ pub async fn serve(
     }
 }
 
+/// Every open connection is busy: say so and close, without reading.
+fn refuse(stream: &TcpStream, over_tls: bool) {
+    tracing::debug!("connection refused: every connection is busy (max_connections)");
+    if !over_tls {
+        let body = r#"{"error":"the gateway is busy; try again shortly"}"#;
+        let answer = format!(
+            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = stream.try_write(answer.as_bytes());
+    }
+}
+
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    slot: Slot,
+    app: Router,
+    tls: Option<TlsAcceptor>,
+    limits: ConnectionLimits,
+    watcher: Watcher,
+) {
+    let activity = slot.activity.clone();
+    let io = Watched::new(stream, activity.clone());
+    let service = {
+        let activity = activity.clone();
+        service_fn(move |request| answer(app.clone(), request, peer, limits, activity.begin()))
+    };
+    let mut builder = http1::Builder::new();
+    builder.max_buf_size(MAX_HEAD_BUFFER);
+    let served = async {
+        match tls {
+            Some(acceptor) => {
+                match tokio::time::timeout(limits.header_read_timeout(), acceptor.accept(io)).await
+                {
+                    Ok(Ok(stream)) => {
+                        watcher
+                            .watch(builder.serve_connection(TokioIo::new(stream), service))
+                            .await
+                    }
+                    Ok(Err(error)) => {
+                        tracing::debug!(%peer, %error, "TLS handshake failed");
+                        Ok(())
+                    }
+                    Err(_) => {
+                        tracing::debug!(%peer, "TLS handshake not complete in time");
+                        Ok(())
+                    }
+                }
+            }
+            None => {
+                watcher
+                    .watch(builder.serve_connection(TokioIo::new(io), service))
+                    .await
+            }
+        }
+    };
+    tokio::select! {
+        result = served => if let Err(error) = result {
+            tracing::debug!(%peer, %error, "connection ended with an error");
+        },
+        reason = activity.expired(&limits) => tracing::debug!(%peer, reason, "connection closed"),
+    }
+    drop(slot);
+}
+
 async fn answer(
     app: Router,
     request: hyper::Request<Incoming>,
+    peer: SocketAddr,
+    limits: ConnectionLimits,
+    under_way: Option<RequestUnderWay>,
 ) -> Result<axum::response::Response, DroppedOnPurpose> {
-    let response = match app.oneshot(request.map(Body::new)).await {
+    let Some(_under_way) = under_way else {
+        return Err(DroppedOnPurpose);
+    };
+    let (mut parts, body) = request.into_parts();
+    parts.extensions.insert(ConnectInfo(peer));
+    let body = match request_body::read(body, &limits).await {
+        Ok(body) => body,
+        Err(refusal) => return Ok(refusal),
+    };
+    let request = hyper::Request::from_parts(parts, body);
+    let response = match app.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
@@ -129,26 +235,51 @@ async fn answer(
 /// A server running in the background, as tests and `main` hold it.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    connections: Arc<Connections>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
 
 impl RunningServer {
+    /// With the default [`ConnectionLimits`].
     pub fn spawn(
         listener: TcpListener,
         app: Router,
         tls: Option<TlsAcceptor>,
     ) -> std::io::Result<Self> {
+        Self::spawn_with(listener, app, tls, ConnectionLimits::default())
+    }
+
+    pub fn spawn_with(
+        listener: TcpListener,
+        app: Router,
+        tls: Option<TlsAcceptor>,
+        limits: ConnectionLimits,
+    ) -> std::io::Result<Self> {
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, app, tls, async move {
-            let _ = stopped.await;
-        }));
+        let connections = Connections::new(limits.max_connections);
+        let task = tokio::spawn(serve_counted(
+            listener,
+            app,
+            tls,
+            limits,
+            connections.clone(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         Ok(RunningServer {
             addr,
+            connections,
             stop: Some(stop),
             task,
         })
+    }
+
+    /// Connections open right now.
+    pub fn open_connections(&self) -> usize {
+        self.connections.count()
     }
 
     /// Stops accepting, lets open requests finish, and waits for that.

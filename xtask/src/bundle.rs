@@ -7,14 +7,14 @@ use std::process::Command;
 
 use crate::setup::{say, WASM_OPT, WASM_TARGET};
 use crate::sh::{self, cargo, Fail};
+use crate::target::Target;
 
 pub const DIST: &str = "dist";
-const WASM_IN: &str = "target/wasm32-unknown-unknown/release/keywatch.wasm";
 
 /// The files a host page loads, for the size report.
 const SHIPPED: [&str; 3] = ["keywatch_bg.wasm", "keywatch.js", "keywatch.css"];
 
-pub fn build() -> Result<Vec<PathBuf>, Fail> {
+pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
     cargo(&[
         "build",
         "--release",
@@ -27,19 +27,21 @@ pub fn build() -> Result<Vec<PathBuf>, Fail> {
     let dist = Path::new(DIST);
     fs::create_dir_all(dist).map_err(|e| Fail(format!("cannot create dist/: {e}")))?;
 
+    let wasm_in = target.widget_wasm();
     let wasm_out = dist.join("keywatch_bg.wasm");
-    if is_newer(Path::new(WASM_IN), &wasm_out) {
+    if is_newer(&wasm_in, &wasm_out) {
         sh::run(
-            Command::new("wasm-bindgen").args([
-                "--target",
-                "web",
-                "--no-typescript",
-                "--out-dir",
-                DIST,
-                "--out-name",
-                "keywatch",
-                WASM_IN,
-            ]),
+            Command::new("wasm-bindgen")
+                .args([
+                    "--target",
+                    "web",
+                    "--no-typescript",
+                    "--out-dir",
+                    DIST,
+                    "--out-name",
+                    "keywatch",
+                ])
+                .arg(&wasm_in),
             "wasm-bindgen",
         )?;
         let wasm_out_str = wasm_out.to_string_lossy().into_owned();

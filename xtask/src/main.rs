@@ -6,6 +6,7 @@
 mod bundle;
 mod setup;
 mod sh;
+mod target;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use sh::{cargo, Fail};
+use target::Target;
 
 const USAGE: &str = "\
 usage: cargo xtask <task> [options]
@@ -26,13 +28,15 @@ tasks:
   bench                  measure the sync-job table in headless Chromium (not a
                          test: it prints figures and writes target/bench-*.txt)
   setup                  install what is missing and nothing else
+  paths                  print where cargo builds (CARGO_TARGET_DIR is honoured)
 ";
 
 /// Where the browser tests and the end-to-end checks find the simulator.
 /// The browser tests read it at compile time (`KEYWATCH_TEST_GATEWAY`), so
 /// `wasm-pack test` finds the same address when a gateway runs there.
 const TEST_GATEWAY: &str = "127.0.0.1:8917";
-const GATEWAY_LOG: &str = "target/keywatch-gateway-test.log";
+/// In the target directory.
+const GATEWAY_LOG: &str = "keywatch-gateway-test.log";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,21 +46,33 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let started = Instant::now();
-    let result = match args.first().map(String::as_str) {
-        Some("run") => run(&args[1..]),
-        Some("test") => test(&args[1..]),
-        Some("dist") => setup::ensure_build_tools().and_then(|()| bundle::build().map(|_| ())),
-        Some("bench") => bench(),
-        Some("setup") => setup::ensure_build_tools().and_then(|()| setup::ensure_test_tools()),
-        Some("-h" | "--help" | "help") => {
-            print!("{USAGE}");
-            Ok(())
+    let task = args.first().map(String::as_str);
+    if matches!(task, Some("-h" | "--help" | "help")) {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    if !matches!(
+        task,
+        Some("run" | "test" | "dist" | "bench" | "setup" | "paths")
+    ) {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    let result = Target::ask_cargo().and_then(|target| match task {
+        Some("run") => run(&target, &args[1..]),
+        Some("test") => test(&target, &args[1..]),
+        Some("dist") => {
+            setup::ensure_build_tools(&target).and_then(|()| bundle::build(&target).map(|_| ()))
+        }
+        Some("bench") => bench(&target),
+        Some("setup") => {
+            setup::ensure_build_tools(&target).and_then(|()| setup::ensure_test_tools())
         }
         _ => {
-            eprint!("{USAGE}");
-            return ExitCode::from(2);
+            paths(&target);
+            Ok(())
         }
-    };
+    });
     match result {
         Ok(()) => {
             eprintln!("xtask: done in {:.1} s", started.elapsed().as_secs_f64());
@@ -85,27 +101,40 @@ fn option_value(args: &[String], name: &str) -> Result<Option<String>, Fail> {
     }
 }
 
-fn run(args: &[String]) -> Result<(), Fail> {
+/// What the other tasks read and write, one `name: path` a line.
+fn paths(target: &Target) {
+    println!("target: {}", target.dir().display());
+    println!("widget wasm: {}", target.widget_wasm().display());
+    println!("gateway (release): {}", target.gateway("release").display());
+    println!("gateway (debug): {}", target.gateway("debug").display());
+    println!("test gateway log: {}", target.log(GATEWAY_LOG).display());
+    println!(
+        "wasm-bindgen install log: {}",
+        target.log(setup::INSTALL_LOG).display()
+    );
+}
+
+fn run(target: &Target, args: &[String]) -> Result<(), Fail> {
     let listen = option_value(args, "--listen")?.unwrap_or_else(|| "127.0.0.1:8080".into());
     listen.parse::<SocketAddr>().map_err(|_| {
         Fail(format!(
             "--listen {listen}: not an address like 127.0.0.1:8080"
         ))
     })?;
-    setup::ensure_build_tools()?;
-    bundle::build()?;
+    setup::ensure_build_tools(target)?;
+    bundle::build(target)?;
     cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
-    let gateway = Path::new("target/release/keywatch-gateway");
+    let gateway = target.gateway("release");
     eprintln!("xtask: starting the gateway's simulator; stop it with Ctrl-C");
     sh::run(
-        sh::command(gateway).args(["demo", "--listen", &listen, "--dist", "dist"]),
+        sh::command(&gateway).args(["demo", "--listen", &listen, "--dist", "dist"]),
         "the gateway",
     )
 }
 
-fn test(args: &[String]) -> Result<(), Fail> {
+fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
     let lint = !args.iter().any(|a| a == "--no-lint");
-    setup::ensure_build_tools()?;
+    setup::ensure_build_tools(target)?;
     setup::ensure_test_tools()?;
 
     if lint {
@@ -136,12 +165,13 @@ fn test(args: &[String]) -> Result<(), Fail> {
     cargo(&["test", "--workspace"])?;
 
     step("release bundle for the end-to-end checks");
-    bundle::build()?;
+    bundle::build(target)?;
 
     step("browser tests in headless Chromium, against the simulator");
     cargo(&["build", "-p", "keywatch-gateway"])?;
+    let log = target.log(GATEWAY_LOG);
     let gateway = sh::Background::start(
-        sh::command(Path::new("target/debug/keywatch-gateway")).args([
+        sh::command(&target.gateway("debug")).args([
             "demo",
             "--listen",
             TEST_GATEWAY,
@@ -149,9 +179,12 @@ fn test(args: &[String]) -> Result<(), Fail> {
             "dist",
         ]),
         TEST_GATEWAY,
-        Path::new(GATEWAY_LOG),
+        &log,
     )?;
-    eprintln!("xtask: the simulator listens on {TEST_GATEWAY}; its log is {GATEWAY_LOG}");
+    eprintln!(
+        "xtask: the simulator listens on {TEST_GATEWAY}; its log is {}",
+        log.display()
+    );
     let base = format!("http://{TEST_GATEWAY}");
     sh::run(
         sh::cargo_command(&[
@@ -184,13 +217,13 @@ fn test(args: &[String]) -> Result<(), Fail> {
 /// Where `cargo xtask bench` runs its own simulator.
 const BENCH_GATEWAY: &str = "127.0.0.1:8919";
 
-fn bench() -> Result<(), Fail> {
-    setup::ensure_build_tools()?;
+fn bench(target: &Target) -> Result<(), Fail> {
+    setup::ensure_build_tools(target)?;
     setup::ensure_test_tools()?;
-    bundle::build()?;
+    bundle::build(target)?;
     cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
     let gateway = sh::Background::start(
-        sh::command(Path::new("target/release/keywatch-gateway")).args([
+        sh::command(&target.gateway("release")).args([
             "demo",
             "--listen",
             BENCH_GATEWAY,
@@ -198,7 +231,7 @@ fn bench() -> Result<(), Fail> {
             "dist",
         ]),
         BENCH_GATEWAY,
-        Path::new("target/keywatch-gateway-bench.log"),
+        &target.log("keywatch-gateway-bench.log"),
     )?;
     step("sync-job table: reply to paint, click to detail");
     sh::run(

@@ -5,17 +5,20 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::sh::{self, Fail};
+use crate::target::Target;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const WASM_OPT: &str = "node_modules/.bin/wasm-opt";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// cargo's own words from the locked wasm-bindgen-cli install, in the target directory.
+pub const INSTALL_LOG: &str = "xtask-wasm-bindgen-install.log";
 
 /// The wasm target, wasm-bindgen-cli at the Cargo.lock version, and the npm
 /// packages (wasm-opt from binaryen; playwright-core for the e2e checks).
-pub fn ensure_build_tools() -> Result<(), Fail> {
+pub fn ensure_build_tools(target: &Target) -> Result<(), Fail> {
     ensure_wasm_target()?;
-    ensure_wasm_bindgen()?;
+    ensure_wasm_bindgen(target)?;
     ensure_npm_packages()
 }
 
@@ -56,7 +59,7 @@ fn ensure_wasm_target() -> Result<(), Fail> {
     )
 }
 
-fn ensure_wasm_bindgen() -> Result<(), Fail> {
+fn ensure_wasm_bindgen(target: &Target) -> Result<(), Fail> {
     let wanted = locked_version("wasm-bindgen")?;
     let have = |bin: &str| {
         sh::output(Command::new(bin).arg("--version"))
@@ -65,8 +68,10 @@ fn ensure_wasm_bindgen() -> Result<(), Fail> {
     if have("wasm-bindgen") && have("wasm-bindgen-test-runner") {
         return Ok(());
     }
+    let log = target.log(INSTALL_LOG);
     say(&format!(
-        "installing wasm-bindgen-cli {wanted} (the version in Cargo.lock; takes a few minutes once)"
+        "installing wasm-bindgen-cli {wanted} (the version in Cargo.lock; takes a few minutes once; cargo's output goes to {})",
+        log.display()
     ));
     let install = |locked: bool| {
         let mut args = vec![
@@ -79,13 +84,24 @@ fn ensure_wasm_bindgen() -> Result<(), Fail> {
         if locked {
             args.push("--locked");
         }
-        sh::cargo(&args)
+        args
     };
     // Its own lock file can name a dependency version the registry no longer
     // serves; then the newest compatible versions are the next best thing.
-    install(true).or_else(|_| {
-        say("the locked install failed; trying again with freshly resolved dependencies");
-        install(false)
+    // cargo's long resolution error would only alarm a newcomer: it goes to
+    // the log, and one line says what happens next.
+    let locked = sh::run_logged(
+        &mut sh::cargo_command(&install(true)),
+        "cargo install --locked wasm-bindgen-cli",
+        &log,
+    );
+    locked.or_else(|_| {
+        say(&format!(
+            "the locked install did not work out (cargo's reasons: {}); installing with freshly resolved dependencies instead",
+            log.display()
+        ));
+        let args = install(false);
+        sh::cargo(&args)
     })
 }
 

@@ -37,6 +37,20 @@ pub fn run(cmd: &mut Command, what: &str) -> Result<(), Fail> {
     }
 }
 
+/// Runs a command with its output (both streams) going to `log` instead of
+/// the terminal.
+pub fn run_logged(cmd: &mut Command, what: &str, log: &Path) -> Result<(), Fail> {
+    if let Some(folder) = log.parent() {
+        let _ = std::fs::create_dir_all(folder);
+    }
+    let out = std::fs::File::create(log)
+        .map_err(|e| Fail(format!("cannot write {}: {e}", log.display())))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| Fail(format!("cannot write {}: {e}", log.display())))?;
+    run(cmd.stdout(out).stderr(err), what)
+}
+
 /// Runs a command and returns its standard output, or `None` when it cannot
 /// run or fails: for asking a tool its version.
 pub fn output(cmd: &mut Command) -> Option<String> {

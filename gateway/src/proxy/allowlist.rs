@@ -2,7 +2,7 @@
 
 use percent_encoding::percent_decode_str;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Upstream {
     Gklm,
     CipherTrust,

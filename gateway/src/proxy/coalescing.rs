@@ -1,11 +1,20 @@
+//! Concurrent identical reads share one upstream request, and successful
+//! answers are reused for a few seconds. The cache is bounded three ways:
+//! by bytes, by entries and by time, and its keys hold no credential.
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::HeaderValue;
 use bytes::Bytes;
+use moka::future::Cache;
+use ring::hmac;
 use tokio::sync::OnceCell;
+
+use super::allowlist::Upstream;
+use crate::routes::language::Lang;
 
 /// What the upstream answered, kept for sharing.
 #[derive(Debug, Clone)]
@@ -14,52 +23,143 @@ pub struct UpstreamReply {
     pub content_type: Option<HeaderValue>,
     pub content_language: Option<HeaderValue>,
     pub body: Bytes,
-    pub received: Instant,
 }
 
-/// Concurrent identical requests share one upstream call, and successful
-/// answers are reused for a few seconds. Keys include the caller's identity,
-/// so nothing is shared across identities.
+/// Who asks: a keyed hash of the `Authorization` the browser sent, so that
+/// answers are never shared across identities and the key holds no
+/// credential. `None` for no `Authorization` (or the service account's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Identity(Option<[u8; 32]>);
+
+/// HMAC-SHA256 under a key drawn at random for each process: the hash of a
+/// session id means nothing outside it.
+pub struct IdentityHasher(hmac::Key);
+
+impl IdentityHasher {
+    pub fn random() -> Result<Self, String> {
+        let key = hmac::Key::generate(hmac::HMAC_SHA256, &ring::rand::SystemRandom::new())
+            .map_err(|_| "no randomness for the cache key".to_string())?;
+        Ok(IdentityHasher(key))
+    }
+
+    pub fn identity(&self, authorization: Option<&str>) -> Identity {
+        Identity(authorization.map(|value| {
+            let mut tag = [0u8; 32];
+            tag.copy_from_slice(hmac::sign(&self.0, value.as_bytes()).as_ref());
+            tag
+        }))
+    }
+}
+
+/// One read, normalised: the path and query as rebuilt by the allowlist,
+/// the language reduced to one the panel speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    pub upstream: Upstream,
+    pub path: String,
+    pub query: Option<String>,
+    pub language: Option<Lang>,
+    pub identity: Identity,
+}
+
+/// Bookkeeping per entry beyond key and body, roughly.
+const ENTRY_OVERHEAD: usize = 256;
+
 pub struct Coalescer {
-    ttl: Duration,
-    entries: Mutex<HashMap<String, Arc<OnceCell<UpstreamReply>>>>,
+    /// Successful answers, for the cache period.
+    cache: Cache<CacheKey, UpstreamReply>,
+    /// Requests under way, each shared by everyone who asks the same
+    /// meanwhile; an entry leaves as soon as its answer is there, so this
+    /// holds no more than the requests open at once.
+    in_flight: Mutex<HashMap<CacheKey, Arc<OnceCell<UpstreamReply>>>>,
+    keep: bool,
 }
-
-const ENTRIES_BEFORE_SWEEP: usize = 10_000;
 
 impl Coalescer {
-    pub fn new(ttl: Duration) -> Self {
+    /// Answers live `ttl` (0: only concurrent requests share); the cache
+    /// weighs at most `max_bytes`, and every entry weighs at least
+    /// `max_bytes / max_entries`, so there are never more than `max_entries`.
+    pub fn new(ttl: Duration, max_bytes: u64, max_entries: u64) -> Self {
+        let least = max_bytes
+            .div_ceil(max_entries.max(1))
+            .min(u64::from(u32::MAX)) as u32;
+        let cache = Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(move |key: &CacheKey, reply: &UpstreamReply| {
+                let bytes = ENTRY_OVERHEAD
+                    + key.path.len()
+                    + key.query.as_ref().map_or(0, String::len)
+                    + reply.body.len();
+                u32::try_from(bytes).unwrap_or(u32::MAX).max(least)
+            })
+            .time_to_live(ttl.max(Duration::from_millis(1)))
+            .build();
         Coalescer {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
+            cache,
+            in_flight: Mutex::new(HashMap::new()),
+            keep: !ttl.is_zero(),
         }
     }
 
-    pub async fn get<F, Fut>(&self, key: String, fetch: F) -> UpstreamReply
+    pub async fn get<F, Fut>(&self, key: CacheKey, fetch: F) -> UpstreamReply
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = UpstreamReply>,
     {
-        let cell = {
-            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            match entries.get(&key) {
-                Some(cell) if cell.get().is_none_or(|reply| self.reusable(reply)) => cell.clone(),
-                _ => {
-                    if entries.len() >= ENTRIES_BEFORE_SWEEP {
-                        entries
-                            .retain(|_, cell| cell.get().is_none_or(|reply| self.reusable(reply)));
-                    }
-                    let cell = Arc::new(OnceCell::new());
-                    entries.insert(key, cell.clone());
-                    cell
-                }
+        if self.keep {
+            if let Some(reply) = self.cache.get(&key).await {
+                return reply;
             }
+        }
+        let cell = {
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            in_flight.entry(key.clone()).or_default().clone()
         };
-        cell.get_or_init(fetch).await.clone()
+        // Whoever polls first fetches; if that caller goes away, the next
+        // one takes over. A kept answer is in the cache before anyone sees
+        // it, so no request falls between the two.
+        let reply = cell
+            .get_or_init(|| async {
+                let reply = fetch().await;
+                if self.keep && (200..300).contains(&reply.status) {
+                    self.cache.insert(key.clone(), reply.clone()).await;
+                }
+                reply
+            })
+            .await
+            .clone();
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        if in_flight
+            .get(&key)
+            .is_some_and(|current| Arc::ptr_eq(current, &cell))
+        {
+            in_flight.remove(&key);
+        }
+        reply
     }
 
-    fn reusable(&self, reply: &UpstreamReply) -> bool {
-        (200..300).contains(&reply.status) && reply.received.elapsed() < self.ttl
+    /// Drops expired entries now; also runs on its own every so often.
+    pub async fn tidy(&self) {
+        self.cache.run_pending_tasks().await;
+    }
+
+    /// Answers held and their total weight in bytes, after tidying.
+    pub async fn weight(&self) -> (u64, u64) {
+        self.tidy().await;
+        (self.cache.entry_count(), self.cache.weighted_size())
+    }
+
+    /// Entries and weight as last counted, without tidying first: what the
+    /// cache holds when nothing has asked it anything for a while.
+    pub fn held(&self) -> (u64, u64) {
+        (self.cache.entry_count(), self.cache.weighted_size())
+    }
+
+    /// Whether any key's text holds `needle`, for tests of what keys keep.
+    pub fn keys_mention(&self, needle: &str) -> bool {
+        self.cache
+            .iter()
+            .any(|(key, _)| format!("{key:?}").contains(needle))
     }
 }
 
@@ -68,43 +168,112 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn reply(status: u16) -> UpstreamReply {
+    fn reply(status: u16, bytes: usize) -> UpstreamReply {
         UpstreamReply {
             status,
             content_type: None,
             content_language: None,
-            body: Bytes::from_static(b"{}"),
-            received: Instant::now(),
+            body: Bytes::from(vec![b'x'; bytes]),
+        }
+    }
+
+    fn key(path: &str, identity: Identity) -> CacheKey {
+        CacheKey {
+            upstream: Upstream::Gklm,
+            path: path.into(),
+            query: None,
+            language: None,
+            identity,
         }
     }
 
     #[tokio::test]
-    async fn concurrent_callers_share_one_fetch_and_failures_are_not_kept() {
-        let coalescer = Arc::new(Coalescer::new(Duration::from_secs(60)));
-        let calls = Arc::new(AtomicUsize::new(0));
-        let mut waiters = Vec::new();
-        for _ in 0..50 {
-            let coalescer = coalescer.clone();
-            let calls = calls.clone();
-            waiters.push(tokio::spawn(async move {
-                coalescer
-                    .get("k".into(), || async move {
-                        calls.fetch_add(1, Ordering::SeqCst);
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        reply(200)
-                    })
-                    .await
-            }));
+    async fn concurrent_callers_share_one_fetch_and_failures_are_shared_but_not_kept() {
+        let coalescer = Arc::new(Coalescer::new(Duration::from_secs(60), 1 << 20, 100));
+        let anonymous = Identity(None);
+        for status in [200, 500] {
+            let calls = Arc::new(AtomicUsize::new(0));
+            let mut waiters = Vec::new();
+            for _ in 0..50 {
+                let coalescer = coalescer.clone();
+                let calls = calls.clone();
+                waiters.push(tokio::spawn(async move {
+                    coalescer
+                        .get(key(&format!("/{status}"), anonymous), || async move {
+                            calls.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            reply(status, 2)
+                        })
+                        .await
+                }));
+            }
+            for waiter in waiters {
+                assert_eq!(waiter.await.unwrap().status, status);
+            }
+            assert_eq!(calls.load(Ordering::SeqCst), 1, "HTTP {status}");
         }
-        for waiter in waiters {
-            assert_eq!(waiter.await.unwrap().status, 200);
-        }
-        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let again = coalescer
+            .get(key("/500", anonymous), || async { reply(200, 2) })
+            .await;
+        assert_eq!(again.status, 200, "a failure is not kept");
+        assert_eq!(coalescer.weight().await.0, 2);
+        assert!(coalescer.in_flight.lock().unwrap().is_empty());
+    }
 
-        coalescer.get("bad".into(), || async { reply(500) }).await;
-        let again = coalescer.get("bad".into(), || async { reply(200) }).await;
-        assert_eq!(again.status, 200, "a failure is not cached");
-        let other = coalescer.get("k2".into(), || async { reply(201) }).await;
-        assert_eq!(other.status, 201, "keys do not mix");
+    #[tokio::test]
+    async fn identities_never_share_and_keys_hold_no_credential() {
+        let coalescer = Coalescer::new(Duration::from_secs(60), 1 << 20, 100);
+        let hasher = IdentityHasher::random().unwrap();
+        let alice = hasher.identity(Some("SKLMAuth userAuthId=alice-secret"));
+        let bob = hasher.identity(Some("SKLMAuth userAuthId=bob-secret"));
+        assert_ne!(alice, bob);
+        assert_ne!(alice, Identity(None));
+        coalescer
+            .get(key("/r", alice), || async { reply(200, 1) })
+            .await;
+        let for_bob = coalescer
+            .get(key("/r", bob), || async { reply(201, 1) })
+            .await;
+        assert_eq!(for_bob.status, 201);
+        assert!(!coalescer.keys_mention("secret"));
+        assert!(coalescer.keys_mention("/r"));
+    }
+
+    #[tokio::test]
+    async fn bounded_by_entries_and_bytes_and_emptied_by_time() {
+        let coalescer = Coalescer::new(Duration::from_millis(300), 64 * 1024, 16);
+        for n in 0..200 {
+            coalescer
+                .get(key(&format!("/{n}"), Identity(None)), || async {
+                    reply(200, 100)
+                })
+                .await;
+        }
+        let (entries, bytes) = coalescer.weight().await;
+        assert!(entries <= 16, "{entries} entries");
+        assert!(bytes <= 64 * 1024, "{bytes} bytes");
+        for n in 0..200 {
+            coalescer
+                .get(key(&format!("/big{n}"), Identity(None)), || async {
+                    reply(200, 20_000)
+                })
+                .await;
+        }
+        let (_, bytes) = coalescer.weight().await;
+        assert!(bytes <= 64 * 1024, "{bytes} bytes");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(coalescer.weight().await, (0, 0), "expired entries go");
+    }
+
+    #[tokio::test]
+    async fn with_no_cache_period_only_concurrent_callers_share() {
+        let coalescer = Coalescer::new(Duration::ZERO, 1 << 20, 100);
+        coalescer
+            .get(key("/r", Identity(None)), || async { reply(200, 1) })
+            .await;
+        let second = coalescer
+            .get(key("/r", Identity(None)), || async { reply(201, 1) })
+            .await;
+        assert_eq!(second.status, 201);
     }
 }

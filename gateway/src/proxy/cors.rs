@@ -1,8 +1,6 @@
 use std::time::Duration;
 
-use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
-use axum::middleware::Next;
 use axum::response::Response;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -18,7 +16,7 @@ pub fn layer(origins: &[String], allow_credentials: bool) -> Result<CorsLayer, S
         .collect::<Result<Vec<_>, _>>()?;
     Ok(CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
@@ -33,8 +31,7 @@ pub fn layer(origins: &[String], allow_credentials: bool) -> Result<CorsLayer, S
 /// `CorsLayer` adds `Access-Control-Expose-Headers` (and `Vary`) whatever the
 /// origin; an origin that is not listed must see no CORS header at all, so
 /// this strips them from any answer that does not allow the origin.
-pub async fn none_for_unlisted_origins(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+pub fn none_for_unlisted_origins(mut response: Response) -> Response {
     let headers = response.headers_mut();
     if !headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
         let cors: Vec<_> = headers

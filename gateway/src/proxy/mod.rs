@@ -5,14 +5,17 @@ pub mod allowlist;
 pub mod coalescing;
 pub mod cors;
 pub mod service_account;
+pub mod sign_in_limit;
 pub mod upstream_client;
 
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -20,9 +23,12 @@ use serde_json::json;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use self::allowlist::{Allowed, Refusal, Upstream};
-use self::coalescing::{Coalescer, UpstreamReply};
+use self::coalescing::{CacheKey, Coalescer, IdentityHasher, UpstreamReply};
 use self::service_account::ServiceAccount;
+use self::sign_in_limit::SignInLimit;
 use crate::config::{ProxyConfig, ServiceCredentials};
+use crate::hosts::{refuse_foreign_hosts, HostAllowlist};
+use crate::routes::language::Lang;
 
 /// Sign-in bodies are small; nothing else has a body at all.
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
@@ -33,7 +39,37 @@ struct Proxy {
     cckm_base: String,
     max_response_bytes: usize,
     coalescer: Coalescer,
+    identities: IdentityHasher,
     service_account: Option<ServiceAccount>,
+    origins: Vec<String>,
+    sign_in_limit: SignInLimit,
+}
+
+/// The proxy application and a view of its cache.
+pub struct ProxyParts {
+    pub router: Router,
+    pub cache: CacheView,
+}
+
+/// How much the answer cache holds, for tests and diagnostics.
+#[derive(Clone)]
+pub struct CacheView(Arc<Proxy>);
+
+impl CacheView {
+    /// Entries and their weight in bytes, expired ones dropped first.
+    pub async fn weight(&self) -> (u64, u64) {
+        self.0.coalescer.weight().await
+    }
+
+    /// Entries and weight as last counted, without tidying first.
+    pub fn held(&self) -> (u64, u64) {
+        self.0.coalescer.held()
+    }
+
+    /// Whether any cache key's text holds `needle`.
+    pub fn keys_mention(&self, needle: &str) -> bool {
+        self.0.coalescer.keys_mention(needle)
+    }
 }
 
 /// The proxy application for a configuration.
@@ -41,6 +77,13 @@ pub fn proxy_app(
     config: &ProxyConfig,
     credentials: Option<ServiceCredentials>,
 ) -> Result<Router, String> {
+    proxy_parts(config, credentials).map(|parts| parts.router)
+}
+
+pub fn proxy_parts(
+    config: &ProxyConfig,
+    credentials: Option<ServiceCredentials>,
+) -> Result<ProxyParts, String> {
     let client = upstream_client::build(
         &config.tls,
         Duration::from_secs(config.upstream_timeout_seconds),
@@ -53,15 +96,29 @@ pub fn proxy_app(
     let service_account = credentials.map(|credentials| {
         ServiceAccount::new(credentials, client.clone(), &gklm_base, &cckm_base)
     });
+    let cache_period = Duration::from_secs(config.cache_seconds);
     let proxy = Arc::new(Proxy {
         client,
         gklm_base,
         cckm_base,
         max_response_bytes: config.max_response_bytes,
-        coalescer: Coalescer::new(Duration::from_secs(config.cache_seconds)),
+        coalescer: Coalescer::new(
+            cache_period,
+            config.cache_max_bytes,
+            config.cache_max_entries,
+        ),
+        identities: IdentityHasher::random()?,
         service_account,
+        origins: config
+            .allowed_origins
+            .iter()
+            .map(|origin| origin.trim_end_matches('/').to_string())
+            .collect(),
+        sign_in_limit: SignInLimit::new(config.sign_in_attempts_per_minute),
     });
-    Ok(Router::new()
+    tidy_the_cache_now_and_then(Arc::downgrade(&proxy), cache_period);
+    let hosts = Arc::new(HostAllowlist::new(config.listen, &config.allowed_hosts)?);
+    let routes = Router::new()
         .route("/healthz", get(healthz))
         .fallback(forward)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
@@ -69,9 +126,39 @@ pub fn proxy_app(
             &config.allowed_origins,
             config.allow_credentials,
         )?)
-        .layer(axum::middleware::from_fn(cors::none_for_unlisted_origins))
-        .layer(crate::server::trace_layer())
-        .with_state(proxy))
+        .layer(axum::middleware::from_fn(around_cors))
+        .with_state(proxy.clone());
+    // A middleware clones what it wraps for every request: around a Router
+    // (an Arc) that is cheap, around the CORS stack it is not.
+    let router = Router::new()
+        .fallback_service(routes)
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            refuse_foreign_hosts,
+        ))
+        .layer(crate::server::trace_layer());
+    Ok(ProxyParts {
+        router,
+        cache: CacheView(proxy),
+    })
+}
+
+/// Expired answers leave the cache when they expire, not at the next
+/// request: the cache's own upkeep runs only when it is used.
+fn tidy_the_cache_now_and_then(proxy: Weak<Proxy>, period: Duration) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let every = period.clamp(Duration::from_secs(1), Duration::from_secs(60));
+    runtime.spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let Some(proxy) = proxy.upgrade() else {
+                return;
+            };
+            proxy.coalescer.tidy().await;
+        }
+    });
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -82,13 +169,52 @@ fn refusal(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": message}))).into_response()
 }
 
-async fn forward(
-    State(proxy): State<Arc<Proxy>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+/// Around the CORS layer, in one middleware (each clones the CORS stack it
+/// wraps for every request): preflights only for what the allowlist would
+/// forward, and no CORS header at all for an origin that is not listed.
+async fn around_cors(request: Request, next: Next) -> Response {
+    if let Some(refused) = unknown_preflight(&request) {
+        return refused;
+    }
+    cors::none_for_unlisted_origins(next.run(request).await)
+}
+
+/// An OPTIONS that is not a preflight for an allowlisted request is not
+/// answered (tower-http would treat any OPTIONS as a preflight).
+fn unknown_preflight(request: &Request) -> Option<Response> {
+    if request.method() != Method::OPTIONS {
+        return None;
+    }
+    let Some(wanted) = request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD) else {
+        return Some(refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the gateway only reads",
+        ));
+    };
+    let uri = request.uri();
+    match allowlist::check(wanted.to_str().unwrap_or(""), uri.path(), uri.query()) {
+        Ok(_) => None,
+        Err(Refusal::MethodNotAllowed) => Some(refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the gateway only reads",
+        )),
+        Err(Refusal::Forbidden(why)) => Some(refusal(StatusCode::FORBIDDEN, why)),
+    }
+}
+
+/// `application/json`, with or without parameters: the one type a page on
+/// another origin cannot send without a preflight.
+fn json_content_type(headers: &HeaderMap) -> Option<&HeaderValue> {
+    let value = headers.get(header::CONTENT_TYPE)?;
+    let essence = value.to_str().ok()?.split(';').next()?.trim();
+    essence
+        .eq_ignore_ascii_case("application/json")
+        .then_some(value)
+}
+
+async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
     let allowed = match allowlist::check(method.as_str(), uri.path(), uri.query()) {
         Ok(allowed) => allowed,
         Err(Refusal::MethodNotAllowed) => {
@@ -96,13 +222,69 @@ async fn forward(
         }
         Err(Refusal::Forbidden(why)) => return refusal(StatusCode::FORBIDDEN, why),
     };
-    let language = headers.get(header::ACCEPT_LANGUAGE).cloned();
+    let language = headers
+        .contains_key(header::ACCEPT_LANGUAGE)
+        .then(|| Lang::from_headers(&headers));
+    let language_header = language.map(Lang::content_language);
+    let mut content_type = None;
+    if allowed.is_sign_in || allowed.is_sign_out {
+        if let Some(origin) = headers.get(header::ORIGIN) {
+            let listed = origin
+                .to_str()
+                .is_ok_and(|origin| proxy.origins.iter().any(|o| o == origin));
+            if !listed {
+                return refusal(
+                    StatusCode::FORBIDDEN,
+                    "sign-in and sign-out are accepted only from the configured origins",
+                );
+            }
+        }
+        let Some(json) = json_content_type(&headers) else {
+            return refusal(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "sign-in and sign-out take Content-Type: application/json",
+            );
+        };
+        content_type = Some(json.clone());
+    }
+    let body = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+        Ok(body) => body,
+        Err(_) => {
+            return refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is too large",
+            )
+        }
+    };
     if allowed.is_sign_in {
         if proxy.service_account.is_some() {
             return refusal(StatusCode::FORBIDDEN, "the gateway signs in itself");
         }
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip());
+        if let Err(wait) = proxy.sign_in_limit.attempt(client, Instant::now()) {
+            tracing::info!(%client, "sign-in attempts over the limit");
+            let mut response = refusal(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many sign-in attempts from this address; wait and try again",
+            );
+            let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            return response;
+        }
         let reply = proxy
-            .send(&allowed, Method::POST, language.as_ref(), None, Some(body))
+            .send(
+                &allowed,
+                Method::POST,
+                language_header.as_ref(),
+                None,
+                content_type.as_ref(),
+                Some(body),
+            )
             .await;
         return into_response(reply);
     }
@@ -116,35 +298,32 @@ async fn forward(
     if allowed.is_sign_out {
         // The gateway's own session is not the browser's to end.
         if proxy.service_account.is_some() {
-            return (StatusCode::OK, axum::Json(serde_json::json!({"code": "0"}))).into_response();
+            return (StatusCode::OK, Json(json!({"code": "0"}))).into_response();
         }
         let reply = proxy
             .send(
                 &allowed,
                 Method::DELETE,
-                language.as_ref(),
+                language_header.as_ref(),
                 browser_auth.as_deref(),
+                content_type.as_ref(),
                 Some(body),
             )
             .await;
         return into_response(reply);
     }
     // The identity is part of the key: answers are never shared across identities.
-    let key = format!(
-        "{:?} {}?{} lang={} auth={}",
-        allowed.upstream,
-        allowed.path,
-        allowed.query.as_deref().unwrap_or(""),
-        language
-            .as_ref()
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-        browser_auth.as_deref().unwrap_or("-"),
-    );
+    let key = CacheKey {
+        upstream: allowed.upstream,
+        path: allowed.path.clone(),
+        query: allowed.query.clone(),
+        language,
+        identity: proxy.identities.identity(browser_auth.as_deref()),
+    };
     let reply = proxy
         .coalescer
         .get(key, || {
-            proxy.read(&allowed, language.as_ref(), browser_auth.as_deref())
+            proxy.read(&allowed, language_header.as_ref(), browser_auth.as_deref())
         })
         .await;
     into_response(reply)
@@ -159,7 +338,7 @@ impl Proxy {
     ) -> UpstreamReply {
         let Some(account) = &self.service_account else {
             return self
-                .send(allowed, Method::GET, language, browser_auth, None)
+                .send(allowed, Method::GET, language, browser_auth, None, None)
                 .await;
         };
         let mut rejected: Option<String> = None;
@@ -177,7 +356,14 @@ impl Proxy {
                 }
             };
             let answer = self
-                .send(allowed, Method::GET, language, Some(&authorization), None)
+                .send(
+                    allowed,
+                    Method::GET,
+                    language,
+                    Some(&authorization),
+                    None,
+                    None,
+                )
                 .await;
             if !session_rejected(allowed.upstream, &answer) {
                 return answer;
@@ -195,6 +381,7 @@ impl Proxy {
         method: Method,
         language: Option<&HeaderValue>,
         authorization: Option<&str>,
+        content_type: Option<&HeaderValue>,
         body: Option<Bytes>,
     ) -> UpstreamReply {
         let base = match allowed.upstream {
@@ -210,7 +397,14 @@ impl Proxy {
             .client
             .request(method, &url)
             .header(header::ACCEPT, "application/json")
-            .header(header::CONTENT_TYPE, "application/json");
+            // A body goes with the type the browser gave it (checked to be
+            // JSON); GKLM wants the header on its reads as well.
+            .header(
+                header::CONTENT_TYPE,
+                content_type
+                    .cloned()
+                    .unwrap_or(HeaderValue::from_static("application/json")),
+            );
         if let Some(language) = language {
             request = request.header(header::ACCEPT_LANGUAGE, language.clone());
         }
@@ -256,7 +450,6 @@ impl Proxy {
             content_type,
             content_language,
             body: Bytes::from(collected),
-            received: Instant::now(),
         }
     }
 }
@@ -276,7 +469,6 @@ fn gateway_error(status: u16, message: &str) -> UpstreamReply {
         content_type: Some(HeaderValue::from_static("application/json")),
         content_language: None,
         body: Bytes::from(json!({"error": message}).to_string()),
-        received: Instant::now(),
     }
 }
 

@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 
 use super::language::{backup_result_status, gklm_message, unknown_event, GklmMessage, Lang};
 use super::DemoState;
-use crate::sim::gklm_tasks::BackupResult;
 use crate::sim::gklm_tasks::RESTORE_PHASES;
 
 pub fn router() -> Router<DemoState> {
@@ -141,17 +140,17 @@ async fn backup_running(State(state): State<DemoState>, headers: HeaderMap) -> R
     )
 }
 
-/// Keys wait for a backup until one succeeds (with or without a warning);
-/// the server's message id is the code, as in its other messages.
+/// Keys wait for a backup until one succeeds (with or without a warning),
+/// and wait again after keys change or a restore. IBM documents only
+/// `status` (the message id and its text); `code` repeats the message id,
+/// as GKLM's other answers carry a code beside the status:
+/// `{"code":"CTGKM1305I","status":"CTGKM1305I There are keys and …"}`.
 async fn backup_need(State(state): State<DemoState>, headers: HeaderMap) -> Response {
     let lang = Lang::from_headers(&headers);
     if let Err((status, message)) = authenticate(&state, &headers) {
         return gklm_message_error(lang, status, message);
     }
-    let backed_up = matches!(
-        state.sim().backup_result(),
-        BackupResult::Succeeded | BackupResult::SucceededWithWarning
-    );
+    let backed_up = state.sim().keys_backed_up();
     let (code, message) = if backed_up {
         ("CTGKM1304I", GklmMessage::AllBackedUp)
     } else {

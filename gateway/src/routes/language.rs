@@ -3,7 +3,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use crate::sim::gklm_tasks::BackupResult;
 
 /// The languages GKLM messages are available in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     En,
     De,

@@ -18,6 +18,7 @@ use axum::routing::get;
 use axum::{middleware, Json, Router};
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::hosts::{refuse_foreign_hosts, HostAllowlist};
 use crate::sim::Simulator;
 
 /// Who may sign in to the simulated servers.
@@ -51,13 +52,13 @@ impl DemoState {
 }
 
 /// Everything `keywatch-gateway demo` serves.
-pub fn demo_app(state: DemoState, dist: PathBuf) -> Router {
+pub fn demo_app(state: DemoState, dist: PathBuf, hosts: HostAllowlist) -> Router {
     let gklm = gklm::router();
     let hits = Arc::new(hits::Hits::default());
     let hit_list: Router<DemoState> = Router::new()
         .route("/_sim/hits", get(hits::list).delete(hits::clear))
         .with_state(hits.clone());
-    Router::new()
+    let routes = Router::new()
         .nest("/SKLM/rest/v1", gklm.clone())
         .nest("/GKLM/rest/v1", gklm)
         .nest("/api/v1", cckm::router())
@@ -71,8 +72,15 @@ pub fn demo_app(state: DemoState, dist: PathBuf) -> Router {
         ))
         .layer(middleware::from_fn_with_state(hits, hits::count))
         .layer(demo_cors())
+        .with_state(state);
+    // A middleware clones what it wraps for every request: a Router is an Arc.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn_with_state(
+            Arc::new(hosts),
+            refuse_foreign_hosts,
+        ))
         .layer(crate::server::trace_layer())
-        .with_state(state)
 }
 
 /// Any origin may read the simulator, without credentials. `Authorization`

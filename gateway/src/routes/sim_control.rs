@@ -54,6 +54,10 @@ struct BackupPinRequest {
     result: Option<Value>,
     #[serde(default)]
     running: Option<bool>,
+    /// What `GET /ckms/backups/need` answers: true for CTGKM1304I (all
+    /// backed up), false for CTGKM1305I (keys wait for a backup).
+    #[serde(default)]
+    all_backed_up: Option<bool>,
 }
 
 async fn pin_backup(State(state): State<DemoState>, body: Bytes) -> Response {
@@ -77,10 +81,12 @@ async fn pin_backup(State(state): State<DemoState>, body: Bytes) -> Response {
             }
         }
     };
-    if result.is_none() && request.running.is_none() {
-        return bad_request("give result, running or both");
+    if result.is_none() && request.running.is_none() && request.all_backed_up.is_none() {
+        return bad_request("give result, running, all_backed_up or several");
     }
-    state.sim().pin_backup(result, request.running);
+    state
+        .sim()
+        .pin_backup(result, request.running, request.all_backed_up);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -172,7 +178,11 @@ async fn describe_state(State(state): State<DemoState>) -> Json<Value> {
     Json(json!({
         "scenario": sim.scenario(),
         "sim_seconds": now / 1000,
-        "backup": {"result": sim.backup_result().code(), "running": sim.backup_running()},
+        "backup": {
+            "result": sim.backup_result().code(),
+            "running": sim.backup_running(),
+            "all_backed_up": sim.keys_backed_up(),
+        },
         "restore_phase": sim.restore_phase(),
     }))
 }

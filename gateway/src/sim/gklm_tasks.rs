@@ -54,7 +54,8 @@ enum Activity {
     RestoreCompleted,
 }
 
-/// The GKLM server's one-at-a-time tasks: backups and restores.
+/// The GKLM server's one-at-a-time tasks: backups and restores, and whether
+/// every key and certificate is in a backup (`GET /ckms/backups/need`).
 #[derive(Debug, Clone)]
 pub struct GklmTasks {
     rng: SimRng,
@@ -62,19 +63,39 @@ pub struct GklmTasks {
     result: BackupResult,
     activity: Activity,
     next_change_ms: i64,
+    /// A stream of its own, so that key changes leave the task history as it was.
+    key_rng: SimRng,
+    keys_backed_up: bool,
+    next_key_change_ms: i64,
 }
+
+/// The random stream of key changes.
+const KEY_CHANGES_STREAM: u64 = 3;
 
 impl GklmTasks {
     pub fn new(seed: u64, rates: Rates) -> Self {
         let mut rng = SimRng::new(seed, 1);
         let first_ms = rng.between(rates.backup_gap_s.0 / 2, rates.backup_gap_s.0) as i64 * 1000;
+        let mut key_rng = SimRng::new(seed, KEY_CHANGES_STREAM);
+        let first_key_change_ms =
+            key_rng.between(rates.key_change_gap_s.0, rates.key_change_gap_s.1) as i64 * 1000;
         GklmTasks {
             rng,
             rates,
             result: BackupResult::NotRunSinceStart,
             activity: Activity::Idle,
             next_change_ms: first_ms,
+            key_rng,
+            // No backup since the server started: keys wait for one.
+            keys_backed_up: false,
+            next_key_change_ms: first_key_change_ms,
         }
+    }
+
+    /// True after a backup succeeded (with or without a warning), until a
+    /// key changes or a restore puts back an older state.
+    pub fn keys_backed_up(&self) -> bool {
+        self.keys_backed_up
     }
 
     pub fn result(&self) -> BackupResult {
@@ -94,9 +115,17 @@ impl GklmTasks {
     }
 
     pub fn advance_to(&mut self, now_ms: i64) {
-        while self.next_change_ms <= now_ms {
-            let at = self.next_change_ms;
-            self.step(at);
+        loop {
+            if self.next_key_change_ms <= now_ms && self.next_key_change_ms <= self.next_change_ms {
+                self.keys_backed_up = false;
+                let (lo, hi) = self.rates.key_change_gap_s;
+                self.next_key_change_ms += self.key_rng.between(lo, hi) as i64 * 1000;
+            } else if self.next_change_ms <= now_ms {
+                let at = self.next_change_ms;
+                self.step(at);
+            } else {
+                return;
+            }
         }
     }
 
@@ -115,6 +144,12 @@ impl GklmTasks {
             }
             Activity::BackingUp { outcome } => {
                 self.result = outcome;
+                if matches!(
+                    outcome,
+                    BackupResult::Succeeded | BackupResult::SucceededWithWarning
+                ) {
+                    self.keys_backed_up = true;
+                }
                 self.rest(at);
             }
             Activity::Restoring { mut remaining, .. } => {
@@ -127,8 +162,10 @@ impl GklmTasks {
                         return;
                     }
                 }
-                // The server restarts after a restore: no backup has run since.
+                // The server restarts after a restore: no backup has run since,
+                // and what was restored is not the state the last backup saw.
                 self.result = BackupResult::NotRunSinceStart;
+                self.keys_backed_up = false;
                 self.activity = Activity::RestoreCompleted;
                 self.next_change_ms = at + self.seconds((60, 180));
             }
@@ -179,7 +216,7 @@ impl GklmTasks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::Scenario;
+    use crate::sim::scenario::{Rates, Scenario};
 
     #[test]
     fn starts_unknown_idle_and_not_running() {
@@ -212,6 +249,61 @@ mod tests {
     }
 
     #[test]
+    fn keys_wait_for_a_backup_until_one_succeeds_and_again_after_changes_and_restores() {
+        let mut tasks = GklmTasks::new(1, Scenario::Busy.rates());
+        assert!(!tasks.keys_backed_up());
+        let (mut backed_up_after_success, mut waiting_after_success) = (false, false);
+        let mut ever_succeeded = false;
+        for second in 0..86_400 {
+            tasks.advance_to(second * 1000);
+            if tasks.restore_phase() == RESTORE_COMPLETED {
+                assert!(!tasks.keys_backed_up(), "restored at {second} s");
+            }
+            let succeeded = matches!(
+                tasks.result(),
+                BackupResult::Succeeded | BackupResult::SucceededWithWarning
+            );
+            ever_succeeded |= succeeded;
+            if !ever_succeeded {
+                assert!(!tasks.keys_backed_up(), "no backup yet at {second} s");
+            }
+            if succeeded {
+                backed_up_after_success |= tasks.keys_backed_up();
+                waiting_after_success |= !tasks.keys_backed_up();
+            }
+        }
+        assert!(
+            backed_up_after_success,
+            "a successful backup covers the keys"
+        );
+        assert!(
+            waiting_after_success,
+            "keys change after a backup and wait again"
+        );
+    }
+
+    #[test]
+    fn key_changes_leave_the_task_history_as_it_was() {
+        let rates = Scenario::Busy.rates();
+        let never = Rates {
+            key_change_gap_s: (1 << 40, 1 << 40),
+            ..rates
+        };
+        let mut with_changes = GklmTasks::new(1, rates);
+        let mut without = GklmTasks::new(1, never);
+        let mut differed = false;
+        for second in 0..20_000 {
+            with_changes.advance_to(second * 1000);
+            without.advance_to(second * 1000);
+            assert_eq!(with_changes.result(), without.result(), "at {second} s");
+            assert_eq!(with_changes.backup_running(), without.backup_running());
+            assert_eq!(with_changes.restore_phase(), without.restore_phase());
+            differed |= with_changes.keys_backed_up() != without.keys_backed_up();
+        }
+        assert!(differed, "key changes did happen");
+    }
+
+    #[test]
     fn same_seed_same_history_whatever_the_polling() {
         let mut coarse = GklmTasks::new(9, Scenario::Busy.rates());
         let mut fine = GklmTasks::new(9, Scenario::Busy.rates());
@@ -222,5 +314,6 @@ mod tests {
         assert_eq!(coarse.result(), fine.result());
         assert_eq!(coarse.backup_running(), fine.backup_running());
         assert_eq!(coarse.restore_phase(), fine.restore_phase());
+        assert_eq!(coarse.keys_backed_up(), fine.keys_backed_up());
     }
 }

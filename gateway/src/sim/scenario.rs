@@ -28,6 +28,7 @@ impl Scenario {
                 backup_len_s: (20, 40),
                 backup_outcome_percent: [100, 0, 0],
                 restore_percent: 0,
+                key_change_gap_s: (3600, 7200),
                 sync_gap_s: (900, 1800),
                 region_step_s: (5, 15),
                 region_fail_percent: 0,
@@ -41,6 +42,7 @@ impl Scenario {
                 backup_len_s: (15, 60),
                 backup_outcome_percent: [70, 20, 10],
                 restore_percent: 20,
+                key_change_gap_s: (300, 900),
                 sync_gap_s: (20, 90),
                 region_step_s: (3, 15),
                 region_fail_percent: 8,
@@ -58,6 +60,7 @@ impl Scenario {
                 backup_len_s: (10, 40),
                 backup_outcome_percent: [10, 20, 70],
                 restore_percent: 10,
+                key_change_gap_s: (300, 900),
                 sync_gap_s: (30, 90),
                 region_step_s: (3, 10),
                 region_fail_percent: 50,
@@ -79,6 +82,9 @@ pub struct Rates {
     pub backup_outcome_percent: [u32; 3],
     /// Chance that the next GKLM task is a restore rather than a backup.
     pub restore_percent: u32,
+    /// Between keys or certificates being added or changed, which then
+    /// wait for the next backup.
+    pub key_change_gap_s: (u64, u64),
     pub sync_gap_s: (u64, u64),
     pub region_step_s: (u64, u64),
     pub region_fail_percent: u32,

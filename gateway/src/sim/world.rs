@@ -14,6 +14,8 @@ pub const DEFAULT_SCENARIO: Scenario = Scenario::Busy;
 pub struct BackupPin {
     pub result: BackupResult,
     pub running: bool,
+    /// What `GET /ckms/backups/need` says: CTGKM1304I when true.
+    pub all_backed_up: bool,
 }
 
 /// Everything the simulated servers know. Lives behind one mutex; every
@@ -108,17 +110,38 @@ impl Simulator {
             .map_or_else(|| self.tasks.backup_running(), |pin| pin.running)
     }
 
+    /// Whether every key and certificate is in a backup.
+    pub fn keys_backed_up(&self) -> bool {
+        self.backup_pin
+            .map_or_else(|| self.tasks.keys_backed_up(), |pin| pin.all_backed_up)
+    }
+
     pub fn restore_phase(&self) -> u8 {
         self.restore_pin
             .unwrap_or_else(|| self.tasks.restore_phase())
     }
 
     /// Fixes what the backup endpoints report; a field left out keeps the
-    /// value it has now.
-    pub fn pin_backup(&mut self, result: Option<BackupResult>, running: Option<bool>) {
+    /// value it has now, except that a pinned result with no word on the
+    /// keys implies them: backed up after a successful backup, not otherwise.
+    pub fn pin_backup(
+        &mut self,
+        result: Option<BackupResult>,
+        running: Option<bool>,
+        all_backed_up: Option<bool>,
+    ) {
+        let implied = result.map(|result| {
+            matches!(
+                result,
+                BackupResult::Succeeded | BackupResult::SucceededWithWarning
+            )
+        });
         self.backup_pin = Some(BackupPin {
             result: result.unwrap_or_else(|| self.backup_result()),
             running: running.unwrap_or_else(|| self.backup_running()),
+            all_backed_up: all_backed_up
+                .or(implied)
+                .unwrap_or_else(|| self.keys_backed_up()),
         });
     }
 
@@ -157,7 +180,7 @@ mod tests {
     #[test]
     fn pinned_backup_does_not_move_until_reset() {
         let mut sim = Simulator::new(1, 0.0);
-        sim.pin_backup(Some(BackupResult::Failed), Some(true));
+        sim.pin_backup(Some(BackupResult::Failed), Some(true), None);
         sim.advance_clock(86_400);
         assert_eq!(sim.backup_result(), BackupResult::Failed);
         assert!(sim.backup_running());
@@ -169,8 +192,23 @@ mod tests {
     #[test]
     fn partial_pin_keeps_the_other_value() {
         let mut sim = Simulator::new(1, 0.0);
-        sim.pin_backup(None, Some(true));
+        sim.pin_backup(None, Some(true), None);
         assert_eq!(sim.backup_result(), BackupResult::NotRunSinceStart);
         assert!(sim.backup_running());
+        assert!(!sim.keys_backed_up());
+    }
+
+    #[test]
+    fn keys_pin_alone_or_implied_by_a_pinned_result() {
+        let mut sim = Simulator::new(1, 0.0);
+        sim.pin_backup(None, None, Some(true));
+        assert!(sim.keys_backed_up());
+        assert_eq!(sim.backup_result(), BackupResult::NotRunSinceStart);
+        sim.pin_backup(Some(BackupResult::SucceededWithWarning), None, None);
+        assert!(sim.keys_backed_up());
+        sim.pin_backup(Some(BackupResult::Succeeded), None, Some(false));
+        assert!(!sim.keys_backed_up());
+        sim.pin_backup(Some(BackupResult::Failed), None, None);
+        assert!(!sim.keys_backed_up());
     }
 }

@@ -27,6 +27,15 @@ pub struct Seen {
     pub authorizations: Vec<String>,
     /// `grant_type` of each CipherTrust token request.
     pub grants: Vec<String>,
+    /// Method, path and `Content-Type` of every API request.
+    pub requests: Vec<SeenRequest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenRequest {
+    pub method: String,
+    pub path: String,
+    pub content_type: Option<String>,
 }
 
 /// The simulator over TLS with a fresh self-signed certificate, counting the
@@ -71,19 +80,21 @@ pub async fn tls_upstream_with(options: DemoOptions) -> Upstream {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let counted = hits.clone();
     let recorded = seen.clone();
-    let app = keywatch_gateway::demo_router(&options).layer(axum::middleware::from_fn(
-        move |request: Request, next: Next| {
-            let counted = counted.clone();
-            let recorded = recorded.clone();
-            async move {
-                if request.uri().path().starts_with("/_sim") {
-                    return next.run(request).await;
+    let app = keywatch_gateway::demo_router(&options)
+        .unwrap()
+        .layer(axum::middleware::from_fn(
+            move |request: Request, next: Next| {
+                let counted = counted.clone();
+                let recorded = recorded.clone();
+                async move {
+                    if request.uri().path().starts_with("/_sim") {
+                        return next.run(request).await;
+                    }
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    record(&recorded, request, next).await
                 }
-                counted.fetch_add(1, Ordering::SeqCst);
-                record(&recorded, request, next).await
-            }
-        },
-    ));
+            },
+        ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let server = RunningServer::spawn(listener, app, Some(acceptor)).unwrap();
@@ -100,6 +111,15 @@ pub async fn tls_upstream_with(options: DemoOptions) -> Upstream {
 async fn record(seen: &Mutex<Seen>, request: Request, next: Next) -> axum::response::Response {
     let is_sign_in = request.uri().path().ends_with("/ckms/login")
         || request.uri().path().ends_with("/auth/tokens");
+    seen.lock().unwrap().requests.push(SeenRequest {
+        method: request.method().to_string(),
+        path: request.uri().path().to_string(),
+        content_type: request
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    });
     if let Some(auth) = request
         .headers()
         .get("authorization")
