@@ -1,9 +1,12 @@
 // Benchmark: the time from a 1,000-job reply to the painted sync-job table,
 // and from a click on a job to its painted detail, in headless Chromium
 // against the simulator's many-jobs scenario. Prints medians with min and
-// max over repeated runs, and writes the table to target/bench-sync-table.txt.
+// max over repeated runs, and writes the table to bench-sync-table.txt in the
+// target directory (KEYWATCH_BENCH_OUT, which `cargo xtask bench` sets).
 // Run it with `cargo xtask bench`, which builds and serves the page.
 import { writeFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { launch, open, sim, signIn } from "../e2e/support.mjs";
 
 const RUNS = Number(process.env.KEYWATCH_BENCH_RUNS ?? 7);
@@ -72,5 +75,7 @@ const lines = [
   ...rows.map(([name, s]) => `| ${name} | ${s.median.toFixed(1)} | ${s.min.toFixed(1)} | ${s.max.toFixed(1)} |`),
 ];
 console.log(lines.join("\n"));
-mkdirSync(new URL("../target/", import.meta.url), { recursive: true });
-writeFileSync(new URL("../target/bench-sync-table.txt", import.meta.url), lines.join("\n") + "\n");
+const out = process.env.KEYWATCH_BENCH_OUT ?? fileURLToPath(new URL("../target/bench-sync-table.txt", import.meta.url));
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, lines.join("\n") + "\n");
+console.log(`written to ${out}`);

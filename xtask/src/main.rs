@@ -26,7 +26,7 @@ tasks:
                          native tests, browser tests, end-to-end checks
   dist                   build the release bundle into dist/ and print its size
   bench                  measure the sync-job table in headless Chromium (not a
-                         test: it prints figures and writes target/bench-*.txt)
+                         test: it prints figures and writes them in the target dir)
   setup                  install what is missing and nothing else
   paths                  print where cargo builds (CARGO_TARGET_DIR is honoured)
 ";
@@ -237,7 +237,8 @@ fn bench(target: &Target) -> Result<(), Fail> {
     sh::run(
         sh::command(Path::new("node"))
             .arg("bench/sync-table.mjs")
-            .env("KEYWATCH_E2E_URL", format!("http://{BENCH_GATEWAY}/")),
+            .env("KEYWATCH_E2E_URL", format!("http://{BENCH_GATEWAY}/"))
+            .env("KEYWATCH_BENCH_OUT", target.log("bench-sync-table.txt")),
         "the sync-job table benchmark",
     )?;
     drop(gateway);
