@@ -124,18 +124,88 @@ impl Default for PanelConfig {
     }
 }
 
+/// The configuration keys: the same in `mount()`, element properties,
+/// `config.json` and (in kebab-case) element attributes.
+pub const KEYS: [&str; 10] = [
+    "gklmUrl",
+    "cckmUrl",
+    "gklmAuthId",
+    "cckmToken",
+    "language",
+    "pollSeconds",
+    "timeoutMs",
+    "cards",
+    "theme",
+    "tokenProvider",
+];
+
+/// Refuses a key that is not one of [`KEYS`], naming it.
+pub fn check_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result<(), ConfigError> {
+    match keys.into_iter().find(|k| !KEYS.contains(k)) {
+        None => Ok(()),
+        Some(key) => Err(ConfigError(format!(
+            "unknown key `{key}`, expected one of {}",
+            KEYS.join(", ")
+        ))),
+    }
+}
+
+/// The keys, as every form of the configuration spells them. An unknown key
+/// is refused, so that a misspelt one does not go unnoticed.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawConfig {
     gklm_url: Option<String>,
     cckm_url: Option<String>,
     language: Option<String>,
-    poll_seconds: Option<u32>,
-    timeout_ms: Option<u32>,
+    poll_seconds: Option<Whole>,
+    timeout_ms: Option<Whole>,
     gklm_auth_id: Option<String>,
     cckm_token: Option<String>,
     cards: Option<CardList>,
     theme: Option<String>,
+    /// A function, read by the embedding layer itself.
+    #[allow(dead_code)]
+    token_provider: Option<serde::de::IgnoredAny>,
+}
+
+/// A whole number, given as a number (JSON, properties) or as text (an
+/// element attribute). Anything else is kept to be named in the refusal.
+enum Whole {
+    Number(u64),
+    Not(String),
+}
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Whole;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Whole, E> {
+                Ok(Whole::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Whole, E> {
+                Ok(u64::try_from(v).map_or(Whole::Not(v.to_string()), Whole::Number))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Whole, E> {
+                let whole = v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v);
+                Ok(if whole {
+                    Whole::Number(v as u64)
+                } else {
+                    Whole::Not(v.to_string())
+                })
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Whole, E> {
+                Ok(v.trim()
+                    .parse()
+                    .map_or_else(|_| Whole::Not(format!("{v:?}")), Whole::Number))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `cards` as a list, or as one comma-separated string (the attribute form).
@@ -172,8 +242,27 @@ impl std::fmt::Display for ConfigError {
 
 impl PanelConfig {
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let raw: RawConfig =
-            serde_json::from_str(json).map_err(|e| ConfigError(format!("not valid JSON ({e})")))?;
+        let mut reader = serde_json::Deserializer::from_str(json);
+        let config = Self::from_deserializer(&mut reader)?;
+        reader
+            .end()
+            .map_err(|e| ConfigError(format!("not valid JSON ({e})")))?;
+        Ok(config)
+    }
+
+    /// From any serde form of the keys: JSON text, or a JavaScript object.
+    pub fn from_deserializer<'de, D>(from: D) -> Result<Self, ConfigError>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        let raw = RawConfig::deserialize(from).map_err(|e| {
+            let e = e.to_string();
+            ConfigError(if e.starts_with("unknown field") {
+                e.replace("unknown field", "unknown key")
+            } else {
+                format!("not valid JSON ({e})")
+            })
+        })?;
         let gklm_url = raw.gklm_url.map(|u| base_url("gklmUrl", u)).transpose()?;
         let cckm_url = raw.cckm_url.map(|u| base_url("cckmUrl", u)).transpose()?;
         if gklm_url.is_none() && cckm_url.is_none() {
@@ -290,16 +379,22 @@ fn theme(name: &str) -> Result<Theme, ConfigError> {
 
 fn within(
     key: &str,
-    value: Option<u32>,
+    value: Option<Whole>,
     default: u32,
     (lo, hi): (u32, u32),
 ) -> Result<u32, ConfigError> {
+    let refuse = |v: &dyn std::fmt::Display| {
+        ConfigError(format!(
+            "{key} must be a whole number between {lo} and {hi}, not {v}"
+        ))
+    };
     match value {
         None => Ok(default),
-        Some(v) if (lo..=hi).contains(&v) => Ok(v),
-        Some(v) => Err(ConfigError(format!(
-            "{key} must be between {lo} and {hi}, not {v}"
-        ))),
+        Some(Whole::Number(v)) => u32::try_from(v)
+            .ok()
+            .filter(|v| (lo..=hi).contains(v))
+            .ok_or_else(|| refuse(&v)),
+        Some(Whole::Not(v)) => Err(refuse(&v)),
     }
 }
 
@@ -351,11 +446,20 @@ mod tests {
             (r#"{"gklmUrl":"//evil.example/x"}"#, "gklmUrl must be"),
             (
                 r#"{"cckmUrl":"/api/v1","pollSeconds":0}"#,
-                "pollSeconds must be between 2 and 3600",
+                "pollSeconds must be a whole number between 2 and 3600, not 0",
+            ),
+            (
+                r#"{"cckmUrl":"/api/v1","pollSeconds":"soon"}"#,
+                "pollSeconds must be a whole number between 2 and 3600, not \"soon\"",
+            ),
+            (r#"{"cckmUrl":"/api/v1","pollSeconds":2.5}"#, "not 2.5"),
+            (
+                r#"{"cckmUrl":"/api/v1","gklmURL":"/x"}"#,
+                "unknown key `gklmURL`",
             ),
             (
                 r#"{"cckmUrl":"/api/v1","timeoutMs":1}"#,
-                "timeoutMs must be between",
+                "timeoutMs must be a whole number between",
             ),
         ] {
             let err = PanelConfig::from_json(json).unwrap_err();
@@ -427,6 +531,32 @@ mod tests {
             .unwrap_err()
             .0
             .contains("theme must be light, dark or auto"));
+    }
+
+    #[test]
+    fn the_key_list_is_the_one_serde_reads() {
+        assert!(check_keys(KEYS).is_ok());
+        let err = check_keys(["gklmUrl", "pollseconds"]).unwrap_err();
+        assert!(err.0.contains("unknown key `pollseconds`"), "{err}");
+        // Every listed key is read (not refused as unknown) by the JSON form.
+        for key in KEYS {
+            let server = if key == "gklmUrl" {
+                "cckmUrl"
+            } else {
+                "gklmUrl"
+            };
+            let json = format!(r#"{{"{server}":"/x","{key}":null}}"#);
+            assert!(PanelConfig::from_json(&json).is_ok(), "{key}");
+        }
+    }
+
+    #[test]
+    fn numbers_may_come_as_text_as_attributes_give_them() {
+        let cfg = PanelConfig::from_json(
+            r#"{"gklmUrl":"/x","pollSeconds":"30","timeoutMs":" 8000 ","tokenProvider":null}"#,
+        )
+        .unwrap();
+        assert_eq!((cfg.poll_seconds, cfg.timeout_ms), (30, 8000));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod components;
 pub mod config;
 pub mod embed;
 pub mod hooks;
+pub mod host;
 pub mod lang;
 pub mod model;
 pub mod state;
@@ -26,3 +27,5 @@ pub mod verdict;
 
 pub use components::Panel;
 pub use config::PanelConfig;
+pub use host::{PanelEvent, TokenProvider};
+pub use state::status::StatusSummary;

@@ -21,7 +21,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod support;
 
 use support::{
-    appears, clear_hits, click, fault, gateway, hits, hits_reach, host, known_event,
+    appears, clear_hits, click, fault, gateway, hits, hits_reach, host, inside, known_event,
     pin_backup_result, pin_restore, renders, signed_in, sim, sleep, text_of, turn, until,
 };
 
@@ -95,13 +95,14 @@ async fn a_run_that_ends_fetches_the_last_backup_at_once() {
         Some(r#"{"running":true,"result":"1"}"#),
     )
     .await;
-    let root = host();
+    let page = host();
     let config = format!(
         r#"{{"gklmUrl":"{}/SKLM/rest/v1","gklmAuthId":"{}","pollSeconds":3600,"cards":["lastBackup","backupActivity"]}}"#,
         gateway(),
         cfg.auth_id.clone().unwrap_or_default()
     );
-    let mut panel = mount(root.clone(), JsValue::from_str(&config)).expect("mounted");
+    let panel = mount(page.clone(), JsValue::from_str(&config)).expect("mounted");
+    let root = inside(&page);
     appears(&root, "[data-kw=\"last-backup\"][data-state=\"failed\"]").await;
     appears(
         &root,
@@ -119,7 +120,7 @@ async fn a_run_that_ends_fetches_the_last_backup_at_once() {
     appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
     panel.destroy();
     sleep(0).await;
-    root.remove();
+    page.remove();
 }
 
 #[wasm_bindgen_test]
@@ -401,17 +402,18 @@ async fn never_two_requests_at_once_and_nothing_after_unmount() {
         r#"{{"route":"{RESULT}","kind":"latency","ms":700}}"#
     ))
     .await;
-    let root = host();
+    let page = host();
     let config = format!(
         r#"{{"gklmUrl":"{}/SKLM/rest/v1","gklmAuthId":"{}","pollSeconds":2,"cards":["lastBackup"]}}"#,
         gateway(),
         cfg.auth_id.clone().unwrap_or_default()
     );
     // Two panels with the same server and session on one page.
-    let second = host();
+    let second_page = host();
     clear_hits().await;
-    let mut panel = mount(root.clone(), JsValue::from_str(&config)).expect("mounted");
-    let mut other = mount(second.clone(), JsValue::from_str(&config)).expect("mounted");
+    let panel = mount(page.clone(), JsValue::from_str(&config)).expect("mounted");
+    let other = mount(second_page.clone(), JsValue::from_str(&config)).expect("mounted");
+    let (root, second) = (inside(&page), inside(&second_page));
     appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
     // Refresh again and again while a slow answer is under way.
     for _ in 0..6 {
@@ -433,8 +435,8 @@ async fn never_two_requests_at_once_and_nothing_after_unmount() {
     sleep(2_500).await;
     assert_eq!(hits(RESULT).await.0, after, "polled after destroy()");
     sim(Method::Delete, "/_sim/faults", None).await;
-    root.remove();
-    second.remove();
+    page.remove();
+    second_page.remove();
 }
 
 #[wasm_bindgen_test]

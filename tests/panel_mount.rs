@@ -11,7 +11,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 mod support;
 
-use support::{appears, fault, gateway, host, pin_backup_result, sim, sleep, turn, until};
+use support::{appears, fault, gateway, host, inside, pin_backup_result, sim, sleep, turn, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -51,8 +51,9 @@ async fn signs_in_through_its_form_and_asks_again_when_the_session_expires() {
     let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
     pin_backup_result("0").await;
-    let root = host();
-    let mut panel = mount(root.clone(), config(2)).expect("the configuration is good");
+    let page = host();
+    let panel = mount(page.clone(), config(2)).expect("the configuration is good");
+    let root = inside(&page);
 
     // Without a session GKLM answers CTGKM6002E: the panel asks for a sign-in.
     let form = appears(&root, "[data-kw=\"sign-in\"]").await;
@@ -87,16 +88,23 @@ async fn signs_in_through_its_form_and_asks_again_when_the_session_expires() {
     // Yew tears the app down on its next scheduler run, not synchronously.
     panel.destroy();
     sleep(0).await;
-    assert_eq!(root.inner_html(), "", "destroy() leaves nothing behind");
-    root.remove();
+    let shadow = page.shadow_root().expect("the shadow root stays");
+    assert_eq!(
+        shadow.child_element_count(),
+        0,
+        "destroy() leaves nothing behind"
+    );
+    assert!(!panel.running());
+    page.remove();
 }
 
 #[wasm_bindgen_test]
 async fn a_wrong_password_is_refused_with_the_servers_code() {
     let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
-    let root = host();
-    let mut panel = mount(root.clone(), config(60)).expect("the configuration is good");
+    let page = host();
+    let panel = mount(page.clone(), config(60)).expect("the configuration is good");
+    let root = inside(&page);
     sign_in(&root, "kwdemo", "wrong").await;
     let form = appears(&root, "[data-kw=\"sign-in\"]").await;
     until(
@@ -108,7 +116,7 @@ async fn a_wrong_password_is_refused_with_the_servers_code() {
     )
     .await;
     panel.destroy();
-    root.remove();
+    page.remove();
 }
 
 #[wasm_bindgen_test]
@@ -123,5 +131,6 @@ fn a_bad_configuration_is_refused_with_what_to_fix() {
     let message = js_sys::Error::from(JsValue::from(err)).message();
     assert!(String::from(message).contains("gklmUrl must be an http(s) URL"));
     assert_eq!(root.inner_html(), "", "nothing is rendered");
+    assert!(root.shadow_root().is_none(), "no shadow root is attached");
     root.remove();
 }

@@ -18,8 +18,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod support;
 
 use support::{
-    appears, cckm_signed_in, click, fault, gateway, hits_reach, host, query_reaches, sim, sleep,
-    text_of, turn, until,
+    appears, cckm_signed_in, click, fault, gateway, hits_reach, host, inside, query_reaches, sim,
+    sleep, text_of, turn, until,
 };
 
 const AWS: &str = "/api/v1/cckm/aws/synchronization-jobs";
@@ -232,12 +232,13 @@ async fn paging_reaches_the_last_page_and_says_when_a_page_is_past_the_end() {
 async fn a_401_brings_the_form_and_a_token_is_refreshed_across_an_expiry() {
     let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
-    let root = host();
+    let page = host();
     let config = format!(
         r#"{{"cckmUrl":"{}/api/v1","pollSeconds":2,"language":"en"}}"#,
         gateway()
     );
-    let mut panel = mount(root.clone(), JsValue::from_str(&config)).expect("mounted");
+    let panel = mount(page.clone(), JsValue::from_str(&config)).expect("mounted");
+    let root = inside(&page);
     let form = appears(&root, "[data-kw=\"sign-in-cckm\"]").await;
     assert!(text_of(&form, "[data-kw=\"sign-in-reason\"]").contains("401"));
     type_into(&form, "input[name=\"userid\"]", "kwdemo");
@@ -267,7 +268,7 @@ async fn a_401_brings_the_form_and_a_token_is_refreshed_across_an_expiry() {
     );
     panel.destroy();
     sleep(0).await;
-    root.remove();
+    page.remove();
 }
 
 #[wasm_bindgen_test]

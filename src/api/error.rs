@@ -76,6 +76,8 @@ pub enum ApiError {
     /// The panel was asked for something it cannot put in a request
     /// (an empty or `.`/`..` identifier).
     BadInput { what: InputName, value: String },
+    /// The host's token provider gave no credential.
+    TokenProvider { server: Server, detail: String },
 }
 
 /// Inputs that can be refused before a request is sent.
@@ -202,6 +204,10 @@ impl ApiError {
                 problem: *problem,
             },
             ApiError::BadInput { what, value } => Message::BadInput { what: *what, value },
+            ApiError::TokenProvider { server, detail } => Message::TokenProviderFailed {
+                server: *server,
+                detail,
+            },
         };
         message.get(lang)
     }
@@ -270,6 +276,10 @@ mod tests {
                 what: InputName::SyncJobId,
                 value: "..".to_owned(),
             },
+            ApiError::TokenProvider {
+                server: Server::Cckm,
+                detail: "no session".to_owned(),
+            },
         ]
     }
 
@@ -319,7 +329,7 @@ mod tests {
             .collect();
         assert_eq!(
             asking,
-            [false, false, false, true, false, false, false, false]
+            [false, false, false, true, false, false, false, false, false]
         );
         assert!(is_sign_in_code("ctgkm6004e"));
         assert!(is_sign_in_code(" CTGKM6002E "));

@@ -9,10 +9,11 @@ use crate::components::age::Age;
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
 use crate::hooks::{
-    telling_sign_in, use_announce, use_poll, use_render_count, CheckedAt, PollSignals,
+    telling_sign_in, use_announce, use_poll, use_render_count, use_status, CheckedAt, PollSignals,
 };
 use crate::model::backup::BackupActivity as Activity;
 use crate::state::polled::Cadence;
+use crate::state::status::StatusPart;
 use crate::text::Text;
 use crate::verdict;
 
@@ -63,6 +64,7 @@ pub fn BackupActivity(props: &GklmCardProps) -> Html {
     }
     let verdict = frame.reading.map(|r| verdict::backup_activity(&r.value));
     use_announce(headline(Text::BackupActivity, &frame, verdict, lang));
+    use_status(verdict.map(|v| StatusPart::BackupRunning(v.state == "running")));
 
     let state = frame
         .state

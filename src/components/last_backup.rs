@@ -7,9 +7,12 @@ use crate::api::gklm;
 use crate::api::GklmConfig;
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
-use crate::hooks::{telling_sign_in, use_announce, use_poll, use_render_count, PollSignals};
+use crate::hooks::{
+    telling_sign_in, use_announce, use_poll, use_render_count, use_status, PollSignals,
+};
 use crate::model::backup::{BackupNeed, BackupResult};
 use crate::state::polled::Cadence;
+use crate::state::status::StatusPart;
 use crate::text::Text;
 use crate::verdict;
 
@@ -42,6 +45,7 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
     let frame = FrameParts::of(&result, props.gklm.is_none(), lang);
     let verdict = frame.reading.map(|r| verdict::backup_result(&r.value));
     use_announce(headline(Text::LastBackup, &frame, verdict, lang));
+    use_status(verdict.map(|v| StatusPart::BackupResult(v.state)));
 
     let state = frame
         .state

@@ -5,7 +5,7 @@ use futures::future::{AbortHandle, Abortable};
 use yew::prelude::*;
 
 use crate::api::cckm::{self, CckmTokens};
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, Server};
 use crate::api::gklm;
 use crate::components::backup_activity::BackupActivity;
 use crate::components::gklm_card::GklmCardProps;
@@ -15,18 +15,35 @@ use crate::components::restore::Restore;
 use crate::components::sign_in::SignIn;
 use crate::components::sync_jobs::SyncJobs;
 use crate::config::{CardKind, PanelConfig};
-use crate::hooks::{Announcement, Announcer, PollSignals};
+use crate::hooks::{Announcement, Announcer, PollSignals, Pulse, StatusBoard};
+use crate::host::{PanelEvent, TokenProvider};
+use crate::model::jwt;
 use crate::state::session::{Session, SessionAction, SessionStatus};
+use crate::state::status::StatusSummary;
 use crate::text::Text;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct PanelProps {
     /// Where the servers are and how the panel behaves.
     pub config: PanelConfig,
     /// Keep the sync-job view in the page's address (the standalone page).
     #[prop_or_default]
     pub view_in_address: bool,
+    /// Where the panel tells its host what happened: a sign-in needed, a new
+    /// summary, an error.
+    #[prop_or_default]
+    pub on_event: Callback<PanelEvent>,
+    /// The host's source of credentials, asked before any form is shown.
+    #[prop_or_default]
+    pub token_provider: Option<TokenProvider>,
+    /// Fired by the host to check every card now.
+    #[prop_or_default]
+    pub refresh: Option<Pulse>,
 }
+
+/// CipherTrust Manager's default token lifetime, for a token that does not
+/// say when it expires.
+const DEFAULT_TOKEN_LIFETIME_S: u64 = 300;
 
 /// When to refresh a CipherTrust token: at four fifths of its life, and
 /// not sooner than in 5 s.
@@ -52,6 +69,50 @@ pub fn Panel(props: &PanelProps) -> Html {
     let cckm_tokens = use_mut_ref(|| None::<CckmTokens>);
     let cckm_task = use_mut_ref(|| None::<AbortHandle>);
     let signals = use_memo((), |_| PollSignals::default());
+    // The host's refresh pulse, passed on to every card.
+    use_effect_with(
+        (props.refresh.clone(), signals.clone()),
+        |(pulse, signals)| {
+            let handle = pulse.clone().map(|pulse| {
+                let refresh = signals.refresh.clone();
+                let (handle, registration) = AbortHandle::new_pair();
+                yew::platform::spawn_local(async move {
+                    let _ = Abortable::new(
+                        async move {
+                            loop {
+                                pulse.next().await;
+                                refresh.fire();
+                            }
+                        },
+                        registration,
+                    )
+                    .await;
+                });
+                handle
+            });
+            move || {
+                if let Some(handle) = handle {
+                    handle.abort();
+                }
+            }
+        },
+    );
+    // The latest event sink, for callbacks made once.
+    let events = use_mut_ref(Callback::<PanelEvent>::noop);
+    *events.borrow_mut() = props.on_event.clone();
+    let board = {
+        let events = events.clone();
+        use_memo((), move |_| {
+            let summary = std::cell::RefCell::new(StatusSummary::default());
+            StatusBoard(Callback::from(move |part| {
+                let changed = summary.borrow_mut().apply(part);
+                if changed {
+                    let now = summary.borrow().clone();
+                    events.borrow().emit(PanelEvent::Status(now));
+                }
+            }))
+        })
+    };
     let live = use_state_eq(|| None::<Announcement>);
     // The sign-in or sign-out under way; aborted when the panel goes away.
     let task = use_mut_ref(|| None::<AbortHandle>);
@@ -76,23 +137,100 @@ pub fn Panel(props: &PanelProps) -> Html {
             Announcer(Callback::from(move |a| live.set(Some(a))))
         })
     };
-    let on_gklm_sign_in_needed = use_callback(
+    let provider = props.token_provider.clone();
+    let ask_gklm = asker(
+        provider.clone(),
+        Server::Gklm,
         gklm_session.dispatcher(),
-        |(credential, error): (Option<String>, ApiError), session| {
-            session.dispatch(SessionAction::Rejected { credential, error })
-        },
+        run.clone(),
+        events.clone(),
     );
+    let ask_cckm = asker(
+        provider.clone(),
+        Server::Cckm,
+        cckm_session.dispatcher(),
+        run_cckm.clone(),
+        events.clone(),
+    );
+    // At start, the host's provider is asked for what the host did not give.
+    {
+        let (ask_gklm, ask_cckm) = (ask_gklm.clone(), ask_cckm.clone());
+        let wanted = (
+            config.gklm_url.is_some() && config.gklm_auth_id.is_none(),
+            config.cckm_url.is_some() && config.cckm_token.is_none(),
+        );
+        use_effect_with(provider.clone(), move |provider| {
+            if provider.is_some() {
+                if wanted.0 {
+                    ask_gklm(None);
+                }
+                if wanted.1 {
+                    ask_cckm(None);
+                }
+            }
+        });
+    }
+    // A credential the host changes applies at once.
+    {
+        let (gklm, cckm) = (gklm_session.dispatcher(), cckm_session.dispatcher());
+        use_effect_with(
+            (config.gklm_auth_id.clone(), config.cckm_token.clone()),
+            move |(gklm_auth_id, cckm_token)| {
+                if let Some(id) = gklm_auth_id {
+                    gklm.dispatch(SessionAction::SignedIn(id.clone()));
+                }
+                if let Some(token) = cckm_token {
+                    cckm.dispatch(SessionAction::SignedIn(token.clone()));
+                }
+            },
+        );
+    }
+    // The credential the provider was last asked to replace: the cards are
+    // refused together, and one answer serves them all.
+    let gklm_asked_for = use_mut_ref(|| None::<Option<String>>);
+    let on_gklm_sign_in_needed = {
+        let ask = ask_gklm.clone();
+        use_callback(
+            (gklm_session.dispatcher(), provider.is_some()),
+            move |(credential, error): (Option<String>, ApiError), (session, has_provider)| {
+                if *has_provider {
+                    let again = gklm_asked_for.borrow().as_ref() == Some(&credential);
+                    if !again {
+                        *gklm_asked_for.borrow_mut() = Some(credential.clone());
+                        ask(credential);
+                        return;
+                    }
+                }
+                session.dispatch(SessionAction::Rejected { credential, error })
+            },
+        )
+    };
+    // The GKLM session this panel signed in for (not one the host gave).
+    let own_gklm = use_mut_ref(|| None::<crate::api::GklmConfig>);
+    {
+        let mut own = own_gklm.borrow_mut();
+        if own.as_ref().and_then(|c| c.auth_id.as_deref()) != gklm_session.credential() {
+            *own = None;
+        }
+    }
     let on_gklm_sign_in = {
         let run = run.clone();
+        let own = own_gklm.clone();
         use_callback(
             (gklm_session.dispatcher(), config.gklm(None)),
             move |(user, password): (String, String), (session, cfg)| {
                 let Some(cfg) = cfg.clone() else { return };
-                let session = session.clone();
+                let (session, own) = (session.clone(), own.clone());
                 session.dispatch(SessionAction::SignInStarted);
                 run(Box::pin(async move {
                     session.dispatch(match gklm::login(&cfg, &user, &password).await {
-                        Ok(auth_id) => SessionAction::SignedIn(auth_id),
+                        Ok(auth_id) => {
+                            *own.borrow_mut() = Some(crate::api::GklmConfig {
+                                auth_id: Some(auth_id.clone()),
+                                ..cfg
+                            });
+                            SessionAction::SignedIn(auth_id)
+                        }
                         Err(error) => SessionAction::SignInFailed(error),
                     });
                 }));
@@ -148,41 +286,56 @@ pub fn Panel(props: &PanelProps) -> Html {
             true
         }
     };
-    // Before the token expires, a fresh one.
+    // Before the token expires, a fresh one: from CipherTrust for a token the
+    // panel signed in for, from the host's provider for one it gave.
     {
         let refresh = refresh_cckm.clone();
-        let duration = cckm_tokens.borrow().as_ref().and_then(|t| t.duration_s);
-        use_effect_with(
-            (cckm_session.credential().map(String::from), duration),
-            move |(credential, duration)| {
-                let timer = match (credential, duration) {
-                    (Some(_), Some(duration)) => Some(gloo_timers::callback::Timeout::new(
-                        refresh_after_ms(*duration),
-                        move || {
+        let ask = ask_cckm.clone();
+        let own = cckm_tokens.borrow().as_ref().and_then(|t| t.duration_s);
+        let credential = cckm_session.credential().map(String::from);
+        let from_host = provider.is_some() && own.is_none();
+        let lifetime = own.or_else(|| {
+            let token = credential.as_deref().filter(|_| from_host)?;
+            let now_s = crate::clock::now_ms() / 1000.0;
+            Some(jwt::lifetime_s(token, now_s).unwrap_or(DEFAULT_TOKEN_LIFETIME_S))
+        });
+        use_effect_with((credential, lifetime), move |(credential, lifetime)| {
+            let timer = match (credential.clone(), lifetime) {
+                (Some(credential), Some(lifetime)) => Some(gloo_timers::callback::Timeout::new(
+                    refresh_after_ms(*lifetime),
+                    move || {
+                        if from_host {
+                            ask(Some(credential));
+                        } else {
                             refresh();
-                        },
-                    )),
-                    _ => None,
-                };
-                move || drop(timer)
-            },
-        );
+                        }
+                    },
+                )),
+                _ => None,
+            };
+            move || drop(timer)
+        });
     }
     // The token a refresh is under way for: the list and its counts are
     // refused together, and one refresh answers both.
-    let refreshing_for = use_mut_ref(|| None::<String>);
+    let refreshing_for = use_mut_ref(|| None::<Option<String>>);
     let on_cckm_sign_in_needed = {
         let refresh = refresh_cckm.clone();
+        let ask = ask_cckm.clone();
         use_callback(
-            cckm_session.clone(),
-            move |(credential, error): (Option<String>, ApiError), session| {
-                let current = credential.is_some() && credential.as_deref() == session.credential();
-                if current && *refreshing_for.borrow() == credential {
+            (cckm_session.clone(), provider.is_some()),
+            move |(credential, error): (Option<String>, ApiError), (session, has_provider)| {
+                let current = credential.as_deref() == session.credential();
+                if current && refreshing_for.borrow().as_ref() == Some(&credential) {
                     return;
                 }
-                // A refused token is refreshed first, when it can be.
-                if current && refresh() {
-                    *refreshing_for.borrow_mut() = credential;
+                // A refused token is refreshed first, when it can be; else
+                // the host's provider is asked once for this token.
+                if current && credential.is_some() && refresh() {
+                    *refreshing_for.borrow_mut() = Some(credential);
+                } else if current && *has_provider {
+                    *refreshing_for.borrow_mut() = Some(credential.clone());
+                    ask(credential);
                 } else {
                     session.dispatch(SessionAction::Rejected { credential, error });
                 }
@@ -222,8 +375,39 @@ pub fn Panel(props: &PanelProps) -> Html {
         Callback::from(move |_: MouseEvent| signals.refresh.fire())
     };
 
+    // The host hears when a form asks the person to sign in.
+    {
+        let events = events.clone();
+        let wants = (
+            gklm_session.shows_form() && config.gklm_url.is_some(),
+            cckm_session.shows_form() && config.cckm_url.is_some(),
+        );
+        use_effect_with(wants, move |(gklm, cckm)| {
+            for (wanted, server) in [(gklm, Server::Gklm), (cckm, Server::Cckm)] {
+                if *wanted {
+                    events.borrow().emit(PanelEvent::AuthRequired(server));
+                }
+            }
+        });
+    }
+    // A GKLM session the panel signed in for is ended when the panel goes.
+    {
+        let own_gklm = own_gklm.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(cfg) = own_gklm.borrow_mut().take() {
+                    yew::platform::spawn_local(async move {
+                        let _ = gklm::logout(&cfg).await;
+                    });
+                }
+            }
+        });
+    }
+
     let every_ms = config.poll_seconds.saturating_mul(1000);
     let waiting = gklm_session.needs_sign_in();
+    let gklm_form = gklm_session.shows_form();
+    let cckm_form = cckm_session.shows_form();
     let gklm = (!waiting)
         .then(|| config.gklm(gklm_session.credential().map(String::from)))
         .flatten();
@@ -270,6 +454,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     html! {
         <ContextProvider<PollSignals> context={(*signals).clone()}>
         <ContextProvider<Announcer> context={(*announcer).clone()}>
+        <ContextProvider<StatusBoard> context={(*board).clone()}>
         <div class="kw-panel" lang={lang.tag()} data-kw="panel" data-theme={config.theme.key()}>
             <header class="kw-panel-head">
                 <h2 class="kw-panel-title">{ Text::PanelTitle.get(lang) }</h2>
@@ -292,7 +477,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             </header>
             <div class="kw-visually-hidden" aria-live="polite" data-kw="live">{ polite }</div>
             <div class="kw-visually-hidden" aria-live="assertive" data-kw="live-urgent">{ assertive }</div>
-            if shows_gklm && waiting {
+            if shows_gklm && gklm_form {
                 <SignIn
                     title={Text::SignInToGklm.get(lang)}
                     status={gklm_session.status.clone()}
@@ -300,7 +485,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                     on_sign_in={on_gklm_sign_in}
                 />
             }
-            if shows_cckm && cckm_waiting {
+            if shows_cckm && cckm_form {
                 <SignIn
                     name="sign-in-cckm"
                     title={Text::SignInToCckm.get(lang)}
@@ -318,12 +503,51 @@ pub fn Panel(props: &PanelProps) -> Html {
                 { for cards.into_iter().map(card) }
             </div>
         </div>
+        </ContextProvider<StatusBoard>>
         </ContextProvider<Announcer>>
         </ContextProvider<PollSignals>>
     }
 }
 
 type Task = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+type Slot<T> = std::rc::Rc<std::cell::RefCell<T>>;
+
+/// Asks the host's token provider (if there is one) for `server`'s
+/// credential, in place of `refused`; says whether it asked.
+fn asker(
+    provider: Option<TokenProvider>,
+    server: Server,
+    session: UseReducerDispatcher<Session>,
+    run: impl Fn(Task) + Clone + 'static,
+    events: Slot<Callback<PanelEvent>>,
+) -> impl Fn(Option<String>) -> bool + Clone {
+    move |refused: Option<String>| {
+        let Some(provider) = provider.clone() else {
+            return false;
+        };
+        let (session, events) = (session.clone(), events.clone());
+        session.dispatch(SessionAction::AskingHost);
+        run(Box::pin(async move {
+            let detail = match provider.token(server).await {
+                Ok(token) if token.trim().is_empty() => "an empty credential".to_owned(),
+                Ok(token) if Some(&token) == refused.as_ref() => {
+                    "the credential the server just refused".to_owned()
+                }
+                Ok(token) => {
+                    session.dispatch(SessionAction::SignedIn(token));
+                    return;
+                }
+                Err(detail) => detail,
+            };
+            let error = ApiError::TokenProvider { server, detail };
+            // For the host's developers: in English, as configuration errors are.
+            let said = error.describe(crate::lang::Language::En);
+            events.borrow().emit(PanelEvent::Error(said));
+            session.dispatch(SessionAction::SignInFailed(error));
+        }));
+        true
+    }
+}
 
 /// Runs one task at a time in `slot`: a new one aborts the one before, and
 /// the panel aborts the last when it goes away.

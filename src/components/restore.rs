@@ -10,10 +10,11 @@ use crate::api::gklm::{self, RestorePath};
 use crate::api::GklmConfig;
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
-use crate::hooks::{telling_sign_in, use_announce, use_poll, use_render_count};
+use crate::hooks::{telling_sign_in, use_announce, use_poll, use_render_count, use_status};
 use crate::lang::Language;
 use crate::model::restore::{phase_states, RestorePhase, RestoreProgress};
 use crate::state::polled::Cadence;
+use crate::state::status::StatusPart;
 use crate::text::Text;
 use crate::verdict;
 
@@ -50,6 +51,15 @@ pub fn Restore(props: &GklmCardProps) -> Html {
     let frame = FrameParts::of(&progress, props.gklm.is_none(), lang);
     let verdict = frame.reading.map(|r| verdict::restore(&r.value));
     use_announce(headline(Text::Restore, &frame, verdict, lang));
+    use_status(
+        frame
+            .reading
+            .zip(verdict)
+            .map(|(r, v)| StatusPart::Restore {
+                phase: r.value.code.clone(),
+                state: v.state,
+            }),
+    );
 
     let state = frame
         .state

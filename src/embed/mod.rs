@@ -1,42 +1,110 @@
-//! The JavaScript-facing API. The only place that knows the panel is
+//! The JavaScript-facing API: `mount()` and its handle, and the
+//! `<keywatch-panel>` element. The only place that knows the panel is
 //! embedded in someone else's page.
+
+mod element;
+mod instance;
+mod js;
+
+use std::rc::Weak;
 
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
-use yew::AppHandle;
 
-use crate::components::panel::{Panel, PanelProps};
-use crate::config::PanelConfig;
+pub use element::TAG;
+pub use instance::STYLES;
 
-/// A panel mounted into a host page. Call `destroy()` to remove it: that
-/// stops its polling and aborts requests under way.
+use instance::{Instance, Shared};
+
+/// Defines `<keywatch-panel>` as soon as the module is initialised.
+#[wasm_bindgen(start)]
+pub fn start() {
+    element::define();
+}
+
+/// A panel mounted into a host page. `destroy()` (or `free()`) stops
+/// everything it does.
 #[wasm_bindgen]
 pub struct KeywatchPanel {
-    app: Option<AppHandle<Panel>>,
+    panel: Weak<std::cell::RefCell<Instance>>,
+}
+
+impl KeywatchPanel {
+    fn panel(&self) -> Option<Shared> {
+        self.panel.upgrade()
+    }
 }
 
 #[wasm_bindgen]
 impl KeywatchPanel {
-    /// Removes the panel from the page (on the next tick) and stops all its
-    /// work: polling ends and requests under way are aborted.
-    pub fn destroy(&mut self) {
-        if let Some(app) = self.app.take() {
-            app.destroy();
+    /// Applies a new configuration without losing the panel's state (the
+    /// sync-job view, sessions). A bad one is reported as a `keywatch-error`
+    /// event on the element, the panel keeps its last good configuration,
+    /// and `false` is returned.
+    pub fn update(&self, config: JsValue) -> bool {
+        let Some(panel) = self.panel() else {
+            return false;
+        };
+        match js::read_config(&config) {
+            Ok((config, provider)) => {
+                panel.borrow_mut().update(config, provider);
+                true
+            }
+            Err(error) => {
+                let host = panel.borrow().host().clone();
+                js::dispatch(
+                    &host,
+                    &crate::host::PanelEvent::Error(format!(
+                        "{error}. The panel keeps its last good configuration."
+                    )),
+                );
+                false
+            }
         }
+    }
+
+    /// Checks every card now.
+    pub fn refresh(&self) {
+        if let Some(panel) = self.panel() {
+            panel.borrow().refresh();
+        }
+    }
+
+    /// Removes the panel and stops all its work: polling ends, requests under
+    /// way are aborted, a GKLM session it signed in for is ended.
+    pub fn destroy(&self) {
+        if let Some(panel) = self.panel() {
+            let host = panel.borrow().host().clone();
+            instance::end(&host);
+        }
+    }
+
+    /// Whether the panel still runs (not destroyed, its element not removed).
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.panel().is_some_and(|p| p.borrow().is_running())
     }
 }
 
-/// Mounts a panel into `element`. `config` is an object or a JSON string,
-/// e.g. `{ gklmUrl: "https://gw.example/SKLM/rest/v1", language: "de" }`.
-/// Throws an Error that says what to fix when the configuration is wrong.
+/// `free()` from JavaScript, or a Rust owner letting go, ends the panel.
+impl Drop for KeywatchPanel {
+    fn drop(&mut self) {
+        self.destroy();
+    }
+}
+
+/// Mounts a panel into `element`'s shadow root (a panel already there is
+/// ended first). `config` is an object with the configuration keys, or JSON
+/// text. Throws an Error that says what to fix when the configuration is
+/// wrong. Removing `element` from the page ends the panel.
 #[wasm_bindgen]
 pub fn mount(element: Element, config: JsValue) -> Result<KeywatchPanel, JsError> {
     mount_with(element, config, false)
 }
 
-/// As [`mount`], for a page that is the panel's own (the standalone page):
-/// the sync-job view lives in the page's address, so it can be shared and
-/// the back button works. Configuration never comes from the address.
+/// As [`mount`], for a page that is the panel's own: the sync-job view lives
+/// in the page's address, so it can be shared and the back button works.
+/// Configuration never comes from the address.
 #[wasm_bindgen(js_name = mountPage)]
 pub fn mount_page(element: Element, config: JsValue) -> Result<KeywatchPanel, JsError> {
     mount_with(element, config, true)
@@ -47,23 +115,21 @@ fn mount_with(
     config: JsValue,
     view_in_address: bool,
 ) -> Result<KeywatchPanel, JsError> {
-    let json = match config.as_string() {
-        Some(text) => text,
-        None => js_sys::JSON::stringify(&config)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| {
-                JsError::new("keywatch configuration: pass an object or a JSON string")
-            })?,
-    };
-    let config = PanelConfig::from_json(&json).map_err(|e| JsError::new(&e.to_string()))?;
-    let app = yew::Renderer::<Panel>::with_root_and_props(
-        element,
-        PanelProps {
-            config,
-            view_in_address,
-        },
-    )
-    .render();
-    Ok(KeywatchPanel { app: Some(app) })
+    let (config, provider) = js::read_config(&config).map_err(|e| JsError::new(&e.to_string()))?;
+    let panel = Instance::start(element, config, provider, view_in_address, true).map_err(|e| {
+        JsError::new(&format!(
+            "keywatch: cannot mount here ({})",
+            e.as_string()
+                .unwrap_or_else(|| "the element takes no shadow root".into())
+        ))
+    })?;
+    Ok(KeywatchPanel {
+        panel: std::rc::Rc::downgrade(&panel),
+    })
+}
+
+/// How many panels run on the page (for a host's own leak checks).
+#[wasm_bindgen(js_name = mountedPanels)]
+pub fn mounted_panels() -> usize {
+    instance::count()
 }

@@ -3,12 +3,14 @@
 
 mod announce;
 mod pulse;
+mod status;
 mod url_view;
 mod use_poll;
 mod visibility;
 
 pub use announce::{use_announce, Announcement, Announcer};
 pub use pulse::Pulse;
+pub use status::{use_status, StatusBoard};
 pub use url_view::{use_view_in_address, view_from_address};
 pub use use_poll::{use_poll, CheckedAt, PollSignals, Polling};
 pub use visibility::{page_hidden, visibility_change};

@@ -2,4 +2,5 @@
 
 pub mod polled;
 pub mod session;
+pub mod status;
 pub mod sync_view;

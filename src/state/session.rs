@@ -18,6 +18,8 @@ pub enum SessionStatus {
     /// The server wants a sign-in before it answers.
     SignInRequired(ApiError),
     SigningIn,
+    /// The host's token provider has been asked for a credential.
+    AskingHost,
     SignedIn,
     /// The sign-in was refused or could not be made.
     SignInFailed(ApiError),
@@ -45,6 +47,8 @@ impl std::fmt::Debug for Session {
 
 pub enum SessionAction {
     SignInStarted,
+    /// The host's token provider was asked.
+    AskingHost,
     SignedIn(String),
     SignInFailed(ApiError),
     /// The person signed out: the credential is forgotten.
@@ -72,7 +76,13 @@ impl Session {
         self.credential.as_deref()
     }
 
-    /// Whether to show the sign-in form.
+    /// Whether to show the sign-in form: a sign-in is needed and the host's
+    /// token provider is not being asked for one.
+    pub fn shows_form(&self) -> bool {
+        self.needs_sign_in() && self.status != SessionStatus::AskingHost
+    }
+
+    /// Whether the cards wait for a credential.
     pub fn needs_sign_in(&self) -> bool {
         !matches!(
             self.status,
@@ -85,6 +95,10 @@ impl Session {
             SessionAction::SignInStarted => Self {
                 credential: self.credential.clone(),
                 status: SessionStatus::SigningIn,
+            },
+            SessionAction::AskingHost => Self {
+                credential: self.credential.clone(),
+                status: SessionStatus::AskingHost,
             },
             SessionAction::SignedIn(credential) => Self {
                 credential: Some(credential),
@@ -231,6 +245,20 @@ mod tests {
             .next(SessionAction::SignedIn("id-2".into()));
         assert_eq!(s.credential(), Some("id-2"));
         assert!(!s.needs_sign_in());
+    }
+
+    #[test]
+    fn asking_the_host_waits_without_a_form() {
+        let asking = Session::new(None).next(SessionAction::AskingHost);
+        assert!(asking.needs_sign_in(), "cards wait for the host's answer");
+        assert!(!asking.shows_form());
+        // A card's late refusal does not interrupt the host's answer.
+        assert_eq!(asking.next(rejected(None, "CTGKM6002E")), asking);
+        let given = asking.next(SessionAction::SignedIn("from-host".into()));
+        assert_eq!(given.credential(), Some("from-host"));
+        assert!(!given.needs_sign_in());
+        let failed = asking.next(SessionAction::SignInFailed(needs_sign_in("CTGKM6002E")));
+        assert!(failed.shows_form(), "the person can still sign in");
     }
 
     #[test]

@@ -217,6 +217,10 @@ pub(super) fn message(m: &Message) -> String {
             };
             format!("Die {what} „{value}“ ist leer oder ungültig: eine gültige angeben.")
         }
+        Message::TokenProviderFailed { server, detail } => format!(
+            "Der Token-Lieferant der Host-Seite hat keine Anmeldung für {} geliefert ({detail}): hier anmelden oder den Lieferanten korrigieren.",
+            server.name()
+        ),
         Message::FailedChecks { count } => format!("Fehlgeschlagene Abfragen in Folge: {count}"),
         Message::CardNow { card, now } => format!("{}: {now}", text(card)),
         Message::PageRange { first, last, total } => format!(

@@ -202,6 +202,10 @@ pub(super) fn message(m: &Message) -> String {
             };
             format!("The {what} “{value}” is empty or not valid: enter a valid one.")
         }
+        Message::TokenProviderFailed { server, detail } => format!(
+            "The host's token provider gave no credential for {} ({detail}): sign in here, or fix the provider.",
+            server.name()
+        ),
         Message::FailedChecks { count } => format!("Failed checks in a row: {count}"),
         Message::CardNow { card, now } => format!("{}: {now}", text(card)),
         Message::PageRange { first, last, total } => format!(

@@ -225,6 +225,11 @@ pub enum Message<'a> {
         what: InputName,
         value: &'a str,
     },
+    /// The host's `tokenProvider` failed or gave nothing.
+    TokenProviderFailed {
+        server: Server,
+        detail: &'a str,
+    },
     /// Consecutive failed checks.
     FailedChecks {
         count: u32,
@@ -341,6 +346,10 @@ mod tests {
                 what: InputName::EventUuid,
                 value: "..",
             },
+            Message::TokenProviderFailed {
+                server: Server::Cckm,
+                detail: "offline",
+            },
             Message::FailedChecks { count: 3 },
             Message::CardNow {
                 card: Text::LastBackup,
@@ -372,6 +381,7 @@ mod tests {
                 | Message::NotJson { .. }
                 | Message::Unreadable { .. }
                 | Message::BadInput { .. }
+                | Message::TokenProviderFailed { .. }
                 | Message::FailedChecks { .. }
                 | Message::CardNow { .. }
                 | Message::PageRange { .. }
@@ -387,7 +397,7 @@ mod tests {
     #[test]
     fn every_message_exists_in_every_language_and_is_translated() {
         let all = every_message();
-        assert_eq!(all.len(), 18);
+        assert_eq!(all.len(), 19);
         for m in &all {
             let en = m.get(Language::En);
             let de = m.get(Language::De);

@@ -69,6 +69,13 @@ pub fn config(language: Language) -> GklmConfig {
     cfg
 }
 
+/// One more GKLM session, the simulator left as it is.
+pub async fn signed_in_again() -> String {
+    gklm::login(&config(Language::En), "kwdemo", "kwdemo")
+        .await
+        .unwrap_or_else(|e| panic!("login: {}", e.describe(Language::En)))
+}
+
 /// A fresh simulator and a signed-in configuration.
 pub async fn signed_in(language: Language) -> GklmConfig {
     sim(Method::Post, "/_sim/reset", None).await;
@@ -120,6 +127,15 @@ pub fn host() -> Element {
         .append_child(&root)
         .expect("appended");
     root
+}
+
+/// Where a mounted panel renders: the container in `page`'s shadow root.
+pub fn inside(page: &Element) -> Element {
+    page.shadow_root()
+        .expect("mount() attaches a shadow root")
+        .query_selector(".kw-root")
+        .expect("a selector")
+        .expect("the panel's container in the shadow root")
 }
 
 /// Pins the simulated restore to `phase` (0–7).

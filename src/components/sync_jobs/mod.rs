@@ -19,7 +19,7 @@ use crate::api::{CckmConfig, Reply};
 use crate::clock::now_ms;
 use crate::components::card::{CardFrame, FrameParts};
 use crate::hooks::{
-    tell_if_sign_in_needed, use_announce, use_poll, use_render_count, use_unique_id,
+    tell_if_sign_in_needed, use_announce, use_poll, use_render_count, use_status, use_unique_id,
     use_view_in_address, view_from_address, Announcement, Announcer,
 };
 use crate::lang::Language;
@@ -27,6 +27,7 @@ use crate::model::csv::jobs_csv;
 use crate::model::sync_job::{Cloud, SortKey, SyncJob, SyncJobFilter, SyncStatus};
 use crate::model::timestamp::Timestamp;
 use crate::state::polled::Cadence;
+use crate::state::status::StatusPart;
 use crate::state::sync_view::{page_range, Nav, SyncView, SyncViewAction, PAGE_SIZES, STATUSES};
 use crate::text::{Message, Text};
 use crate::verdict;
@@ -316,6 +317,18 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         urgent: true,
     });
     use_announce(announce);
+    use_status(counts.state.last_reading().map(|r| {
+        let count = |wanted: &SyncStatus| {
+            r.value
+                .iter()
+                .find(|(status, _)| status == wanted)
+                .map(|(_, n)| *n)
+        };
+        StatusPart::SyncJobs {
+            failed: count(&SyncStatus::Failed),
+            in_progress: count(&SyncStatus::InProgress),
+        }
+    }));
 
     let on_toggle = {
         let d = view.dispatcher();

@@ -1,0 +1,98 @@
+//! What crosses the JavaScript boundary: a configuration object in, a token
+//! provider's answer in, events out. serde-wasm-bindgen does the converting.
+
+use js_sys::{Function, Object, Promise, Reflect};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CustomEvent, CustomEventInit, Element};
+
+use crate::config::{check_keys, ConfigError, PanelConfig};
+use crate::host::{server_key, PanelEvent, TokenProvider};
+
+/// A configuration object (or JSON text), with its token provider if any.
+pub fn read_config(value: &JsValue) -> Result<(PanelConfig, Option<TokenProvider>), ConfigError> {
+    if let Some(text) = value.as_string() {
+        return Ok((PanelConfig::from_json(&text)?, None));
+    }
+    if !value.is_object() {
+        return Err(ConfigError(
+            "pass an object (or JSON text) with the configuration keys".into(),
+        ));
+    }
+    let keys: Vec<String> = Object::keys(value.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    check_keys(keys.iter().map(String::as_str))?;
+    let config =
+        PanelConfig::from_deserializer(serde_wasm_bindgen::Deserializer::from(value.clone()))?;
+    Ok((config, token_provider(value)?))
+}
+
+fn token_provider(config: &JsValue) -> Result<Option<TokenProvider>, ConfigError> {
+    let value = Reflect::get(config, &JsValue::from_str("tokenProvider")).unwrap_or_default();
+    if value.is_null() || value.is_undefined() {
+        return Ok(None);
+    }
+    let provide: Function = value.dyn_into().map_err(|_| {
+        ConfigError("tokenProvider must be a function (system) => Promise<string>".into())
+    })?;
+    Ok(Some(TokenProvider::new(move |server| {
+        let asked = provide.call1(&JsValue::NULL, &JsValue::from_str(server_key(server)));
+        async move {
+            let answer = JsFuture::from(Promise::resolve(&asked.map_err(|e| said(&e))?))
+                .await
+                .map_err(|e| said(&e))?;
+            serde_wasm_bindgen::from_value::<String>(answer)
+                .map_err(|_| "its answer is not a string".to_owned())
+        }
+    })))
+}
+
+/// A thrown value or rejection reason, as text.
+fn said(error: &JsValue) -> String {
+    Reflect::get(error, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "it failed".to_owned())
+}
+
+#[derive(Serialize)]
+struct SystemDetail {
+    system: &'static str,
+}
+
+#[derive(Serialize)]
+struct MessageDetail<'a> {
+    message: &'a str,
+}
+
+/// Tells the host on its element: `keywatch-auth-required`,
+/// `keywatch-status` or `keywatch-error`, bubbling out of any shadow root.
+pub fn dispatch(host: &Element, event: &PanelEvent) {
+    let (name, detail) = match event {
+        PanelEvent::AuthRequired(server) => (
+            "keywatch-auth-required",
+            to_js(&SystemDetail {
+                system: server_key(*server),
+            }),
+        ),
+        PanelEvent::Status(summary) => ("keywatch-status", to_js(summary)),
+        PanelEvent::Error(message) => ("keywatch-error", to_js(&MessageDetail { message })),
+    };
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}
+
+fn to_js(value: &impl Serialize) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
+        .unwrap_or(JsValue::NULL)
+}

@@ -1,0 +1,112 @@
+//! What a host may show as a badge in its own header: a small summary of
+//! the panel's readings, told to the host only when it changes.
+
+use serde::Serialize;
+
+/// The panel at a glance. A field is `None` while its card has no reading
+/// (or is not shown).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusSummary {
+    /// The last backup's result: `succeeded`, `failed`,
+    /// `succeeded-with-warning`, `not-run` or `unrecognised`.
+    pub backup_result: Option<&'static str>,
+    /// Whether a backup runs now.
+    pub backup_running: Option<bool>,
+    /// The restore phase as GKLM gave it (`"0"` … `"7"`, or an unknown code kept).
+    pub restore_phase: Option<String>,
+    /// `idle`, `running`, `completed` or `unrecognised`.
+    pub restore_state: Option<&'static str>,
+    /// Sync jobs failed, for the list's current filter.
+    pub sync_jobs_failed: Option<u64>,
+    /// Sync jobs in progress, for the list's current filter.
+    pub sync_jobs_in_progress: Option<u64>,
+}
+
+/// One card's part of the summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatusPart {
+    BackupResult(&'static str),
+    BackupRunning(bool),
+    Restore {
+        phase: String,
+        state: &'static str,
+    },
+    SyncJobs {
+        failed: Option<u64>,
+        in_progress: Option<u64>,
+    },
+}
+
+impl StatusSummary {
+    /// Takes in one card's part; says whether anything changed.
+    pub fn apply(&mut self, part: StatusPart) -> bool {
+        let before = self.clone();
+        match part {
+            StatusPart::BackupResult(state) => self.backup_result = Some(state),
+            StatusPart::BackupRunning(running) => self.backup_running = Some(running),
+            StatusPart::Restore { phase, state } => {
+                self.restore_phase = Some(phase);
+                self.restore_state = Some(state);
+            }
+            StatusPart::SyncJobs {
+                failed,
+                in_progress,
+            } => {
+                self.sync_jobs_failed = failed;
+                self.sync_jobs_in_progress = in_progress;
+            }
+        }
+        *self != before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_change_is_news() {
+        let mut summary = StatusSummary::default();
+        assert!(summary.apply(StatusPart::BackupResult("failed")));
+        assert!(!summary.apply(StatusPart::BackupResult("failed")));
+        assert!(summary.apply(StatusPart::BackupRunning(true)));
+        assert!(summary.apply(StatusPart::Restore {
+            phase: "3".into(),
+            state: "running"
+        }));
+        assert!(!summary.apply(StatusPart::Restore {
+            phase: "3".into(),
+            state: "running"
+        }));
+        assert!(summary.apply(StatusPart::SyncJobs {
+            failed: Some(2),
+            in_progress: Some(0)
+        }));
+        assert_eq!(
+            summary,
+            StatusSummary {
+                backup_result: Some("failed"),
+                backup_running: Some(true),
+                restore_phase: Some("3".into()),
+                restore_state: Some("running"),
+                sync_jobs_failed: Some(2),
+                sync_jobs_in_progress: Some(0),
+            }
+        );
+    }
+
+    #[test]
+    fn reads_as_the_host_expects() {
+        let summary = StatusSummary {
+            backup_result: Some("succeeded"),
+            sync_jobs_failed: Some(3),
+            ..StatusSummary::default()
+        };
+        let json = serde_json::to_value(&summary).unwrap();
+        assert_eq!(json["backupResult"], "succeeded");
+        assert_eq!(json["syncJobsFailed"], 3);
+        assert!(json["backupRunning"].is_null());
+        assert!(json["syncJobsInProgress"].is_null());
+    }
+}
