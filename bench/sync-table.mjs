@@ -27,7 +27,9 @@ const replyToPaint = [];
 const expandToPaint = [];
 for (let run = 0; run < RUNS; run++) {
   const { context, page } = await open(browser, { path: `#limit=${ROWS}` });
+  await page.waitForFunction(() => document.querySelector("keywatch-panel")?.shadowRoot);
   await page.evaluate((rows) => {
+    const panel = document.querySelector("keywatch-panel").shadowRoot;
     // When the reply for the 1,000-job page ended, and when the table was
     // painted with its rows: the frame after the rows are in the DOM.
     window.__kw = { replyEnd: null, painted: null };
@@ -36,27 +38,28 @@ for (let run = 0; run < RUNS; run++) {
         if (e.name.includes(`limit=${rows}`)) window.__kw.replyEnd = e.responseEnd;
       }
     }).observe({ type: "resource", buffered: true });
-    const seen = () => document.querySelectorAll('[data-kw="sync-jobs"] [data-kw="job"]').length >= rows;
+    const seen = () => panel.querySelectorAll('[data-kw="sync-jobs"] [data-kw="job"]').length >= rows;
     new MutationObserver((_, observer) => {
       if (window.__kw.painted === null && seen()) {
         observer.disconnect();
         requestAnimationFrame(() => setTimeout(() => { window.__kw.painted = performance.now(); }, 0));
       }
-    }).observe(document.body, { childList: true, subtree: true });
+    }).observe(panel, { childList: true, subtree: true });
   }, ROWS);
   await signIn(page, "sign-in-cckm");
   await page.waitForFunction(() => window.__kw.painted !== null && window.__kw.replyEnd !== null, null, { timeout: 60000 });
   replyToPaint.push(await page.evaluate(() => window.__kw.painted - window.__kw.replyEnd));
 
   const expand = await page.evaluate(() => new Promise((resolve) => {
-    const button = document.querySelectorAll('[data-kw="sync-jobs"] [data-kw="expand"]')[500];
+    const panel = document.querySelector("keywatch-panel").shadowRoot;
+    const button = panel.querySelectorAll('[data-kw="sync-jobs"] [data-kw="expand"]')[500];
     const start = performance.now();
     new MutationObserver((_, observer) => {
-      if (document.querySelector('[data-kw="job-detail"]')) {
+      if (panel.querySelector('[data-kw="job-detail"]')) {
         observer.disconnect();
         requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start), 0));
       }
-    }).observe(document.body, { childList: true, subtree: true });
+    }).observe(panel, { childList: true, subtree: true });
     button.click();
   }));
   expandToPaint.push(expand);

@@ -19,7 +19,7 @@ export async function launch() {
     args: [
       "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
       "--no-first-run", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync",
+      "--disable-sync", "--js-flags=--expose-gc",
     ],
   });
 }

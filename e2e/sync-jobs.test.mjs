@@ -25,7 +25,8 @@ test("filter by status, page, and open a failed job's failed region", async () =
   await card.locator('[data-kw="statuses"] [data-status="failed"]').click();
   await card.locator('[data-kw="range"]').filter({ hasText: /^1–/ }).waitFor({ timeout: 15000 });
   await page.waitForFunction(() => {
-    const rows = [...document.querySelectorAll('[data-kw="sync-jobs"] [data-kw="job"]')];
+    const panel = document.querySelector("keywatch-panel").shadowRoot;
+    const rows = [...panel.querySelectorAll('[data-kw="sync-jobs"] [data-kw="job"]')];
     return rows.length > 0 && rows.every((r) => r.dataset.status === "failed");
   }, null, { timeout: 15000 });
   assert.match(page.url(), /status=failed/);

@@ -1,8 +1,8 @@
-// The standalone page: mounts one panel with the configuration in
-// config.json beside this page, or, without one, with the gateway that
-// serves this page. Never from the address bar: a link must not be able to
-// point the sign-in form at another server.
-import init, { mountPage } from "./keywatch.js";
+// The standalone page: one <keywatch-panel>, configured from config.json
+// beside this page or, without one, for the gateway that serves this page.
+// Never from the address bar: a link must not be able to point the sign-in
+// form at another server. The address holds the sync-job view only.
+import init from "./keywatch.js";
 
 const host = document.getElementById("keywatch");
 
@@ -21,11 +21,21 @@ async function pageConfig() {
   return defaults;
 }
 
+function say(text) {
+  const p = document.createElement("p");
+  p.setAttribute("role", "alert");
+  p.className = "kw-page-error";
+  p.textContent = text;
+  host.replaceChildren(p);
+}
+
 try {
   const [config] = await Promise.all([pageConfig(), init()]);
-  host.textContent = "";
-  window.keywatchPanel = mountPage(host, config);
+  const panel = document.createElement("keywatch-panel");
+  panel.addEventListener("keywatch-error", (e) => say("keywatch: " + e.detail.message));
+  panel.viewInAddress = true;
+  Object.assign(panel, config);
+  host.replaceChildren(panel);
 } catch (e) {
-  host.textContent = "keywatch could not start: " + (e && e.message ? e.message : e);
-  host.setAttribute("role", "alert");
+  say("keywatch could not start: " + (e && e.message ? e.message : e));
 }

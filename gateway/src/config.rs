@@ -11,6 +11,9 @@ pub struct DemoOptions {
     pub allowed_hosts: Vec<String>,
     pub connections: ConnectionLimits,
     pub dist: PathBuf,
+    /// The example admin console, served at `/portal/` under a strict
+    /// Content-Security-Policy.
+    pub portal: PathBuf,
     pub seed: u64,
     pub user: String,
     pub password: String,
@@ -25,6 +28,7 @@ impl Default for DemoOptions {
             allowed_hosts: Vec::new(),
             connections: ConnectionLimits::default(),
             dist: PathBuf::from("dist"),
+            portal: PathBuf::from("examples/portal"),
             seed: 1,
             user: "kwdemo".to_string(),
             password: "kwdemo".to_string(),

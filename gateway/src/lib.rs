@@ -26,7 +26,12 @@ pub fn demo_router(options: &DemoOptions) -> Result<axum::Router, String> {
             password: options.password.clone(),
         },
     );
-    Ok(demo_app(state, options.dist.clone(), hosts))
+    Ok(demo_app(
+        state,
+        options.dist.clone(),
+        options.portal.clone(),
+        hosts,
+    ))
 }
 
 /// Starts the simulator on `listener` in the background; the listener's

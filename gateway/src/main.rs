@@ -24,6 +24,9 @@ enum Command {
         /// Directory holding the built widget bundle, served at `/`.
         #[arg(long, default_value = "dist")]
         dist: PathBuf,
+        /// Directory holding the example admin console, served at `/portal/`.
+        #[arg(long, default_value = "examples/portal")]
+        portal: PathBuf,
         /// Same seed, same simulated history.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -73,6 +76,7 @@ async fn main() -> ExitCode {
         Command::Demo {
             listen,
             dist,
+            portal,
             seed,
             user,
             password,
@@ -94,6 +98,7 @@ async fn main() -> ExitCode {
                     ..ConnectionLimits::default()
                 },
                 dist,
+                portal,
                 seed,
                 user,
                 password,

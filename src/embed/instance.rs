@@ -20,7 +20,7 @@ use crate::hooks::Pulse;
 use crate::host::{PanelEvent, TokenProvider};
 
 /// The panel's stylesheet, adopted by every panel's shadow root.
-pub const STYLES: &str = include_str!("../../static/keywatch.css");
+pub const STYLES: &str = include_str!("keywatch.css");
 
 pub type Shared = Rc<RefCell<Instance>>;
 

@@ -1,5 +1,6 @@
 //! The release bundle in dist/: the page, the wasm optimised with
-//! `wasm-opt -Oz`, its JavaScript glue and the stylesheet.
+//! `wasm-opt -Oz`, its JavaScript glue and the element's class (a
+//! wasm-bindgen snippet). The panel's stylesheet travels inside the wasm.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,8 +12,31 @@ use crate::target::Target;
 
 pub const DIST: &str = "dist";
 
-/// The files a host page loads, for the size report.
-const SHIPPED: [&str; 3] = ["keywatch_bg.wasm", "keywatch.js", "keywatch.css"];
+/// The files a host page loads, for the size report: these two, and the
+/// snippets wasm-bindgen writes under `snippets/`.
+const SHIPPED: [&str; 2] = ["keywatch_bg.wasm", "keywatch.js"];
+
+/// Every file a host page loads, as paths under dist/.
+pub fn shipped() -> Vec<PathBuf> {
+    let dist = Path::new(DIST);
+    let mut files: Vec<PathBuf> = SHIPPED.iter().map(|f| dist.join(f)).collect();
+    let mut dirs = vec![dist.join("snippets")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        found.sort();
+        for path in found {
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
 
 pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
     cargo(&[
@@ -30,6 +54,8 @@ pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
     let wasm_in = target.widget_wasm();
     let wasm_out = dist.join("keywatch_bg.wasm");
     if is_newer(&wasm_in, &wasm_out) {
+        // Snippets are named by a hash: old ones must not linger.
+        let _ = fs::remove_dir_all(dist.join("snippets"));
         sh::run(
             Command::new("wasm-bindgen")
                 .args([
@@ -51,21 +77,27 @@ pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
         )?;
     }
 
+    // The stylesheet now travels inside the wasm; an old copy would mislead.
+    let _ = fs::remove_file(dist.join("keywatch.css"));
     copy(Path::new("index.html"), &dist.join("index.html"))?;
     for entry in fs::read_dir("static").map_err(|e| Fail(format!("cannot read static/: {e}")))? {
         let entry = entry.map_err(|e| Fail(format!("cannot read static/: {e}")))?;
         copy(&entry.path(), &dist.join(entry.file_name()))?;
     }
     report()?;
-    Ok(SHIPPED.iter().map(|f| dist.join(f)).collect())
+    Ok(shipped())
 }
 
 /// Prints raw and gzip sizes of what a host page loads.
 pub fn report() -> Result<(), Fail> {
     let (mut raw_total, mut gz_total) = (0, 0);
     say("bundle size (raw / gzip -9):");
-    for name in SHIPPED {
-        let path = Path::new(DIST).join(name);
+    for path in shipped() {
+        let name = path
+            .strip_prefix(DIST)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
         let raw = fs::metadata(&path)
             .map_err(|e| Fail(format!("{}: {e}", path.display())))?
             .len();
@@ -75,7 +107,7 @@ pub fn report() -> Result<(), Fail> {
             .output()
             .map(|out| out.stdout.len() as u64)
             .map_err(|e| Fail(format!("gzip is needed for the size report: {e}")))?;
-        eprintln!("  {name:<18} {:>9} B  {:>9} B", raw, gz);
+        eprintln!("  {name:<18} {raw:>9} B  {gz:>9} B");
         raw_total += raw;
         gz_total += gz;
     }

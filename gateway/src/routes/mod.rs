@@ -52,7 +52,7 @@ impl DemoState {
 }
 
 /// Everything `keywatch-gateway demo` serves.
-pub fn demo_app(state: DemoState, dist: PathBuf, hosts: HostAllowlist) -> Router {
+pub fn demo_app(state: DemoState, dist: PathBuf, portal: PathBuf, hosts: HostAllowlist) -> Router {
     let gklm = gklm::router();
     let hits = Arc::new(hits::Hits::default());
     let hit_list: Router<DemoState> = Router::new()
@@ -65,6 +65,7 @@ pub fn demo_app(state: DemoState, dist: PathBuf, hosts: HostAllowlist) -> Router
         .nest("/_sim", sim_control::router())
         .route("/healthz", get(healthz))
         .merge(hit_list)
+        .nest_service("/portal", static_files::portal(portal))
         .fallback_service(static_files::service(dist))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -2,10 +2,11 @@ use std::convert::Infallible;
 use std::path::PathBuf;
 
 use axum::body::Body;
-use axum::http::{header, Request, Response, StatusCode};
-use tower::service_fn;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use tower::util::ServiceFn;
+use tower::{service_fn, Layer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 type Answer = std::future::Ready<Result<Response<Body>, Infallible>>;
 type BundleMissing = ServiceFn<fn(Request<Body>) -> Answer>;
@@ -18,6 +19,26 @@ pub fn service(dist: PathBuf) -> ServeDir<BundleMissing> {
     ServeDir::new(dist)
         .append_index_html_on_directories(true)
         .fallback(service_fn(missing))
+}
+
+/// What the example console allows itself: scripts and styles from its own
+/// origin only (no inline script or style, no eval), WebAssembly compiled
+/// from them, and connections to the gateway that serves it.
+pub const PORTAL_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// The example admin console (`examples/portal/`), under [`PORTAL_CSP`].
+pub fn portal(dir: PathBuf) -> SetResponseHeader<ServeDir<BundleMissing>, HeaderValue> {
+    let missing: fn(Request<Body>) -> Answer =
+        |_| std::future::ready(Ok(not_in_bundle("/portal/")));
+    SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PORTAL_CSP),
+    )
+    .layer(
+        ServeDir::new(dir)
+            .append_index_html_on_directories(true)
+            .fallback(service_fn(missing)),
+    )
 }
 
 fn not_in_bundle(path: &str) -> Response<Body> {
