@@ -160,6 +160,14 @@ fn shadow_root(host: &Element) -> Result<ShadowRoot, JsValue> {
         Some(shadow) => shadow,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
+    adopt_styles(&shadow)?;
+    Ok(shadow)
+}
+
+/// Makes the panel's stylesheet one of `target`'s adopted stylesheets (a
+/// shadow root, or the document of a Rust host that renders [`Panel`] in
+/// its own page). One sheet serves every panel on the page.
+pub fn adopt_styles(target: &JsValue) -> Result<(), JsValue> {
     let sheet = SHEET.with(|s| -> Result<CssStyleSheet, JsValue> {
         if let Some(sheet) = s.borrow().as_ref() {
             return Ok(sheet.clone());
@@ -169,12 +177,13 @@ fn shadow_root(host: &Element) -> Result<ShadowRoot, JsValue> {
         *s.borrow_mut() = Some(sheet.clone());
         Ok(sheet)
     })?;
-    js_sys::Reflect::set(
-        &shadow,
-        &JsValue::from_str("adoptedStyleSheets"),
-        &js_sys::Array::of1(&sheet),
-    )?;
-    Ok(shadow)
+    let key = JsValue::from_str("adoptedStyleSheets");
+    let adopted: js_sys::Array = js_sys::Reflect::get(target, &key)?.into();
+    if !adopted.includes(&sheet, 0) {
+        adopted.push(&sheet);
+        js_sys::Reflect::set(target, &key, &adopted)?;
+    }
+    Ok(())
 }
 
 /// Ends the panel once `host` has left the page (checked after each change

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 pub use element::TAG;
-pub use instance::STYLES;
+pub use instance::{adopt_styles, STYLES};
 
 use instance::{Instance, Shared};
 
