@@ -281,6 +281,11 @@ async fn a_token_provider_is_asked_at_start_after_a_401_and_its_failure_is_told(
         .query_selector("[data-kw=\"sign-in\"]")
         .unwrap()
         .is_none());
+    // An unrelated change does not ask the same provider again.
+    el.set_attribute("theme", "dark").unwrap();
+    appears(&root, "[data-kw=\"panel\"][data-theme=\"dark\"]").await;
+    sleep(300).await;
+    assert_eq!(asked.borrow().len(), 1, "asked again for a theme change");
 
     // The server ends the session: the provider is asked again, once.
     fault(r#"{"route":"/SKLM/rest/v1/ckms/backups/result","kind":"expired-session","times":1}"#)

@@ -15,9 +15,9 @@ use yew::{AppHandle, Callback};
 
 use crate::components::panel::{Panel, PanelProps};
 use crate::config::PanelConfig;
-use crate::embed::js::dispatch;
+use crate::embed::js::{dispatch, provider};
 use crate::hooks::Pulse;
-use crate::host::{PanelEvent, TokenProvider};
+use crate::host::PanelEvent;
 
 /// The panel's stylesheet, adopted by every panel's shadow root.
 pub const STYLES: &str = include_str!("keywatch.css");
@@ -37,6 +37,9 @@ pub struct Instance {
     root: Element,
     app: Option<AppHandle<Panel>>,
     props: PanelProps,
+    /// The host's `tokenProvider` function: the same function keeps the same
+    /// provider, so an unrelated change does not ask it again.
+    provider_fn: Option<js_sys::Function>,
     /// Watches for the host element leaving the page (`mount()` only: the
     /// custom element hears it itself).
     watch: Option<Watch>,
@@ -75,7 +78,7 @@ impl Instance {
     pub fn start(
         host: Element,
         config: PanelConfig,
-        token_provider: Option<TokenProvider>,
+        provider_fn: Option<js_sys::Function>,
         view_in_address: bool,
         watch_removal: bool,
     ) -> Result<Shared, JsValue> {
@@ -95,7 +98,7 @@ impl Instance {
             config,
             view_in_address,
             on_event,
-            token_provider,
+            token_provider: provider_fn.clone().map(provider),
             refresh: Some(Pulse::default()),
         };
         let app = yew::Renderer::<Panel>::with_root_and_props(root.clone(), props.clone()).render();
@@ -104,6 +107,7 @@ impl Instance {
             root,
             app: Some(app),
             props,
+            provider_fn,
             watch: None,
         }));
         if watch_removal && host.is_connected() {
@@ -114,7 +118,13 @@ impl Instance {
     }
 
     /// A new configuration, applied without losing the panel's state.
-    pub fn update(&mut self, config: PanelConfig, token_provider: Option<TokenProvider>) {
+    pub fn update(&mut self, config: PanelConfig, provider_fn: Option<js_sys::Function>) {
+        let token_provider = if provider_fn == self.provider_fn {
+            self.props.token_provider.clone()
+        } else {
+            self.provider_fn = provider_fn.clone();
+            provider_fn.map(provider)
+        };
         let props = PanelProps {
             config,
             token_provider,

@@ -10,8 +10,9 @@ use web_sys::{CustomEvent, CustomEventInit, Element};
 use crate::config::{check_keys, ConfigError, PanelConfig};
 use crate::host::{server_key, PanelEvent, TokenProvider};
 
-/// A configuration object (or JSON text), with its token provider if any.
-pub fn read_config(value: &JsValue) -> Result<(PanelConfig, Option<TokenProvider>), ConfigError> {
+/// A configuration object (or JSON text), with its token provider function
+/// if any.
+pub fn read_config(value: &JsValue) -> Result<(PanelConfig, Option<Function>), ConfigError> {
     if let Some(text) = value.as_string() {
         return Ok((PanelConfig::from_json(&text)?, None));
     }
@@ -30,15 +31,19 @@ pub fn read_config(value: &JsValue) -> Result<(PanelConfig, Option<TokenProvider
     Ok((config, token_provider(value)?))
 }
 
-fn token_provider(config: &JsValue) -> Result<Option<TokenProvider>, ConfigError> {
+fn token_provider(config: &JsValue) -> Result<Option<Function>, ConfigError> {
     let value = Reflect::get(config, &JsValue::from_str("tokenProvider")).unwrap_or_default();
     if value.is_null() || value.is_undefined() {
         return Ok(None);
     }
-    let provide: Function = value.dyn_into().map_err(|_| {
+    value.dyn_into().map(Some).map_err(|_| {
         ConfigError("tokenProvider must be a function (system) => Promise<string>".into())
-    })?;
-    Ok(Some(TokenProvider::new(move |server| {
+    })
+}
+
+/// The host's `tokenProvider` function, as the panel asks it.
+pub fn provider(provide: Function) -> TokenProvider {
+    TokenProvider::new(move |server| {
         let asked = provide.call1(&JsValue::NULL, &JsValue::from_str(server_key(server)));
         async move {
             let answer = JsFuture::from(Promise::resolve(&asked.map_err(|e| said(&e))?))
@@ -47,7 +52,7 @@ fn token_provider(config: &JsValue) -> Result<Option<TokenProvider>, ConfigError
             serde_wasm_bindgen::from_value::<String>(answer)
                 .map_err(|_| "its answer is not a string".to_owned())
         }
-    })))
+    })
 }
 
 /// A thrown value or rejection reason, as text.
