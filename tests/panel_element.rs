@@ -405,3 +405,37 @@ async fn a_second_mount_on_the_same_element_ends_the_first() {
     assert_eq!(page.shadow_root().unwrap().child_element_count(), 0);
     page.remove();
 }
+
+#[wasm_bindgen_test]
+async fn removing_a_mounted_element_ends_its_panel() {
+    let _turn = turn().await;
+    let session = signed_in(Language::En).await.auth_id.unwrap();
+    pin_backup_result("0").await;
+    let page = host();
+    let config = format!(
+        r#"{{"gklmUrl":"{}","gklmAuthId":"{session}","pollSeconds":2,"cards":["lastBackup"]}}"#,
+        gklm_url()
+    );
+    let before = mounted_panels();
+    let panel = mount(page.clone(), JsValue::from_str(&config)).expect("mounted");
+    appears(
+        &inside(&page),
+        "[data-kw=\"last-backup\"][data-state=\"succeeded\"]",
+    )
+    .await;
+    // The host takes its element out of the page without a word to the panel.
+    page.remove();
+    until(
+        || "the panel outlived its element".into(),
+        || (mounted_panels() == before).then_some(()),
+    )
+    .await;
+    assert!(!panel.running());
+    let after = hits(RESULT).await.0;
+    sleep(4_500).await;
+    assert_eq!(
+        hits(RESULT).await.0,
+        after,
+        "polled after its element was removed"
+    );
+}
