@@ -88,6 +88,7 @@ test("the portal's hostile CSS stays out, both panels work, the badge follows", 
   assert.deepEqual(await page.evaluate(() => window.__csp), [], "CSP violations");
   assert.deepEqual(await axe(page), [], "axe violations at 1280 px");
   await page.setViewportSize({ width: 320, height: 900 });
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 320, "the page scrolls sideways at 320 px");
   await page.screenshot({ path: shot("portal-320.png"), fullPage: true });
   assert.deepEqual(await axe(page), [], "axe violations at 320 px");
   assert.deepEqual(problems, []);
