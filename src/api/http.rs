@@ -180,11 +180,12 @@ mod in_flight {
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use futures::future::{select, Either};
+    use gloo_net::http::{Request, Response};
     use gloo_timers::future::TimeoutFuture;
     use js_sys::{Reflect, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};
+    use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit};
 
     use super::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
     use crate::api::error::ApiError;
@@ -220,9 +221,6 @@ mod browser {
         req: &HttpRequest,
         controller: AbortController,
     ) -> Result<HttpResponse, ApiError> {
-        let window = web_sys::window().ok_or_else(|| ApiError::Network {
-            detail: "no browser window to fetch from".to_owned(),
-        })?;
         let headers = Headers::new().map_err(network)?;
         for (name, value) in &req.headers {
             headers.set(name, value).map_err(network)?;
@@ -234,15 +232,13 @@ mod browser {
         if let Some(body) = &req.body {
             init.set_body(&JsValue::from_str(body));
         }
+        // The URL goes as built: gloo-net's RequestBuilder would add a `&`
+        // to one that has a query, so its Request is made from this one.
         let request = web_sys::Request::new_with_str_and_init(&req.url, &init).map_err(network)?;
-        let response: Response = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .map_err(network)?
-            .dyn_into()
-            .map_err(network)?;
+        let response = Request::from(request).send().await.map_err(gloo_error)?;
 
         let response_headers = response.headers();
-        let header = |name: &str| response_headers.get(name).ok().flatten();
+        let header = |name: &str| response_headers.get(name);
         let declared_length = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
         if declared_length.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
             return Err(too_large());
@@ -288,6 +284,17 @@ mod browser {
             }
         }
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn gloo_error(err: gloo_net::Error) -> ApiError {
+        let detail = match err {
+            gloo_net::Error::JsError(e) if e.message.is_empty() => e.name,
+            gloo_net::Error::JsError(e) => format!("{}: {}", e.name, e.message),
+            other => other.to_string(),
+        };
+        ApiError::Network {
+            detail: crate::model::text::plain_text(&detail),
+        }
     }
 
     fn too_large() -> ApiError {
