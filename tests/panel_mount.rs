@@ -11,7 +11,10 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 mod support;
 
-use support::{appears, fault, gateway, host, inside, pin_backup_result, sim, sleep, turn, until};
+use support::{
+    appears, clear_hits, fault, gateway, hits_reach, host, inside, pin_backup_result, sim, sleep,
+    turn, until,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -84,6 +87,7 @@ async fn signs_in_through_its_form_and_asks_again_when_the_session_expires() {
     // Signing in again brings the card back by itself.
     sign_in(&root, "kwdemo", "kwdemo").await;
     appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+    clear_hits().await;
 
     // Yew tears the app down on its next scheduler run, not synchronously.
     panel.destroy();
@@ -95,6 +99,9 @@ async fn signs_in_through_its_form_and_asks_again_when_the_session_expires() {
         "destroy() leaves nothing behind"
     );
     assert!(!panel.running());
+    // The session the panel signed in for is ended on the server, once.
+    let (logouts, _) = hits_reach("/SKLM/rest/v1/ckms/logout", 1).await;
+    assert_eq!(logouts, 1);
     page.remove();
 }
 
