@@ -90,10 +90,12 @@ fn apply(el: &Element) {
                 return;
             }
         };
+    let view_in_address = el.has_attribute("view-in-address");
     match instance::find(el) {
-        Some(panel) => panel.borrow_mut().update(config, provider),
+        Some(panel) => panel
+            .borrow_mut()
+            .update_with(config, provider, view_in_address),
         None => {
-            let view_in_address = el.has_attribute("view-in-address");
             if let Err(error) =
                 Instance::start(el.clone(), config, provider, view_in_address, false)
             {

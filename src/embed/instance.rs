@@ -119,6 +119,17 @@ impl Instance {
 
     /// A new configuration, applied without losing the panel's state.
     pub fn update(&mut self, config: PanelConfig, provider_fn: Option<js_sys::Function>) {
+        let view_in_address = self.props.view_in_address;
+        self.update_with(config, provider_fn, view_in_address);
+    }
+
+    /// As [`Instance::update`], with where the sync-job view lives.
+    pub fn update_with(
+        &mut self,
+        config: PanelConfig,
+        provider_fn: Option<js_sys::Function>,
+        view_in_address: bool,
+    ) {
         let token_provider = if provider_fn == self.provider_fn {
             self.props.token_provider.clone()
         } else {
@@ -128,6 +139,7 @@ impl Instance {
         let props = PanelProps {
             config,
             token_provider,
+            view_in_address,
             ..self.props.clone()
         };
         if props != self.props {
