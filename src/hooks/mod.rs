@@ -2,13 +2,20 @@
 //! component goes away.
 
 mod announce;
+mod cckm_session;
+mod gklm_session;
+mod host;
 mod pulse;
 mod status;
+mod tasks;
 mod url_view;
 mod use_poll;
 mod visibility;
 
 pub use announce::{use_announce, Announcement, Announcer};
+pub use cckm_session::{refresh_after_ms, use_cckm_session};
+pub use gklm_session::{use_gklm_session, SessionControls};
+pub use host::{use_auth_required, use_events, use_relayed_pulse, use_status_board, Events};
 pub use pulse::Pulse;
 pub use status::{use_status, StatusBoard};
 pub use url_view::{use_view_in_address, view_from_address};
