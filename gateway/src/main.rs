@@ -146,6 +146,12 @@ async fn run_demo(options: DemoOptions) -> Result<(), String> {
         "demo sign-in: user {}, password {} (GKLM and CipherTrust)",
         options.user, options.password
     );
+    if options.portal.join("index.html").is_file() {
+        let _ = writeln!(
+            stdout,
+            "example admin console with two embedded panels: http://{addr}/portal/"
+        );
+    }
     let _ = stdout.flush();
     drop(stdout);
     server::serve(
