@@ -8,11 +8,10 @@ use crate::api::cckm::{self, CckmTokens};
 use crate::api::error::{ApiError, Server};
 use crate::config::PanelConfig;
 use crate::hooks::gklm_session::SessionControls;
-use crate::hooks::host::{asker, use_host_credential, Events};
-use crate::hooks::tasks::use_task_slot;
+use crate::hooks::host::{use_server_session, Events};
 use crate::host::TokenProvider;
 use crate::model::jwt;
-use crate::state::session::{Session, SessionAction};
+use crate::state::session::SessionAction;
 
 /// CipherTrust Manager's default token lifetime, for a token that does not
 /// say when it expires.
@@ -31,28 +30,16 @@ pub fn use_cckm_session(
     provider: Option<TokenProvider>,
     events: Events,
 ) -> SessionControls {
-    let session = {
-        let initial = config.cckm_token.clone();
-        use_reducer_eq(move || Session::new(initial))
-    };
-    // The refresh token and lifetime from the last sign-in, in memory only;
-    // a token the host gave is used as it is.
-    let tokens = use_mut_ref(|| None::<CckmTokens>);
-    let run = use_task_slot();
-    let ask = asker(
-        provider.clone(),
+    let (session, run, ask) = use_server_session(
         Server::Cckm,
-        session.dispatcher(),
-        run.clone(),
-        events,
-    );
-    use_host_credential(
         config.cckm_url.is_some(),
         config.cckm_token.clone(),
         provider.clone(),
-        session.dispatcher(),
-        ask.clone(),
+        events,
     );
+    // The refresh token and lifetime from the last sign-in, in memory only;
+    // a token the host gave is used as it is.
+    let tokens = use_mut_ref(|| None::<CckmTokens>);
     let refresh = {
         let (tokens, session, run) = (tokens.clone(), session.dispatcher(), run.clone());
         let cfg = config.cckm(None);

@@ -6,8 +6,7 @@ use yew::prelude::*;
 use crate::api::error::{ApiError, Server};
 use crate::api::{gklm, GklmConfig};
 use crate::config::PanelConfig;
-use crate::hooks::host::{asker, use_host_credential, Events};
-use crate::hooks::tasks::use_task_slot;
+use crate::hooks::host::{use_server_session, Events};
 use crate::host::TokenProvider;
 use crate::state::session::{Session, SessionAction};
 
@@ -28,24 +27,12 @@ pub fn use_gklm_session(
     provider: Option<TokenProvider>,
     events: Events,
 ) -> SessionControls {
-    let session = {
-        let initial = config.gklm_auth_id.clone();
-        use_reducer_eq(move || Session::new(initial))
-    };
-    let run = use_task_slot();
-    let ask = asker(
-        provider.clone(),
+    let (session, run, ask) = use_server_session(
         Server::Gklm,
-        session.dispatcher(),
-        run.clone(),
-        events,
-    );
-    use_host_credential(
         config.gklm_url.is_some(),
         config.gklm_auth_id.clone(),
         provider.clone(),
-        session.dispatcher(),
-        ask.clone(),
+        events,
     );
     // The credential the provider was last asked to replace: the cards are
     // refused together, and one answer serves them all.

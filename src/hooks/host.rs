@@ -8,7 +8,7 @@ use futures::future::{AbortHandle, Abortable};
 use yew::prelude::*;
 
 use crate::api::error::{ApiError, Server};
-use crate::hooks::tasks::Run;
+use crate::hooks::tasks::{use_task_slot, Run};
 use crate::hooks::{Pulse, StatusBoard};
 use crate::host::{PanelEvent, TokenProvider};
 use crate::lang::Language;
@@ -83,7 +83,7 @@ pub fn use_auth_required(events: Events, gklm_form: bool, cckm_form: bool) {
 /// Asks the host's token provider (if there is one) for `server`'s
 /// credential, in place of `refused`; says whether it asked. A failure is
 /// told to the host and leaves the sign-in form to the person.
-pub fn asker(
+fn asker(
     provider: Option<TokenProvider>,
     server: Server,
     session: UseReducerDispatcher<Session>,
@@ -123,26 +123,45 @@ pub fn asker(
 /// at start); says whether there was a provider to ask.
 pub type Ask = Rc<dyn Fn(Option<String>) -> bool>;
 
-/// The credential the host gives for a server: applied whenever it changes.
-/// Without one, the host's provider is asked, at start and when the host
-/// gives a new provider.
+/// A server's session with its task slot and its way to ask the host's
+/// provider. The credential the host gives is applied whenever it changes;
+/// without one, the provider is asked, at start and for a new provider.
 #[hook]
-pub fn use_host_credential(
+pub fn use_server_session(
+    server: Server,
     configured: bool,
     given: Option<String>,
     provider: Option<TokenProvider>,
-    session: UseReducerDispatcher<Session>,
-    ask: Ask,
-) {
+    events: Events,
+) -> (UseReducerHandle<Session>, Run, Ask) {
+    let session = {
+        let initial = given.clone();
+        use_reducer_eq(move || Session::new(initial))
+    };
+    let run = use_task_slot();
+    let ask = asker(
+        provider.clone(),
+        server,
+        session.dispatcher(),
+        run.clone(),
+        events,
+    );
     let wanted = configured && given.is_none();
-    use_effect_with(given, move |given| {
-        if let Some(credential) = given {
-            session.dispatch(SessionAction::SignedIn(credential.clone()));
-        }
-    });
-    use_effect_with(provider, move |provider| {
-        if provider.is_some() && wanted {
-            ask(None);
-        }
-    });
+    {
+        let session = session.dispatcher();
+        use_effect_with(given, move |given| {
+            if let Some(credential) = given {
+                session.dispatch(SessionAction::SignedIn(credential.clone()));
+            }
+        });
+    }
+    {
+        let ask = ask.clone();
+        use_effect_with(provider, move |provider| {
+            if provider.is_some() && wanted {
+                ask(None);
+            }
+        });
+    }
+    (session, run, ask)
 }
