@@ -88,6 +88,92 @@ pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
     Ok(shipped())
 }
 
+/// Where the bundle's budget lives.
+pub const BUDGET_FILE: &str = "bundle-budget.txt";
+
+/// Fails, naming each file over its budget, when the bundle in dist/ has
+/// outgrown [`BUDGET_FILE`].
+pub fn check_budget() -> Result<(), Fail> {
+    let text = fs::read_to_string(BUDGET_FILE)
+        .map_err(|e| Fail(format!("cannot read {BUDGET_FILE}: {e}")))?;
+    let budget = parse_budget(&text)?;
+    let sizes = shipped()
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .strip_prefix(DIST)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            gzip_size(&path).map(|gz| (name, gz))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let over = over_budget(&budget, &sizes);
+    if over.is_empty() {
+        say(&format!("bundle within its budget ({BUDGET_FILE})"));
+        Ok(())
+    } else {
+        Err(Fail(format!(
+            "the bundle is over its budget in {BUDGET_FILE} (gzip -9 bytes):\n  {}",
+            over.join("\n  ")
+        )))
+    }
+}
+
+/// `name bytes` lines; `#` starts a comment.
+fn parse_budget(text: &str) -> Result<Vec<(String, u64)>, Fail> {
+    let mut budget = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let (Some(name), Some(bytes), None) = (words.next(), words.next(), words.next()) else {
+            return Err(Fail(format!("{BUDGET_FILE}: not `name bytes`: {line:?}")));
+        };
+        let bytes = bytes
+            .replace('_', "")
+            .parse()
+            .map_err(|_| Fail(format!("{BUDGET_FILE}: not a number of bytes: {line:?}")))?;
+        budget.push((name.to_owned(), bytes));
+    }
+    Ok(budget)
+}
+
+/// A sentence for each budget line the sizes exceed.
+fn over_budget(budget: &[(String, u64)], sizes: &[(String, u64)]) -> Vec<String> {
+    budget
+        .iter()
+        .filter_map(|(name, limit)| {
+            let size: u64 = sizes
+                .iter()
+                .filter(|(file, _)| {
+                    name == "total"
+                        || file == name
+                        || (name.ends_with('/') && file.starts_with(name.as_str()))
+                })
+                .map(|(_, gz)| gz)
+                .sum();
+            (size > *limit).then(|| {
+                format!(
+                    "{name} is {size} B, {} B over its budget of {limit} B",
+                    size - limit
+                )
+            })
+        })
+        .collect()
+}
+
+fn gzip_size(path: &Path) -> Result<u64, Fail> {
+    Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map(|out| out.stdout.len() as u64)
+        .map_err(|e| Fail(format!("gzip is needed for the size report: {e}")))
+}
+
 /// Prints raw and gzip sizes of what a host page loads.
 pub fn report() -> Result<(), Fail> {
     let (mut raw_total, mut gz_total) = (0, 0);
@@ -101,12 +187,7 @@ pub fn report() -> Result<(), Fail> {
         let raw = fs::metadata(&path)
             .map_err(|e| Fail(format!("{}: {e}", path.display())))?
             .len();
-        let gz = Command::new("gzip")
-            .args(["-9", "-c"])
-            .arg(&path)
-            .output()
-            .map(|out| out.stdout.len() as u64)
-            .map_err(|e| Fail(format!("gzip is needed for the size report: {e}")))?;
+        let gz = gzip_size(&path)?;
         eprintln!("  {name:<18} {raw:>9} B  {gz:>9} B");
         raw_total += raw;
         gz_total += gz;
@@ -131,4 +212,47 @@ fn copy(from: &Path, to: &Path) -> Result<(), Fail> {
             to.display()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{over_budget, parse_budget};
+
+    #[test]
+    fn the_budget_names_each_file_over_it() {
+        let budget = parse_budget(
+            "# comment\nkeywatch_bg.wasm 100 # inline\nkeywatch.js 1_000\nsnippets/ 10\ntotal 200\n",
+        )
+        .unwrap();
+        assert_eq!(budget.len(), 4);
+        let sizes = |wasm: u64, snippet: u64| {
+            vec![
+                ("keywatch_bg.wasm".to_owned(), wasm),
+                ("keywatch.js".to_owned(), 50),
+                ("snippets/k-1/src/embed/element.js".to_owned(), snippet),
+                ("snippets/k-1/inline0.js".to_owned(), snippet),
+            ]
+        };
+        assert!(over_budget(&budget, &sizes(100, 5)).is_empty());
+        let over = over_budget(&budget, &sizes(101, 6));
+        assert_eq!(
+            over,
+            [
+                "keywatch_bg.wasm is 101 B, 1 B over its budget of 100 B",
+                "snippets/ is 12 B, 2 B over its budget of 10 B",
+            ]
+        );
+        assert_eq!(
+            over_budget(&budget, &sizes(100, 30)).len(),
+            2,
+            "snippets and total"
+        );
+    }
+
+    #[test]
+    fn a_malformed_line_is_refused() {
+        assert!(parse_budget("keywatch.js").is_err());
+        assert!(parse_budget("keywatch.js lots").is_err());
+        assert!(parse_budget("keywatch.js 1 2").is_err());
+    }
 }

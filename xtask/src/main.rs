@@ -164,8 +164,9 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
     step("native tests of every crate");
     cargo(&["test", "--workspace"])?;
 
-    step("release bundle for the end-to-end checks");
+    step("release bundle for the end-to-end checks, within its budget");
     bundle::build(target)?;
+    bundle::check_budget()?;
 
     step("browser tests in headless Chromium, against the simulator");
     cargo(&["build", "-p", "keywatch-gateway"])?;
