@@ -110,10 +110,11 @@ impl Instance {
             provider_fn,
             watch: None,
         }));
-        if watch_removal && host.is_connected() {
-            instance.borrow_mut().watch = Some(watch(&host)?);
-        }
         MOUNTED.with(|m| m.borrow_mut().push(instance.clone()));
+        // Without an observer the panel still runs; destroy() still ends it.
+        if watch_removal && host.is_connected() {
+            instance.borrow_mut().watch = watch(&host).ok();
+        }
         Ok(instance)
     }
 
