@@ -1,11 +1,14 @@
 //! The project's tasks: `cargo xtask run` and `cargo xtask test` (see README).
 //!
-//! Plain std on purpose: the task runner must build in seconds on a fresh
-//! machine, before anything else is installed.
+//! Plain std on purpose, but for brotli and gzip (dist/'s precompressed
+//! copies): the task runner must build quickly on a fresh machine, before
+//! anything else is installed.
 
 mod bundle;
+mod precompress;
 mod setup;
 mod sh;
+mod snippet_names;
 mod target;
 
 use std::net::SocketAddr;
