@@ -5,6 +5,8 @@
 //! anything else is installed.
 
 mod bundle;
+mod http;
+mod nginx;
 mod precompress;
 mod setup;
 mod sh;
@@ -28,6 +30,8 @@ tasks:
   test [--no-lint]       install what is missing, then run every test: lints,
                          native tests, browser tests, end-to-end checks
   dist                   build the release bundle into dist/ and print its size
+  nginx                  check deploy/nginx/keywatch.conf in front of the
+                         simulator (a step of `test`)
   bench                  measure the sync-job table in headless Chromium (not a
                          test: it prints figures and writes them in the target dir)
   setup                  install what is missing and nothing else
@@ -56,7 +60,7 @@ fn main() -> ExitCode {
     }
     if !matches!(
         task,
-        Some("run" | "test" | "dist" | "bench" | "setup" | "paths")
+        Some("run" | "test" | "dist" | "nginx" | "bench" | "setup" | "paths")
     ) {
         eprint!("{USAGE}");
         return ExitCode::from(2);
@@ -67,6 +71,9 @@ fn main() -> ExitCode {
         Some("dist") => {
             setup::ensure_build_tools(&target).and_then(|()| bundle::build(&target).map(|_| ()))
         }
+        Some("nginx") => setup::ensure_test_tools()
+            .and_then(|()| cargo(&["build", "-p", "keywatch-gateway"]))
+            .and_then(|()| nginx::check(&target)),
         Some("bench") => bench(&target),
         Some("setup") => {
             setup::ensure_build_tools(&target).and_then(|()| setup::ensure_test_tools())
@@ -167,6 +174,10 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
     step("native tests of every crate");
     cargo(&["test", "--workspace"])?;
 
+    step("nginx with deploy/nginx/keywatch.conf, in front of the simulator");
+    cargo(&["build", "-p", "keywatch-gateway"])?;
+    nginx::check(target)?;
+
     step("release bundle for the end-to-end checks");
     bundle::build(target)?;
 
@@ -181,6 +192,7 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
             "--dist",
             "dist",
         ]),
+        "the gateway",
         TEST_GATEWAY,
         &log,
     )?;
@@ -233,6 +245,7 @@ fn bench(target: &Target) -> Result<(), Fail> {
             "--dist",
             "dist",
         ]),
+        "the gateway",
         BENCH_GATEWAY,
         &target.log("keywatch-gateway-bench.log"),
     )?;
