@@ -5,6 +5,7 @@
 //! anything else is installed.
 
 mod bundle;
+mod gateway_bench;
 mod http;
 mod nginx;
 mod precompress;
@@ -32,8 +33,11 @@ tasks:
   dist                   build the release bundle into dist/ and print its size
   nginx                  check deploy/nginx/keywatch.conf in front of the
                          simulator (a step of `test`)
-  bench                  measure the sync-job table in headless Chromium (not a
-                         test: it prints figures and writes them in the target dir)
+  bench [gateway|sync-table]
+                         not a test: measure the sync-job table in headless
+                         Chromium, and the gateway against nginx with wrk (both,
+                         or the one named); prints figures and writes them in
+                         the target dir
   setup                  install what is missing and nothing else
   paths                  print where cargo builds (CARGO_TARGET_DIR is honoured)
 ";
@@ -74,7 +78,7 @@ fn main() -> ExitCode {
         Some("nginx") => setup::ensure_test_tools()
             .and_then(|()| cargo(&["build", "-p", "keywatch-gateway"]))
             .and_then(|()| nginx::check(&target)),
-        Some("bench") => bench(&target),
+        Some("bench") => bench(&target, &args[1..]),
         Some("setup") => {
             setup::ensure_build_tools(&target).and_then(|()| setup::ensure_test_tools())
         }
@@ -232,7 +236,31 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
 /// Where `cargo xtask bench` runs its own simulator.
 const BENCH_GATEWAY: &str = "127.0.0.1:8919";
 
-fn bench(target: &Target) -> Result<(), Fail> {
+fn bench(target: &Target, args: &[String]) -> Result<(), Fail> {
+    let (table, gateway) = match args.first().map(String::as_str) {
+        None => (true, true),
+        Some("sync-table") => (true, false),
+        Some("gateway") => (false, true),
+        Some(other) => {
+            return Err(Fail(format!(
+                "bench {other}: say `gateway`, `sync-table`, or nothing for both"
+            )))
+        }
+    };
+    if table {
+        bench_sync_table(target)?;
+    }
+    if gateway {
+        setup::ensure_test_tools()?;
+        setup::ensure_bench_tools()?;
+        cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
+        step("gateway: the simulator, keywatch-gateway proxy and nginx under wrk");
+        gateway_bench::run(target)?;
+    }
+    Ok(())
+}
+
+fn bench_sync_table(target: &Target) -> Result<(), Fail> {
     setup::ensure_build_tools(target)?;
     setup::ensure_test_tools()?;
     bundle::build(target)?;

@@ -12,6 +12,7 @@ pub const WASM_OPT: &str = "node_modules/.bin/wasm-opt";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const NGINX: &str = "/usr/sbin/nginx";
+const WRK: &str = "/usr/bin/wrk";
 /// cargo's own words from the locked wasm-bindgen-cli install, in the target directory.
 pub const INSTALL_LOG: &str = "xtask-wasm-bindgen-install.log";
 
@@ -31,6 +32,11 @@ pub fn ensure_test_tools() -> Result<(), Fail> {
         (CHROMEDRIVER, "chromium-driver"),
         (NGINX, "nginx"),
     ])
+}
+
+/// What the gateway benchmark adds: the load generator.
+pub fn ensure_bench_tools() -> Result<(), Fail> {
+    ensure_debian_packages(&[(WRK, "wrk")])
 }
 
 /// Installs the Debian packages whose program (the first of each pair) is
