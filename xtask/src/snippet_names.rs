@@ -70,8 +70,9 @@ fn is_hash(text: &str) -> bool {
 }
 
 /// FNV-1a (64 bits) over each file's path below `folder` and its bytes, in
-/// path order. Not a defence against anyone: it tells one build's files
-/// from the next one's.
+/// path order, leaving out the `.br` and `.gz` copies (written after the
+/// name, from the same bytes). Not a defence against anyone: it tells one
+/// build's files from the next one's.
 fn content_hash(folder: &Path) -> Result<u64, Fail> {
     let mut files = Vec::new();
     let mut dirs = vec![folder.to_path_buf()];
@@ -81,7 +82,7 @@ fn content_hash(folder: &Path) -> Result<u64, Fail> {
         for path in entries.flatten().map(|e| e.path()) {
             if path.is_dir() {
                 dirs.push(path);
-            } else {
+            } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz")) {
                 files.push(path);
             }
         }
@@ -164,6 +165,13 @@ mod tests {
             .join("src/embed/element.js")
             .is_file());
 
+        // The dist step compresses after naming: the copies change nothing.
+        let element = one
+            .join("snippets")
+            .join(&first)
+            .join("src/embed/element.js");
+        fs::write(element.with_extension("js.br"), b"compressed").unwrap();
+        fs::write(element.with_extension("js.gz"), b"compressed").unwrap();
         name_by_content(&one.join("snippets"), &one.join("keywatch.js")).unwrap();
         assert_eq!(only_folder(&one), first, "a second run changes nothing");
         assert_eq!(fs::read_to_string(one.join("keywatch.js")).unwrap(), glue);
