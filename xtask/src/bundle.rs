@@ -1,13 +1,16 @@
 //! The release bundle in dist/: the page, the wasm optimised with
 //! `wasm-opt -Oz`, its JavaScript glue and the element's class (a
 //! wasm-bindgen snippet). The panel's stylesheet travels inside the wasm.
+//! Each file has brotli and gzip copies beside it (`.br`, `.gz`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::precompress::{self, precompress};
 use crate::setup::{say, WASM_OPT, WASM_TARGET};
 use crate::sh::{self, cargo, Fail};
+use crate::snippet_names;
 use crate::target::Target;
 
 pub const DIST: &str = "dist";
@@ -30,12 +33,16 @@ pub fn shipped() -> Vec<PathBuf> {
         for path in found {
             if path.is_dir() {
                 dirs.push(path);
-            } else {
+            } else if !is_precompressed_copy(&path) {
                 files.push(path);
             }
         }
     }
     files
+}
+
+fn is_precompressed_copy(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz"))
 }
 
 pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
@@ -77,15 +84,26 @@ pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
         )?;
     }
 
+    snippet_names::name_by_content(&dist.join("snippets"), &dist.join("keywatch.js"))?;
+
     // The stylesheet now travels inside the wasm; an old copy would mislead.
-    let _ = fs::remove_file(dist.join("keywatch.css"));
-    copy(Path::new("index.html"), &dist.join("index.html"))?;
+    for stale in ["keywatch.css", "keywatch.css.br", "keywatch.css.gz"] {
+        let _ = fs::remove_file(dist.join(stale));
+    }
+    let mut page = vec![dist.join("index.html")];
+    copy_if_changed(Path::new("index.html"), &page[0])?;
     for entry in fs::read_dir("static").map_err(|e| Fail(format!("cannot read static/: {e}")))? {
         let entry = entry.map_err(|e| Fail(format!("cannot read static/: {e}")))?;
-        copy(&entry.path(), &dist.join(entry.file_name()))?;
+        let to = dist.join(entry.file_name());
+        copy_if_changed(&entry.path(), &to)?;
+        page.push(to);
     }
+    // Only files this step writes: a copy of a file someone edits by hand
+    // in dist/ (a config.json) would go stale and be served in its place.
+    let shipped = shipped();
+    precompress(&[shipped.as_slice(), page.as_slice()].concat())?;
     report()?;
-    Ok(shipped())
+    Ok(shipped)
 }
 
 /// Where the bundle's budget lives.
@@ -174,10 +192,10 @@ fn gzip_size(path: &Path) -> Result<u64, Fail> {
         .map_err(|e| Fail(format!("gzip is needed for the size report: {e}")))
 }
 
-/// Prints raw and gzip sizes of what a host page loads.
+/// Prints raw, gzip and brotli sizes of what a host page loads.
 pub fn report() -> Result<(), Fail> {
-    let (mut raw_total, mut gz_total) = (0, 0);
-    say("bundle size (raw / gzip -9):");
+    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
+    say("bundle size (raw / gzip -9 / brotli, as served from the .br copy):");
     for path in shipped() {
         let name = path
             .strip_prefix(DIST)
@@ -188,11 +206,16 @@ pub fn report() -> Result<(), Fail> {
             .map_err(|e| Fail(format!("{}: {e}", path.display())))?
             .len();
         let gz = gzip_size(&path)?;
-        eprintln!("  {name:<18} {raw:>9} B  {gz:>9} B");
+        let br = fs::metadata(precompress::variant(&path, "br")).map_or(raw, |m| m.len());
+        eprintln!("  {name:<18} {raw:>9} B  {gz:>9} B  {br:>9} B");
         raw_total += raw;
         gz_total += gz;
+        br_total += br;
     }
-    eprintln!("  {:<18} {:>9} B  {:>9} B", "total", raw_total, gz_total);
+    eprintln!(
+        "  {:<18} {:>9} B  {:>9} B  {:>9} B",
+        "total", raw_total, gz_total, br_total
+    );
     Ok(())
 }
 
@@ -201,6 +224,15 @@ fn is_newer(src: &Path, dst: &Path) -> bool {
     match (time(src), time(dst)) {
         (Some(s), Some(d)) => s > d,
         _ => true,
+    }
+}
+
+/// Copies unless `to` already holds the same bytes, so that its time (and
+/// the gateway's `ETag` and `Last-Modified`) moves only when it changed.
+fn copy_if_changed(from: &Path, to: &Path) -> Result<(), Fail> {
+    match (fs::read(from), fs::read(to)) {
+        (Ok(new), Ok(old)) if new == old => Ok(()),
+        _ => copy(from, to),
     }
 }
 

@@ -1,11 +1,17 @@
 //! The project's tasks: `cargo xtask run` and `cargo xtask test` (see README).
 //!
-//! Plain std on purpose: the task runner must build in seconds on a fresh
-//! machine, before anything else is installed.
+//! Plain std on purpose, but for brotli and gzip (dist/'s precompressed
+//! copies): the task runner must build quickly on a fresh machine, before
+//! anything else is installed.
 
 mod bundle;
+mod gateway_bench;
+mod http;
+mod nginx;
+mod precompress;
 mod setup;
 mod sh;
+mod snippet_names;
 mod target;
 
 use std::net::SocketAddr;
@@ -25,8 +31,13 @@ tasks:
   test [--no-lint]       install what is missing, then run every test: lints,
                          native tests, browser tests, end-to-end checks
   dist                   build the release bundle into dist/ and print its size
-  bench                  measure the sync-job table in headless Chromium (not a
-                         test: it prints figures and writes them in the target dir)
+  nginx                  check deploy/nginx/keywatch.conf in front of the
+                         simulator (a step of `test`)
+  bench [gateway|sync-table]
+                         not a test: measure the sync-job table in headless
+                         Chromium, and the gateway against nginx with wrk (both,
+                         or the one named); prints figures and writes them in
+                         the target dir
   setup                  install what is missing and nothing else
   paths                  print where cargo builds (CARGO_TARGET_DIR is honoured)
 ";
@@ -53,7 +64,7 @@ fn main() -> ExitCode {
     }
     if !matches!(
         task,
-        Some("run" | "test" | "dist" | "bench" | "setup" | "paths")
+        Some("run" | "test" | "dist" | "nginx" | "bench" | "setup" | "paths")
     ) {
         eprint!("{USAGE}");
         return ExitCode::from(2);
@@ -64,7 +75,10 @@ fn main() -> ExitCode {
         Some("dist") => {
             setup::ensure_build_tools(&target).and_then(|()| bundle::build(&target).map(|_| ()))
         }
-        Some("bench") => bench(&target),
+        Some("nginx") => setup::ensure_test_tools()
+            .and_then(|()| cargo(&["build", "-p", "keywatch-gateway"]))
+            .and_then(|()| nginx::check(&target)),
+        Some("bench") => bench(&target, &args[1..]),
         Some("setup") => {
             setup::ensure_build_tools(&target).and_then(|()| setup::ensure_test_tools())
         }
@@ -164,6 +178,10 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
     step("native tests of every crate");
     cargo(&["test", "--workspace"])?;
 
+    step("nginx with deploy/nginx/keywatch.conf, in front of the simulator");
+    cargo(&["build", "-p", "keywatch-gateway"])?;
+    nginx::check(target)?;
+
     step("release bundle for the end-to-end checks, within its budget");
     bundle::build(target)?;
     bundle::check_budget()?;
@@ -179,6 +197,7 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
             "--dist",
             "dist",
         ]),
+        "the gateway",
         TEST_GATEWAY,
         &log,
     )?;
@@ -218,7 +237,31 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
 /// Where `cargo xtask bench` runs its own simulator.
 const BENCH_GATEWAY: &str = "127.0.0.1:8919";
 
-fn bench(target: &Target) -> Result<(), Fail> {
+fn bench(target: &Target, args: &[String]) -> Result<(), Fail> {
+    let (table, gateway) = match args.first().map(String::as_str) {
+        None => (true, true),
+        Some("sync-table") => (true, false),
+        Some("gateway") => (false, true),
+        Some(other) => {
+            return Err(Fail(format!(
+                "bench {other}: say `gateway`, `sync-table`, or nothing for both"
+            )))
+        }
+    };
+    if table {
+        bench_sync_table(target)?;
+    }
+    if gateway {
+        setup::ensure_test_tools()?;
+        setup::ensure_bench_tools()?;
+        cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
+        step("gateway: the simulator, keywatch-gateway proxy and nginx under wrk");
+        gateway_bench::run(target)?;
+    }
+    Ok(())
+}
+
+fn bench_sync_table(target: &Target) -> Result<(), Fail> {
     setup::ensure_build_tools(target)?;
     setup::ensure_test_tools()?;
     bundle::build(target)?;
@@ -231,6 +274,7 @@ fn bench(target: &Target) -> Result<(), Fail> {
             "--dist",
             "dist",
         ]),
+        "the gateway",
         BENCH_GATEWAY,
         &target.log("keywatch-gateway-bench.log"),
     )?;

@@ -11,6 +11,8 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const WASM_OPT: &str = "node_modules/.bin/wasm-opt";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const NGINX: &str = "/usr/sbin/nginx";
+const WRK: &str = "/usr/bin/wrk";
 /// cargo's own words from the locked wasm-bindgen-cli install, in the target directory.
 pub const INSTALL_LOG: &str = "xtask-wasm-bindgen-install.log";
 
@@ -22,12 +24,37 @@ pub fn ensure_build_tools(target: &Target) -> Result<(), Fail> {
     ensure_npm_packages()
 }
 
-/// Chromium and ChromeDriver from Debian, for the browser tests.
+/// Chromium and ChromeDriver from Debian, for the browser tests, and nginx
+/// for the check of its configuration.
 pub fn ensure_test_tools() -> Result<(), Fail> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+    ensure_debian_packages(&[
+        (CHROMIUM, "chromium"),
+        (CHROMEDRIVER, "chromium-driver"),
+        (NGINX, "nginx"),
+    ])
+}
+
+/// What the gateway benchmark adds: the load generator.
+pub fn ensure_bench_tools() -> Result<(), Fail> {
+    ensure_debian_packages(&[(WRK, "wrk")])
+}
+
+/// Installs the Debian packages whose program (the first of each pair) is
+/// missing. The package scripts of nginx may start the system's nginx on
+/// port 80 where a service manager runs; the tasks start their own.
+fn ensure_debian_packages(wanted: &[(&str, &str)]) -> Result<(), Fail> {
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(program, _)| !Path::new(program).exists())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    say("Chromium and ChromeDriver are missing: installing Debian's chromium and chromium-driver");
+    say(&format!(
+        "missing: installing Debian's {}",
+        missing.join(", ")
+    ));
     let as_root = sh::output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
     let apt = |args: &[&str]| {
         let mut cmd = if as_root {
@@ -41,7 +68,9 @@ pub fn ensure_test_tools() -> Result<(), Fail> {
         sh::run(&mut cmd, &format!("apt-get {}", args.join(" ")))
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
+    let mut install = vec!["install", "-y", "-q"];
+    install.extend(&missing);
+    apt(&install)
 }
 
 fn ensure_wasm_target() -> Result<(), Fail> {

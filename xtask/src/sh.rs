@@ -61,18 +61,23 @@ pub fn output(cmd: &mut Command) -> Option<String> {
 }
 
 /// A server started for the tests, stopped when dropped.
-pub struct Background(Child);
+pub struct Background {
+    child: Child,
+    /// Asked to end with SIGTERM first: nginx's master, killed outright,
+    /// would leave its workers listening.
+    gently: bool,
+}
 
 impl Background {
-    /// Starts the command, its output going to `log`, and waits until
-    /// `addr` accepts connections.
-    pub fn start(cmd: &mut Command, addr: &str, log: &Path) -> Result<Self, Fail> {
+    /// Starts the command (`what` names it in messages), its output going to
+    /// `log`, and waits until `addr` accepts connections.
+    pub fn start(cmd: &mut Command, what: &str, addr: &str, log: &Path) -> Result<Self, Fail> {
         let sock: SocketAddr = addr
             .parse()
             .map_err(|_| Fail(format!("{addr} is not an address")))?;
         if TcpStream::connect_timeout(&sock, Duration::from_millis(200)).is_ok() {
             return Err(Fail(format!(
-                "something already listens on {addr}; stop it, the tests start their own gateway there"
+                "something already listens on {addr}; stop it, the tests start {what} there"
             )));
         }
         let out = std::fs::File::create(log)
@@ -84,12 +89,18 @@ impl Background {
             .stdout(out)
             .stderr(err)
             .spawn()
-            .map_err(|e| Fail(format!("could not start the gateway: {e}")))?;
-        let mut server = Background(child);
+            .map_err(|e| Fail(format!("could not start {what}: {e}")))?;
+        let mut server = Background {
+            child,
+            gently: false,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if let Ok(Some(status)) = server.0.try_wait() {
-                return Err(Fail(format!("the gateway exited at start-up ({status})")));
+            if let Ok(Some(status)) = server.child.try_wait() {
+                return Err(Fail(format!(
+                    "{what} exited at start-up ({status}); see {}",
+                    log.display()
+                )));
             }
             if TcpStream::connect_timeout(&sock, Duration::from_millis(200)).is_ok() {
                 return Ok(server);
@@ -97,14 +108,30 @@ impl Background {
             std::thread::sleep(Duration::from_millis(100));
         }
         server.stop();
-        Err(Fail(format!(
-            "the gateway did not listen on {addr} within 30 s"
-        )))
+        Err(Fail(format!("{what} did not listen on {addr} within 30 s")))
+    }
+
+    /// Ends it with SIGTERM (then, after 5 s, SIGKILL) instead of SIGKILL.
+    pub fn ended_gently(mut self) -> Self {
+        self.gently = true;
+        self
     }
 
     fn stop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if self.gently {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -1,6 +1,7 @@
 //! HTTP faces of the simulator: the GKLM and CipherTrust APIs, the `/_sim/`
 //! controls and the widget bundle.
 
+pub mod bundle_cache;
 pub mod cckm;
 pub mod fault_injection;
 pub mod gklm;

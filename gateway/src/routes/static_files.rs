@@ -1,24 +1,125 @@
 use std::convert::Infallible;
-use std::path::PathBuf;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode};
 use tower::util::ServiceFn;
-use tower::{service_fn, Layer};
+use tower::{service_fn, Layer, Service, ServiceExt};
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+
+use super::bundle_cache;
 
 type Answer = std::future::Ready<Result<Response<Body>, Infallible>>;
 type BundleMissing = ServiceFn<fn(Request<Body>) -> Answer>;
 
 /// The widget bundle, `index.html` at `/`. Content types come from the file
-/// extension (`.wasm` is `application/wasm`).
-pub fn service(dist: PathBuf) -> ServeDir<BundleMissing> {
+/// extension (`.wasm` is `application/wasm`). A browser that accepts brotli
+/// or gzip gets the dist step's `.br` or `.gz` copy when there is one, with
+/// `Content-Encoding` and `Vary: Accept-Encoding`; caching is
+/// [`bundle_cache`]'s.
+pub fn service(dist: PathBuf) -> Bundle {
     let missing: fn(Request<Body>) -> Answer =
         |request| std::future::ready(Ok(not_in_bundle(request.uri().path())));
-    ServeDir::new(dist)
-        .append_index_html_on_directories(true)
-        .fallback(service_fn(missing))
+    Bundle {
+        files: ServeDir::new(&dist)
+            .append_index_html_on_directories(true)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(service_fn(missing)),
+        root: Arc::from(dist),
+    }
+}
+
+/// [`service`]: the files, with validators and cache headers added.
+#[derive(Clone)]
+pub struct Bundle {
+    files: ServeDir<BundleMissing>,
+    root: Arc<Path>,
+}
+
+impl Service<Request<Body>> for Bundle {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut request: Request<Body>) -> Self::Future {
+        let files = self.files.clone();
+        let root = self.root.clone();
+        Box::pin(async move {
+            let path = request.uri().path().to_owned();
+            // The tag is ours to compare; with one, the date is not looked at
+            // (RFC 9110, 13.2.2).
+            let if_none_match = request.headers_mut().remove(header::IF_NONE_MATCH);
+            if if_none_match.is_some() {
+                request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+            }
+            let response = files.oneshot(request).await?.map(Body::new);
+            Ok(with_cache_headers(response, &root, &path, if_none_match.as_ref()).await)
+        })
+    }
+}
+
+async fn with_cache_headers(
+    mut response: Response<Body>,
+    root: &Path,
+    path: &str,
+    if_none_match: Option<&HeaderValue>,
+) -> Response<Body> {
+    let status = response.status();
+    if !(status.is_success() || status == StatusCode::NOT_MODIFIED) {
+        return response;
+    }
+    let headers = response.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(bundle_cache::cache_control(path)),
+    );
+    if !matches!(status, StatusCode::OK | StatusCode::PARTIAL_CONTENT) {
+        return response;
+    }
+    let Some(tag) = entity_tag(root, path, headers).await else {
+        return response;
+    };
+    let unchanged = if_none_match
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| bundle_cache::none_match_names(value, &tag));
+    let Ok(tag) = HeaderValue::from_str(&tag) else {
+        return response;
+    };
+    if unchanged {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        for name in [header::CACHE_CONTROL, header::VARY, header::LAST_MODIFIED] {
+            if let Some(value) = response.headers().get(&name) {
+                not_modified.headers_mut().insert(name, value.clone());
+            }
+        }
+        not_modified.headers_mut().insert(header::ETAG, tag);
+        return not_modified;
+    }
+    response.headers_mut().insert(header::ETAG, tag);
+    response
+}
+
+/// The tag of the file that was served (the `.br` copy for a brotli answer).
+async fn entity_tag(root: &Path, path: &str, headers: &HeaderMap) -> Option<String> {
+    let encoding = match headers.get(header::CONTENT_ENCODING) {
+        None => None,
+        Some(value) => Some(value.to_str().ok()?),
+    };
+    let file = bundle_cache::served_file(root, path, encoding)?;
+    let meta = tokio::fs::metadata(file).await.ok()?;
+    bundle_cache::entity_tag(&meta)
 }
 
 /// What the example console allows itself: scripts and styles from its own
