@@ -201,7 +201,7 @@ impl<'de> Deserialize<'de> for Whole {
             fn visit_str<E>(self, v: &str) -> Result<Whole, E> {
                 Ok(v.trim()
                     .parse()
-                    .map_or_else(|_| Whole::Not(format!("{v:?}")), Whole::Number))
+                    .map_or_else(|_| Whole::Not(quoted(v)), Whole::Number))
             }
         }
         d.deserialize_any(Visitor)
@@ -348,7 +348,8 @@ fn base_url(key: &str, url: String) -> Result<String, ConfigError> {
         Ok(url)
     } else {
         Err(ConfigError(format!(
-            "{key} must be an http(s) URL or a path starting with /, not {url:?}"
+            "{key} must be an http(s) URL or a path starting with /, not {}",
+            quoted(&url)
         )))
     }
 }
@@ -359,7 +360,8 @@ fn card_list(list: CardList) -> Result<Vec<CardKind>, ConfigError> {
         let card = CardKind::from_key(&name).ok_or_else(|| {
             let known: Vec<&str> = CardKind::ALL.iter().map(|c| c.key()).collect();
             ConfigError(format!(
-                "cards: {name:?} is not a card; use any of {}",
+                "cards: {} is not a card; use any of {}",
+                quoted(&name),
                 known.join(", ")
             ))
         })?;
@@ -370,11 +372,22 @@ fn card_list(list: CardList) -> Result<Vec<CardKind>, ConfigError> {
     Ok(cards)
 }
 
+/// A value as a person typed it, in quotes and escaped. Not `{:?}`: the
+/// bundle is built with Debug formatting compiled out (see bundle-budget.txt).
+fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.escape_debug())
+}
+
 fn theme(name: &str) -> Result<Theme, ConfigError> {
     [Theme::Auto, Theme::Light, Theme::Dark]
         .into_iter()
         .find(|t| t.key().eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| ConfigError(format!("theme must be light, dark or auto, not {name:?}")))
+        .ok_or_else(|| {
+            ConfigError(format!(
+                "theme must be light, dark or auto, not {}",
+                quoted(name)
+            ))
+        })
 }
 
 fn within(
@@ -401,6 +414,16 @@ fn within(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_in_a_message_is_quoted_as_debug_would() {
+        // The bundle prints no Debug output, so messages quote by hand.
+        for value in ["plain", "a \"b\" \\ c", "line\nbreak\ttab", "über"] {
+            assert_eq!(quoted(value), format!("{value:?}"));
+        }
+        let err = theme("purple\n").unwrap_err().to_string();
+        assert!(err.ends_with(r#"not "purple\n""#), "{err}");
+    }
 
     #[test]
     fn reads_a_full_configuration() {

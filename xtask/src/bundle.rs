@@ -1,5 +1,5 @@
 //! The release bundle in dist/: the page, the wasm optimised with
-//! `wasm-opt -Oz`, its JavaScript glue and the element's class (a
+//! `wasm-opt -Os`, its JavaScript glue and the element's class (a
 //! wasm-bindgen snippet). The panel's stylesheet travels inside the wasm.
 //! Each file has brotli and gzip copies beside it (`.br`, `.gz`).
 
@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::precompress::{self, precompress};
 use crate::setup::{say, WASM_OPT, WASM_TARGET};
-use crate::sh::{self, cargo, Fail};
+use crate::sh::{self, Fail};
 use crate::snippet_names;
 use crate::target::Target;
 
@@ -45,16 +45,50 @@ fn is_precompressed_copy(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz"))
 }
 
+/// The toolchain of the release bundle: a nightly, pinned, for what only
+/// nightly can do to the size (see [`BUNDLE_RUSTFLAGS`]). Tests, lints and
+/// the gateway build with the stable toolchain.
+pub const TOOLCHAIN: &str = "nightly-2026-05-19";
+
+/// With `-Zbuild-std`, the standard library is compiled with these too, and
+/// with its `optimize_for_size` feature. What each saved is in
+/// bundle-budget.txt. `fmt-debug=none` makes `{:?}` print nothing: the widget
+/// never shows Debug output to a person (config.rs quotes values itself).
+const BUNDLE_RUSTFLAGS: &str =
+    "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
+
+fn build_wasm(target: &Target) -> Result<(), Fail> {
+    let mut cmd = Command::new("rustup");
+    cmd.args(["run", TOOLCHAIN, "cargo", "build"])
+        .args([
+            "-Zbuild-std=std,panic_abort",
+            "-Zbuild-std-features=optimize_for_size",
+        ])
+        .args([
+            "--release",
+            "-p",
+            "keywatch",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+        ])
+        .arg("--target-dir")
+        .arg(target.bundle_dir())
+        .env("RUSTFLAGS", BUNDLE_RUSTFLAGS)
+        // `cargo xtask` runs under the stable toolchain, whose cargo and
+        // rustc these would otherwise name.
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC")
+        .env_remove("CARGO");
+    sh::run(
+        &mut cmd,
+        &format!("the release bundle's build with Rust {TOOLCHAIN}"),
+    )
+}
+
 pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
-    cargo(&[
-        "build",
-        "--release",
-        "-p",
-        "keywatch",
-        "--lib",
-        "--target",
-        WASM_TARGET,
-    ])?;
+    build_wasm(target)?;
     let dist = Path::new(DIST);
     fs::create_dir_all(dist).map_err(|e| Fail(format!("cannot create dist/: {e}")))?;
 
@@ -79,8 +113,8 @@ pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
         )?;
         let wasm_out_str = wasm_out.to_string_lossy().into_owned();
         sh::run(
-            Command::new(WASM_OPT).args(["-Oz", "-o", &wasm_out_str, &wasm_out_str]),
-            "wasm-opt -Oz",
+            Command::new(WASM_OPT).args(["-Os", "-o", &wasm_out_str, &wasm_out_str]),
+            "wasm-opt -Os",
         )?;
     }
 

@@ -20,6 +20,7 @@ pub const INSTALL_LOG: &str = "xtask-wasm-bindgen-install.log";
 /// packages (wasm-opt from binaryen; playwright-core for the e2e checks).
 pub fn ensure_build_tools(target: &Target) -> Result<(), Fail> {
     ensure_wasm_target()?;
+    ensure_bundle_toolchain()?;
     ensure_wasm_bindgen(target)?;
     ensure_npm_packages()
 }
@@ -85,6 +86,40 @@ fn ensure_wasm_target() -> Result<(), Fail> {
     sh::run(
         Command::new("rustup").args(["target", "add", WASM_TARGET]),
         "rustup target add",
+    )
+}
+
+/// The pinned nightly that builds the release bundle, with the standard
+/// library's source (see [`crate::bundle::TOOLCHAIN`]). It comes from
+/// rustup's own server; no wasm32 standard library is needed, as the build
+/// compiles one.
+fn ensure_bundle_toolchain() -> Result<(), Fail> {
+    let toolchain = crate::bundle::TOOLCHAIN;
+    let has_source = sh::output(Command::new("rustup").args([
+        "component",
+        "list",
+        "--installed",
+        "--toolchain",
+        toolchain,
+    ]))
+    .is_some_and(|list| list.lines().any(|l| l.starts_with("rust-src")));
+    if has_source {
+        return Ok(());
+    }
+    say(&format!(
+        "installing Rust {toolchain} with its source, for the release bundle (about 20 s)"
+    ));
+    sh::run(
+        Command::new("rustup").args([
+            "toolchain",
+            "install",
+            toolchain,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+        ]),
+        "rustup toolchain install",
     )
 }
 

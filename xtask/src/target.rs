@@ -37,9 +37,15 @@ impl Target {
         &self.dir
     }
 
-    /// The widget's release wasm, as `cargo build --release --target wasm32…` leaves it.
+    /// Where the bundle's own build goes: another toolchain and other flags
+    /// than the tests' builds, so the two never invalidate each other.
+    pub fn bundle_dir(&self) -> PathBuf {
+        self.dir.join("bundle")
+    }
+
+    /// The widget's release wasm, as the bundle's build leaves it.
     pub fn widget_wasm(&self) -> PathBuf {
-        self.dir
+        self.bundle_dir()
             .join(WASM_TARGET)
             .join("release")
             .join("keywatch.wasm")
@@ -139,7 +145,7 @@ mod tests {
         let target = Target::at("/srv/shared-target");
         assert_eq!(
             target.widget_wasm(),
-            PathBuf::from("/srv/shared-target/wasm32-unknown-unknown/release/keywatch.wasm")
+            PathBuf::from("/srv/shared-target/bundle/wasm32-unknown-unknown/release/keywatch.wasm")
         );
         assert!(target
             .gateway("release")

@@ -49,7 +49,7 @@ fn every_step_uses_the_target_directory_cargo_was_given() {
         assert_eq!(paths[0], ("target".to_string(), expected.clone()));
         assert_eq!(
             paths[1].1,
-            expected.join("wasm32-unknown-unknown/release/keywatch.wasm")
+            expected.join("bundle/wasm32-unknown-unknown/release/keywatch.wasm")
         );
         for (name, path) in &paths {
             assert!(path.starts_with(&expected), "{name}: {}", path.display());
