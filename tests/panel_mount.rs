@@ -139,5 +139,19 @@ fn a_bad_configuration_is_refused_with_what_to_fix() {
     assert!(String::from(message).contains("gklmUrl must be an http(s) URL"));
     assert_eq!(root.inner_html(), "", "nothing is rendered");
     assert!(root.shadow_root().is_none(), "no shadow root is attached");
+
+    // JSON text that is not JSON, or not an object of keys.
+    for (text, said) in [
+        (r#"{"gklmUrl":"/SKLM/rest/v1",}"#, "not valid JSON"),
+        (r#"["gklmUrl"]"#, "pass an object"),
+        (r#""gklmUrl""#, "pass an object"),
+    ] {
+        let err = mount(root.clone(), JsValue::from_str(text))
+            .err()
+            .expect("refused");
+        let message = String::from(js_sys::Error::from(JsValue::from(err)).message());
+        assert!(message.contains(said), "{text}: {message}");
+    }
+    assert_eq!(root.inner_html(), "", "nothing is rendered");
     root.remove();
 }

@@ -13,10 +13,18 @@ use crate::host::{server_key, PanelEvent, TokenProvider};
 /// A configuration object (or JSON text), with its token provider function
 /// if any.
 pub fn read_config(value: &JsValue) -> Result<(PanelConfig, Option<Function>), ConfigError> {
-    if let Some(text) = value.as_string() {
-        return Ok((PanelConfig::from_json(&text)?, None));
-    }
-    if !value.is_object() {
+    // JSON text goes through the browser's parser and then the same path as
+    // an object: one decoder of the keys in the bundle, not two.
+    let parsed;
+    let value = match value.as_string() {
+        Some(text) => {
+            parsed = js_sys::JSON::parse(&text)
+                .map_err(|e| ConfigError(format!("not valid JSON ({})", said(&e))))?;
+            &parsed
+        }
+        None => value,
+    };
+    if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(ConfigError(
             "pass an object (or JSON text) with the configuration keys".into(),
         ));

@@ -1,18 +1,18 @@
 //! When a JSON Web Token expires, read from its `exp` claim without
 //! checking its signature: only to know when to ask for a fresh one.
 
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Claims {
-    exp: Option<f64>,
-}
-
 /// The `exp` claim (seconds since the epoch), if the token is a JWT that has one.
 pub fn expires_at_s(token: &str) -> Option<f64> {
     let payload = token.split('.').nth(1)?;
-    let claims: Claims = serde_json::from_slice(&base64url(payload)?).ok()?;
-    claims.exp.filter(|e| e.is_finite() && *e > 0.0)
+    // Read as a `Value`, which the API layer decodes with already: a claims
+    // struct of its own would add a second JSON decoder to the bundle...
+    // From text, as the API layer reads: from bytes would be a third.
+    let bytes = base64url(payload)?;
+    let claims: serde_json::Value = serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+    claims
+        .get("exp")?
+        .as_f64()
+        .filter(|e| e.is_finite() && *e > 0.0)
 }
 
 /// Seconds left before the token expires, at `now_s`; `None` for a token
