@@ -106,9 +106,8 @@ where
             checked.0.set(0.0);
             let stop = input.clone().map(|input| {
                 let (stop, registration) = AbortHandle::new_pair();
-                let polling = poll_loop(
-                    input, *every_ms, cadence, fetch, apply, checked, refresh, wake,
-                );
+                let check = checker(input, cadence, Rc::new(fetch), Rc::new(apply), checked);
+                let polling = poll_loop(check, *every_ms, refresh, wake);
                 yew::platform::spawn_local(async move {
                     let _ = Abortable::new(polling, registration).await;
                 });
@@ -126,49 +125,77 @@ where
     Polling { state, checked }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn poll_loop<I, T, F, Fut>(
+/// What one check leaves for planning the next.
+enum Checked {
+    /// Sign-in is needed: the same input cannot succeed.
+    Stop,
+    Next {
+        pace: Cadence,
+        failures: u32,
+    },
+}
+
+/// One check of a card's endpoint, with the card's types hidden: only this
+/// is compiled once per card, the loop around it once for all cards.
+type Check = Box<dyn Fn() -> LocalBoxFuture<'static, Checked>>;
+
+fn checker<I, T, F, Fut>(
     input: I,
-    every_ms: u32,
     cadence: fn(&T) -> Cadence,
-    fetch: F,
-    apply: impl Fn(Option<PollAction<T>>) -> Rc<Polled<T>>,
+    fetch: Rc<F>,
+    apply: Rc<impl Fn(Option<PollAction<T>>) -> Rc<Polled<T>> + 'static>,
     checked: CheckedAt,
-    refresh: Option<Pulse>,
-    wake: Option<Pulse>,
-) where
-    I: Clone,
-    T: PartialEq,
-    F: Fn(I) -> Fut,
-    Fut: Future<Output = Result<Reply<T>, ApiError>>,
+) -> Check
+where
+    I: Clone + 'static,
+    T: PartialEq + 'static,
+    F: Fn(I) -> Fut + 'static,
+    Fut: Future<Output = Result<Reply<T>, ApiError>> + 'static,
 {
+    Box::new(move || {
+        let (fetch, apply, checked) = (fetch.clone(), apply.clone(), checked.clone());
+        let asked = fetch(input.clone());
+        async move {
+            let action = match asked.await {
+                Ok(reply) => {
+                    let at_ms = now_ms();
+                    checked.0.set(at_ms);
+                    PollAction::Succeeded {
+                        value: reply.value,
+                        content_language: reply.content_language,
+                        at_ms,
+                    }
+                }
+                Err(error) if error.is_sign_in_needed() => {
+                    apply(Some(PollAction::Failed(error)));
+                    return Checked::Stop;
+                }
+                Err(error) => PollAction::Failed(error),
+            };
+            let state = apply(Some(action));
+            let pace = match &state.phase {
+                Phase::Loaded(reading) => cadence(&reading.value),
+                _ => Cadence::Normal,
+            };
+            Checked::Next {
+                pace,
+                failures: state.failures,
+            }
+        }
+        .boxed_local()
+    })
+}
+
+async fn poll_loop(check: Check, every_ms: u32, refresh: Option<Pulse>, wake: Option<Pulse>) {
     loop {
         if page_hidden() {
             visibility_change().await;
             continue;
         }
-        let action = match fetch(input.clone()).await {
-            Ok(reply) => {
-                let at_ms = now_ms();
-                checked.0.set(at_ms);
-                PollAction::Succeeded {
-                    value: reply.value,
-                    content_language: reply.content_language,
-                    at_ms,
-                }
-            }
-            Err(error) if error.is_sign_in_needed() => {
-                apply(Some(PollAction::Failed(error)));
-                return;
-            }
-            Err(error) => PollAction::Failed(error),
+        let Checked::Next { pace, failures } = check().await else {
+            return;
         };
-        let state = apply(Some(action));
-        let pace = match &state.phase {
-            Phase::Loaded(reading) => cadence(&reading.value),
-            _ => Cadence::Normal,
-        };
-        let delay = next_delay_ms(every_ms, pace, state.failures, random_unit());
+        let delay = next_delay_ms(every_ms, pace, failures, random_unit());
 
         let mut waits: Vec<LocalBoxFuture<'static, ()>> = vec![visibility_change().boxed_local()];
         if let Some(ms) = delay {
