@@ -149,17 +149,7 @@ pub fn check_budget() -> Result<(), Fail> {
     let text = fs::read_to_string(BUDGET_FILE)
         .map_err(|e| Fail(format!("cannot read {BUDGET_FILE}: {e}")))?;
     let budget = parse_budget(&text)?;
-    let sizes = shipped()
-        .into_iter()
-        .map(|path| {
-            let name = path
-                .strip_prefix(DIST)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .into_owned();
-            gzip_size(&path).map(|gz| (name, gz))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let sizes: Vec<(String, u64)> = sizes()?.into_iter().map(|f| (f.name, f.gzip)).collect();
     let over = over_budget(&budget, &sizes);
     if over.is_empty() {
         say(&format!("bundle within its budget ({BUDGET_FILE})"));
@@ -226,31 +216,105 @@ fn gzip_size(path: &Path) -> Result<u64, Fail> {
         .map_err(|e| Fail(format!("gzip is needed for the size report: {e}")))
 }
 
+/// One file a host page loads, by size.
+pub struct FileSize {
+    /// Its path under dist/.
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+    /// As served from its `.br` copy (the raw size when it has none).
+    pub brotli: u64,
+}
+
+/// The sizes of what a host page loads, as dist/ holds it now.
+pub fn sizes() -> Result<Vec<FileSize>, Fail> {
+    shipped()
+        .into_iter()
+        .map(|path| {
+            let raw = fs::metadata(&path)
+                .map_err(|e| Fail(format!("{}: {e}", path.display())))?
+                .len();
+            Ok(FileSize {
+                name: path
+                    .strip_prefix(DIST)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned(),
+                raw,
+                gzip: gzip_size(&path)?,
+                brotli: fs::metadata(precompress::variant(&path, "br")).map_or(raw, |m| m.len()),
+            })
+        })
+        .collect()
+}
+
 /// Prints raw, gzip and brotli sizes of what a host page loads.
 pub fn report() -> Result<(), Fail> {
-    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
     say("bundle size (raw / gzip -9 / brotli, as served from the .br copy):");
-    for path in shipped() {
-        let name = path
-            .strip_prefix(DIST)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .into_owned();
-        let raw = fs::metadata(&path)
-            .map_err(|e| Fail(format!("{}: {e}", path.display())))?
-            .len();
-        let gz = gzip_size(&path)?;
-        let br = fs::metadata(precompress::variant(&path, "br")).map_or(raw, |m| m.len());
-        eprintln!("  {name:<18} {raw:>9} B  {gz:>9} B  {br:>9} B");
-        raw_total += raw;
-        gz_total += gz;
-        br_total += br;
+    let sizes = sizes()?;
+    for f in &sizes {
+        eprintln!(
+            "  {:<18} {:>9} B  {:>9} B  {:>9} B",
+            f.name, f.raw, f.gzip, f.brotli
+        );
     }
+    let sum = |field: fn(&FileSize) -> u64| sizes.iter().map(field).sum::<u64>();
     eprintln!(
         "  {:<18} {:>9} B  {:>9} B  {:>9} B",
-        "total", raw_total, gz_total, br_total
+        "total",
+        sum(|f| f.raw),
+        sum(|f| f.gzip),
+        sum(|f| f.brotli)
     );
     Ok(())
+}
+
+/// Issue 11's goal for the whole bundle, gzip -9.
+const GOAL_GZIP: u64 = 100 * 1024;
+
+/// The benchmark's bundle table: each file raw, gzip -9 and brotli, against
+/// its budget line, and the total against the goal.
+pub fn bench_table() -> Result<String, Fail> {
+    let text = fs::read_to_string(BUDGET_FILE)
+        .map_err(|e| Fail(format!("cannot read {BUDGET_FILE}: {e}")))?;
+    Ok(table(&parse_budget(&text)?, &sizes()?))
+}
+
+fn table(budget: &[(String, u64)], sizes: &[FileSize]) -> String {
+    let limit_of = |name: &str| {
+        budget
+            .iter()
+            .find(|(line, _)| {
+                line == name || (line.ends_with('/') && name.starts_with(line.as_str()))
+            })
+            .map(|(_, limit)| *limit)
+    };
+    let mut out = vec![
+        "bundle: what a host page loads (bytes)".to_owned(),
+        "| file | raw | gzip -9 | brotli | budget (gzip) |".to_owned(),
+        "| --- | ---: | ---: | ---: | ---: |".to_owned(),
+    ];
+    for f in sizes {
+        let limit = limit_of(&f.name).map_or("-".to_owned(), |l| l.to_string());
+        out.push(format!(
+            "| {} | {} | {} | {} | {limit} |",
+            f.name, f.raw, f.gzip, f.brotli
+        ));
+    }
+    let sum = |field: fn(&FileSize) -> u64| sizes.iter().map(field).sum::<u64>();
+    let gzip = sum(|f| f.gzip);
+    let total_limit = limit_of("total").map_or("-".to_owned(), |l| l.to_string());
+    out.push(format!(
+        "| total | {} | {gzip} | {} | {total_limit} |",
+        sum(|f| f.raw),
+        sum(|f| f.brotli)
+    ));
+    out.push(format!(
+        "goal: total <= {GOAL_GZIP} B gzip -9 (100 KB); {} ({:.2}x the goal)",
+        if gzip <= GOAL_GZIP { "met" } else { "NOT met" },
+        gzip as f64 / GOAL_GZIP as f64
+    ));
+    out.join("\n")
 }
 
 fn is_newer(src: &Path, dst: &Path) -> bool {
@@ -282,7 +346,31 @@ fn copy(from: &Path, to: &Path) -> Result<(), Fail> {
 
 #[cfg(test)]
 mod tests {
-    use super::{over_budget, parse_budget};
+    use super::{over_budget, parse_budget, table, FileSize};
+
+    #[test]
+    fn the_bench_table_holds_each_file_against_its_budget_and_the_goal() {
+        let budget = parse_budget("keywatch_bg.wasm 100\nsnippets/ 10\ntotal 200\n").unwrap();
+        let file = |name: &str, gzip| FileSize {
+            name: name.to_owned(),
+            raw: gzip * 3,
+            gzip,
+            brotli: gzip - 1,
+        };
+        let text = table(
+            &budget,
+            &[
+                file("keywatch_bg.wasm", 90),
+                file("snippets/k-1/element.js", 8),
+            ],
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 7, "{text}");
+        assert_eq!(lines[3], "| keywatch_bg.wasm | 270 | 90 | 89 | 100 |");
+        assert_eq!(lines[4], "| snippets/k-1/element.js | 24 | 8 | 7 | 10 |");
+        assert_eq!(lines[5], "| total | 294 | 98 | 96 | 200 |");
+        assert!(lines[6].contains("met (0.00x"), "{}", lines[6]);
+    }
 
     #[test]
     fn the_budget_names_each_file_over_it() {

@@ -33,11 +33,11 @@ tasks:
   dist                   build the release bundle into dist/ and print its size
   nginx                  check deploy/nginx/keywatch.conf in front of the
                          simulator (a step of `test`)
-  bench [gateway|sync-table]
-                         not a test: measure the sync-job table in headless
-                         Chromium, and the gateway against nginx with wrk (both,
-                         or the one named); prints figures and writes them in
-                         the target dir
+  bench [bundle|sync-table|gateway]
+                         not a test: the bundle's sizes against its budget, the
+                         sync-job table in headless Chromium, and the gateway
+                         against nginx with wrk (all, or the one named); prints
+                         figures and writes them in the target dir
   setup                  install what is missing and nothing else
   paths                  print where cargo builds (CARGO_TARGET_DIR is honoured)
 ";
@@ -238,16 +238,20 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
 const BENCH_GATEWAY: &str = "127.0.0.1:8919";
 
 fn bench(target: &Target, args: &[String]) -> Result<(), Fail> {
-    let (table, gateway) = match args.first().map(String::as_str) {
-        None => (true, true),
-        Some("sync-table") => (true, false),
-        Some("gateway") => (false, true),
+    let (size, table, gateway) = match args.first().map(String::as_str) {
+        None => (true, true, true),
+        Some("bundle") => (true, false, false),
+        Some("sync-table") => (false, true, false),
+        Some("gateway") => (false, false, true),
         Some(other) => {
             return Err(Fail(format!(
-                "bench {other}: say `gateway`, `sync-table`, or nothing for both"
+                "bench {other}: say `bundle`, `sync-table`, `gateway`, or nothing for all"
             )))
         }
     };
+    if size {
+        bench_bundle(target)?;
+    }
     if table {
         bench_sync_table(target)?;
     }
@@ -259,6 +263,19 @@ fn bench(target: &Target, args: &[String]) -> Result<(), Fail> {
         gateway_bench::run(target)?;
     }
     Ok(())
+}
+
+/// The bundle's files raw, gzip -9 and brotli against the budget, printed
+/// and written to `bench-bundle.txt` in the target directory.
+fn bench_bundle(target: &Target) -> Result<(), Fail> {
+    setup::ensure_build_tools(target)?;
+    bundle::build(target)?;
+    step("bundle: raw, gzip -9 and brotli against the budget");
+    let table = bundle::bench_table()?;
+    println!("{table}");
+    let out = target.log("bench-bundle.txt");
+    std::fs::write(&out, format!("{table}\n"))
+        .map_err(|e| Fail(format!("cannot write {}: {e}", out.display())))
 }
 
 fn bench_sync_table(target: &Target) -> Result<(), Fail> {
