@@ -69,6 +69,10 @@ pub struct ShownPage {
     /// `Some(true)`: the server ordered the page; `Some(false)`: it was
     /// ordered here, within the page only; `None`: no order was asked for.
     pub server_sorted: Option<bool>,
+    /// When the page arrived: the timeline's "now", so that it is drawn
+    /// again when a page arrives, not at every render (a keystroke in
+    /// "Find in this page" would move each of its marks).
+    pub received: Timestamp,
 }
 
 async fn fetch_page(cfg: CckmConfig, filter: SyncJobFilter) -> Result<Reply<ShownPage>, ApiError> {
@@ -99,6 +103,7 @@ async fn fetch_page(cfg: CckmConfig, filter: SyncJobFilter) -> Result<Reply<Show
             total: page.total,
             page_size,
             server_sorted,
+            received: now,
         }
     }))
 }
@@ -275,15 +280,15 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     let seen = use_mut_ref(HashMap::<String, SyncStatus>::new);
     let changed = use_state_eq(HashSet::<String>::new);
     let announcer = use_context::<Announcer>();
-    let page_value = list.state.last_reading().map(|r| r.value.clone());
+    let page_jobs = list.state.last_reading().map(|r| r.value.jobs.clone());
     {
         let changed = changed.clone();
-        use_effect_with(page_value.clone(), move |page| {
+        use_effect_with(page_jobs, move |jobs| {
             let mut now_changed = HashSet::new();
             let mut news = None;
-            if let Some(page) = page {
+            if let Some(jobs) = jobs {
                 let mut seen = seen.borrow_mut();
-                for job in page.jobs.iter() {
+                for job in jobs.iter() {
                     let before = seen.insert(job.id.clone(), job.overall_status.clone());
                     if before.is_some_and(|b| b != job.overall_status) {
                         now_changed.insert(job.id.clone());
@@ -454,7 +459,6 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         }
         (_, Some(page)) => {
             let page = &*page;
-            let now = Timestamp::from_unix_millis(now_ms() as i64);
             let found = found.as_ref().as_ref();
             let rows = page.jobs.iter().enumerate().map(|(i, job)| {
                 html! {
@@ -501,7 +505,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     }
                     { sort_note }
                     if !page.jobs.is_empty() {
-                        <Timeline jobs={page.jobs.clone()} {now} {lang} on_open={on_toggle.clone()} />
+                        <Timeline jobs={page.jobs.clone()} now={page.received} {lang} on_open={on_toggle.clone()} />
                     }
                     <div class="kw-fields kw-find">
                         <div class="kw-field">
