@@ -104,7 +104,7 @@ async function open(browser, file, cfg, hash = "", watchCards = true) {
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
-    // A 404 is how the restore card finds which progress path a server has.
+    // As in the end-to-end checks, "Failed to load resource" lines are left out.
     if (m.type() === "error" && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   await page.addInitScript((c) => { window.__kwBenchConfig = c; }, cfg);
