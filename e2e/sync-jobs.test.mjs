@@ -50,6 +50,50 @@ test("filter by status, page, and open a failed job's failed region", async () =
   await context.close();
 });
 
+test("find in this page narrows the rows held, without asking the server", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/scenario", { name: "many-jobs" });
+  const { context, page, problems } = await openSignedIn({ path: "#limit=100" });
+  const card = page.locator('[data-kw="sync-jobs"]');
+  // Rows left out are hidden, not removed.
+  const rows = card.locator('[data-kw="job"]:not([hidden])');
+  await page.waitForFunction(() => document.querySelector("keywatch-panel").shadowRoot
+    .querySelectorAll('[data-kw="sync-jobs"] [data-kw="job"]:not([hidden])').length === 100, null, { timeout: 15000 });
+  const asked = [];
+  page.on("request", (r) => asked.push(r.url()));
+
+  // The third job's id, typed in capitals: that job stays, with a count.
+  const id = await rows.nth(2).getAttribute("data-id");
+  const find = page.getByLabel("Find in this page");
+  await find.fill(id.slice(0, 13).toUpperCase());
+  await card.locator('[data-kw="find-count"]').filter({ hasText: /^1 of 100 jobs on this page match$/ }).waitFor({ timeout: 5000 });
+  assert.deepEqual(await rows.evaluateAll((all) => all.map((r) => r.dataset.id)), [id]);
+
+  // A status word narrows to that status only.
+  await find.fill("aborted");
+  await card.locator('[data-kw="find-count"]').filter({ hasText: / of 100 jobs on this page match$/ }).waitFor({ timeout: 5000 });
+  await page.waitForFunction(() => {
+    const all = [...document.querySelector("keywatch-panel").shadowRoot.querySelectorAll('[data-kw="sync-jobs"] [data-kw="job"]:not([hidden])')];
+    return all.length > 0 && all.length < 100;
+  }, null, { timeout: 5000 });
+  const statuses = await rows.evaluateAll((all) => all.map((r) => r.dataset.status));
+  assert.ok(statuses.includes("aborted"), `aborted jobs shown: ${statuses}`);
+
+  // Nothing found: an empty state that says so; Escape brings every row back.
+  await find.fill("no such job");
+  await card.locator('[data-kw="find-none"]').filter({ hasText: "no such job" }).waitFor({ timeout: 5000 });
+  assert.equal(await rows.count(), 0);
+  await find.press("Escape");
+  await page.waitForFunction(() => document.querySelector("keywatch-panel").shadowRoot
+    .querySelectorAll('[data-kw="sync-jobs"] [data-kw="job"]:not([hidden])').length === 100, null, { timeout: 5000 });
+  assert.equal(await find.inputValue(), "");
+  assert.equal(await card.locator('[data-kw="find-none"]').count(), 0);
+  assert.deepEqual(asked.filter((u) => /aborted|no%20such|no\+such/i.test(u) || u.toUpperCase().includes(id.slice(0, 13).toUpperCase())), [],
+    "no request carries the text typed");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("the view's address opens the same view in a new page", async () => {
   await sim("/_sim/reset");
   await sim("/_sim/scenario", { name: "busy" });

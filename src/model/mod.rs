@@ -4,6 +4,7 @@ pub mod backup;
 pub mod code;
 pub mod csv;
 pub mod decode;
+pub mod find;
 pub mod jwt;
 pub mod notification;
 pub mod percent;

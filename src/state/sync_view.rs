@@ -11,7 +11,7 @@ use crate::model::percent::percent_encode;
 use crate::model::sync_job::{Cloud, SortKey, SortOrder, SyncJobFilter, SyncStatus, DEFAULT_LIMIT};
 
 /// The page sizes offered.
-pub const PAGE_SIZES: [u32; 5] = [10, 25, 50, 100, 1000];
+pub const PAGE_SIZES: [u32; 6] = [10, 25, 50, 100, 1000, 10_000];
 
 /// The statuses a person can filter by.
 pub const STATUSES: [SyncStatus; 4] = [

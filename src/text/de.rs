@@ -121,6 +121,7 @@ pub(super) fn text(t: Text) -> &'static str {
         RegionFailed => "fehlgeschlagen",
         RegionOther => "anderes",
         NoJobs => "Keine Synchronisierungsaufträge passen.",
+        FindInPage => "Auf dieser Seite suchen",
         PastTheEnd => "Diese Seite liegt hinter dem Ende der Liste.",
         ExportCsv => "Diese Seite exportieren (CSV)",
         SortedByServer => "Von CipherTrust Manager sortiert.",
@@ -236,6 +237,12 @@ pub(super) fn message(m: &Message) -> String {
         Message::PageMatches { shown, of } => format!(
             "{shown} der {of} Aufträge dieser Seite passen: bei mehreren Status wird die Seite hier gefiltert, und die Anzahl gilt für die Seite."
         ),
+        Message::FindMatches { shown, of } => format!(
+            "{} von {} Aufträgen dieser Seite passen",
+            super::en::grouped(shown as u64, '.'),
+            super::en::grouped(of as u64, '.')
+        ),
+        Message::FindNone { text } => format!("Kein Auftrag dieser Seite passt zu „{text}“."),
         Message::JobNow { id, status } => format!("Auftrag {id}: {status}"),
     }
 }

@@ -113,6 +113,7 @@ pub(super) fn text(t: Text) -> &'static str {
         RegionFailed => "failed",
         RegionOther => "other",
         NoJobs => "No synchronization jobs match.",
+        FindInPage => "Find in this page",
         PastTheEnd => "This page is past the end of the list.",
         ExportCsv => "Export this page (CSV)",
         SortedByServer => "Sorted by CipherTrust Manager.",
@@ -221,6 +222,12 @@ pub(super) fn message(m: &Message) -> String {
         Message::PageMatches { shown, of } => format!(
             "{shown} of the {of} jobs on this page match: with several statuses, the page is filtered here, and its count is for the page."
         ),
+        Message::FindMatches { shown, of } => format!(
+            "{} of {} jobs on this page match",
+            grouped(shown as u64, ','),
+            grouped(of as u64, ',')
+        ),
+        Message::FindNone { text } => format!("No job on this page matches “{text}”."),
         Message::JobNow { id, status } => format!("Job {id}: {status}"),
     }
 }

@@ -131,6 +131,7 @@ texts! {
     RegionFailed,
     RegionOther,
     NoJobs,
+    FindInPage,
     PastTheEnd,
     ExportCsv,
     SortedByServer,
@@ -258,6 +259,15 @@ pub enum Message<'a> {
         shown: usize,
         of: usize,
     },
+    /// "Find in this page": how many of the page's jobs hold the text.
+    FindMatches {
+        shown: usize,
+        of: usize,
+    },
+    /// "Find in this page" found no job with the text.
+    FindNone {
+        text: &'a str,
+    },
     /// A job whose status changed, for the live region.
     JobNow {
         id: &'a str,
@@ -363,6 +373,11 @@ mod tests {
             Message::Count { n: 12_345 },
             Message::IgnoredInAddress { list: "limit=7" },
             Message::PageMatches { shown: 3, of: 10 },
+            Message::FindMatches {
+                shown: 12,
+                of: 1_000,
+            },
+            Message::FindNone { text: "eu-west" },
             Message::JobNow {
                 id: "abc",
                 status: "failed",
@@ -388,6 +403,8 @@ mod tests {
                 | Message::Count { .. }
                 | Message::IgnoredInAddress { .. }
                 | Message::PageMatches { .. }
+                | Message::FindMatches { .. }
+                | Message::FindNone { .. }
                 | Message::JobNow { .. } => {}
             }
         }
@@ -397,7 +414,7 @@ mod tests {
     #[test]
     fn every_message_exists_in_every_language_and_is_translated() {
         let all = every_message();
-        assert_eq!(all.len(), 19);
+        assert_eq!(all.len(), 21);
         for m in &all {
             let en = m.get(Language::En);
             let de = m.get(Language::De);

@@ -33,11 +33,14 @@ tasks:
   dist                   build the release bundle into dist/ and print its size
   nginx                  check deploy/nginx/keywatch.conf in front of the
                          simulator (a step of `test`)
-  bench [bundle|sync-table|gateway]
-                         not a test: the bundle's sizes against its budget, the
-                         sync-job table in headless Chromium, and the gateway
-                         against nginx with wrk (all, or the one named); prints
-                         figures and writes them in the target dir
+  bench [bundle|render|gateway] [--listen ADDR]
+                         not a test: the bundle's sizes against its budget;
+                         the panel in headless Chromium beside a plain-JavaScript
+                         baseline (render: loading, the sync-job table, find,
+                         idle polling, memory); the gateway against nginx with
+                         wrk (all, or the one named); prints tables and writes
+                         them in the target dir. render serves its pages at
+                         ADDR (default 127.0.0.1:8919)
   setup                  install what is missing and nothing else
   paths                  print where cargo builds (CARGO_TARGET_DIR is honoured)
 ";
@@ -234,26 +237,37 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
     Ok(())
 }
 
-/// Where `cargo xtask bench` runs its own simulator.
+/// Where `cargo xtask bench render` runs its own simulator, unless `--listen` says.
 const BENCH_GATEWAY: &str = "127.0.0.1:8919";
 
 fn bench(target: &Target, args: &[String]) -> Result<(), Fail> {
-    let (size, table, gateway) = match args.first().map(String::as_str) {
-        None => (true, true, true),
-        Some("bundle") => (true, false, false),
-        Some("sync-table") => (false, true, false),
-        Some("gateway") => (false, false, true),
-        Some(other) => {
+    let listen = option_value(args, "--listen")?.unwrap_or_else(|| BENCH_GATEWAY.into());
+    listen.parse::<SocketAddr>().map_err(|_| {
+        Fail(format!(
+            "--listen {listen}: not an address like {BENCH_GATEWAY}"
+        ))
+    })?;
+    let named: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "--listen" && *a != listen)
+        .collect();
+    let (size, render, gateway) = match named.as_slice() {
+        [] => (true, true, true),
+        ["bundle"] => (true, false, false),
+        ["render"] => (false, true, false),
+        ["gateway"] => (false, false, true),
+        [other, ..] => {
             return Err(Fail(format!(
-                "bench {other}: say `bundle`, `sync-table`, `gateway`, or nothing for all"
+                "bench {other}: say `bundle`, `render`, `gateway`, or nothing for all"
             )))
         }
     };
     if size {
         bench_bundle(target)?;
     }
-    if table {
-        bench_sync_table(target)?;
+    if render {
+        bench_render(target, &listen)?;
     }
     if gateway {
         setup::ensure_test_tools()?;
@@ -278,30 +292,55 @@ fn bench_bundle(target: &Target) -> Result<(), Fail> {
         .map_err(|e| Fail(format!("cannot write {}: {e}", out.display())))
 }
 
-fn bench_sync_table(target: &Target) -> Result<(), Fail> {
+/// The rendering benchmark's pages (bench/pages/) with the panel's own
+/// stylesheet beside them, for the baseline, in a folder of the target dir
+/// that the gateway serves at `/portal/`.
+fn bench_pages(target: &Target) -> Result<PathBuf, Fail> {
+    let dir = target.log("bench-pages");
+    let copy = |from: &Path, to: &Path| {
+        std::fs::copy(from, to).map(|_| ()).map_err(|e| {
+            Fail(format!(
+                "cannot copy {} to {}: {e}",
+                from.display(),
+                to.display()
+            ))
+        })
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Fail(format!("cannot make {}: {e}", dir.display())))?;
+    let pages = std::fs::read_dir("bench/pages")
+        .map_err(|e| Fail(format!("cannot read bench/pages: {e}")))?;
+    for page in pages.flatten() {
+        copy(&page.path(), &dir.join(page.file_name()))?;
+    }
+    copy(
+        Path::new("src/embed/keywatch.css"),
+        &dir.join("keywatch.css"),
+    )?;
+    Ok(dir)
+}
+
+fn bench_render(target: &Target, listen: &str) -> Result<(), Fail> {
     setup::ensure_build_tools(target)?;
     setup::ensure_test_tools()?;
     bundle::build(target)?;
     cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
+    let pages = bench_pages(target)?;
     let gateway = sh::Background::start(
-        sh::command(&target.gateway("release")).args([
-            "demo",
-            "--listen",
-            BENCH_GATEWAY,
-            "--dist",
-            "dist",
-        ]),
+        sh::command(&target.gateway("release"))
+            .args(["demo", "--listen", listen, "--dist", "dist", "--portal"])
+            .arg(&pages),
         "the gateway",
-        BENCH_GATEWAY,
+        listen,
         &target.log("keywatch-gateway-bench.log"),
     )?;
-    step("sync-job table: reply to paint, click to detail");
+    step("render: loading, the sync-job table and find beside a plain-JavaScript page, idle polling, memory");
     sh::run(
         sh::command(Path::new("node"))
-            .arg("bench/sync-table.mjs")
-            .env("KEYWATCH_E2E_URL", format!("http://{BENCH_GATEWAY}/"))
-            .env("KEYWATCH_BENCH_OUT", target.log("bench-sync-table.txt")),
-        "the sync-job table benchmark",
+            .arg("bench/render.mjs")
+            .env("KEYWATCH_E2E_URL", format!("http://{listen}/"))
+            .env("KEYWATCH_BENCH_OUT", target.log("bench-render-table.txt")),
+        "the rendering benchmark",
     )?;
     drop(gateway);
     Ok(())

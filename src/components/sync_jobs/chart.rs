@@ -2,6 +2,9 @@
 //! the job's duration, its colour and shape its status. Hovering a mark
 //! names the job; clicking it (or Enter) opens the job.
 
+use std::borrow::Borrow;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::lang::Language;
@@ -18,7 +21,7 @@ const LANE: f64 = 16.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    pub jobs: std::rc::Rc<Vec<SyncJob>>,
+    pub jobs: Rc<Vec<Rc<SyncJob>>>,
     pub now: Timestamp,
     pub lang: Language,
     pub on_open: Callback<String>,
@@ -36,10 +39,10 @@ pub fn span(job: &SyncJob, from: i64, to: i64, now: Timestamp) -> (f64, f64) {
 }
 
 /// The time axis: from the earliest start to the latest end (or now).
-pub fn axis(jobs: &[SyncJob], now: Timestamp) -> Option<(i64, i64)> {
-    let from = jobs.iter().map(|j| j.created_at.unix_millis()).min()?;
+pub fn axis<J: Borrow<SyncJob>>(jobs: &[J], now: Timestamp) -> Option<(i64, i64)> {
+    let jobs = jobs.iter().map(Borrow::<SyncJob>::borrow);
+    let from = jobs.clone().map(|j| j.created_at.unix_millis()).min()?;
     let to = jobs
-        .iter()
         .map(|j| j.completed_at.unwrap_or(now).unix_millis())
         .max()?;
     Some((from, to.max(from + 1)))
@@ -48,7 +51,7 @@ pub fn axis(jobs: &[SyncJob], now: Timestamp) -> Option<(i64, i64)> {
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = props.lang;
-    let Some((from, to)) = axis(&props.jobs, props.now) else {
+    let Some((from, to)) = axis(props.jobs.as_slice(), props.now) else {
         return Html::default();
     };
     let marks = props.jobs.iter().take(MAX_MARKS).enumerate().map(|(i, job)| {
@@ -135,7 +138,7 @@ mod tests {
         assert_eq!(span(&jobs[0], 1_000, 2_000, now), (0.0, 0.5));
         // A running job reaches now.
         assert_eq!(span(&jobs[1], 1_000, 2_000, now), (0.2, 1.0));
-        assert_eq!(axis(&[], now), None);
+        assert_eq!(axis::<SyncJob>(&[], now), None);
         // One instant still gives an axis.
         let same = [job(5, Some(5))];
         assert_eq!(axis(&same, now), Some((5, 6)));

@@ -24,6 +24,7 @@ use crate::hooks::{
 };
 use crate::lang::Language;
 use crate::model::csv::jobs_csv;
+use crate::model::find::{matching, FindText};
 use crate::model::sync_job::{Cloud, SortKey, SyncJob, SyncJobFilter, SyncStatus};
 use crate::model::timestamp::Timestamp;
 use crate::state::polled::Cadence;
@@ -59,7 +60,8 @@ pub struct SyncJobsProps {
 /// A page as shown: the server's page, ordered, and whether the server did it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShownPage {
-    pub jobs: Rc<Vec<SyncJob>>,
+    /// Each job shared with its row, so that a render clones pointers.
+    pub jobs: Rc<Vec<Rc<SyncJob>>>,
     pub skip: u64,
     pub total: u64,
     /// Jobs on the server's page before several statuses were filtered here.
@@ -67,6 +69,10 @@ pub struct ShownPage {
     /// `Some(true)`: the server ordered the page; `Some(false)`: it was
     /// ordered here, within the page only; `None`: no order was asked for.
     pub server_sorted: Option<bool>,
+    /// When the page arrived: the timeline's "now", so that it is drawn
+    /// again when a page arrives, not at every render (a keystroke in
+    /// "Find in this page" would move each of its marks).
+    pub received: Timestamp,
 }
 
 async fn fetch_page(cfg: CckmConfig, filter: SyncJobFilter) -> Result<Reply<ShownPage>, ApiError> {
@@ -92,11 +98,12 @@ async fn fetch_page(cfg: CckmConfig, filter: SyncJobFilter) -> Result<Reply<Show
             honoured
         });
         ShownPage {
-            jobs: Rc::new(jobs),
+            jobs: Rc::new(jobs.into_iter().map(Rc::new).collect()),
             skip: page.skip,
             total: page.total,
             page_size,
             server_sorted,
+            received: now,
         }
     }))
 }
@@ -183,6 +190,8 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     // Typing is debounced: the view changes when the typing rests.
     let containers_draft = use_state_eq(|| filter.containers.join(", "));
     let id_draft = use_state_eq(|| filter.id.clone().unwrap_or_default());
+    // "Find in this page" narrows the rows held at once: no request, no debounce.
+    let find = use_state_eq(String::new);
     {
         let dispatch = view.dispatcher();
         use_effect_with((*containers_draft).clone(), move |text| {
@@ -271,15 +280,15 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     let seen = use_mut_ref(HashMap::<String, SyncStatus>::new);
     let changed = use_state_eq(HashSet::<String>::new);
     let announcer = use_context::<Announcer>();
-    let page_value = list.state.last_reading().map(|r| r.value.clone());
+    let page_jobs = list.state.last_reading().map(|r| r.value.jobs.clone());
     {
         let changed = changed.clone();
-        use_effect_with(page_value.clone(), move |page| {
+        use_effect_with(page_jobs, move |jobs| {
             let mut now_changed = HashSet::new();
             let mut news = None;
-            if let Some(page) = page {
+            if let Some(jobs) = jobs {
                 let mut seen = seen.borrow_mut();
-                for job in page.jobs.iter() {
+                for job in jobs.iter() {
                     let before = seen.insert(job.id.clone(), job.overall_status.clone());
                     if before.is_some_and(|b| b != job.overall_status) {
                         now_changed.insert(job.id.clone());
@@ -344,6 +353,8 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     let containers_id = use_unique_id("containers");
     let job_id_id = use_unique_id("job-id");
     let size_id = use_unique_id("page-size");
+    let find_id = use_unique_id("find");
+    let find_count_id = use_unique_id("find-count");
 
     let clouds = Cloud::ALL.iter().map(|cloud| {
         let d = view.dispatcher();
@@ -413,21 +424,60 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         .reading
         .map(|r| r.value.clone())
         .or_else(|| loading_again.then(|| last_page.borrow().clone()).flatten());
+    let found = use_memo(
+        (
+            shown.as_ref().map(|p| p.jobs.clone()),
+            FindText::new(&find),
+            lang,
+        ),
+        |(jobs, find, lang)| {
+            let lang = *lang;
+            match (jobs, find) {
+                (Some(jobs), Some(find)) => Some(matching(jobs.as_slice(), find, |status| {
+                    verdict::sync_status(status).1.map(|w| w.get(lang))
+                })),
+                _ => None,
+            }
+        },
+    );
+    let on_find = {
+        let find = find.clone();
+        Callback::from(move |e: InputEvent| find.set(input_value(&e)))
+    };
+    let on_find_key = {
+        let find = find.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && !find.is_empty() {
+                e.prevent_default();
+                find.set(String::new());
+            }
+        })
+    };
     let body = match (frame.state, shown) {
         (Some("sign-in"), _) => {
             html! { <p class="kw-muted">{ Text::AwaitingCckmSignIn.get(lang) }</p> }
         }
         (_, Some(page)) => {
             let page = &*page;
-            let now = Timestamp::from_unix_millis(now_ms() as i64);
-            let rows = page.jobs.iter().map(|job| {
+            let found = found.as_ref().as_ref();
+            let rows = page.jobs.iter().enumerate().map(|(i, job)| {
                 html! {
                     <JobRow key={job.id.clone()} job={job.clone()} {lang}
                         expanded={view.expanded.as_deref() == Some(job.id.as_str())}
                         changed={changed.contains(&job.id)}
+                        shown={found.is_none_or(|each| each.get(i).copied().unwrap_or(true))}
                         on_toggle={on_toggle.clone()} />
                 }
             });
+            let found_count = found.map(|each| each.iter().filter(|hit| **hit).count());
+            let find_count = found_count.map(|shown| {
+                Message::FindMatches {
+                    shown,
+                    of: page.jobs.len(),
+                }
+                .get(lang)
+            });
+            let found_none = found_count == Some(0);
             let range = page_range(page.skip, page.jobs.len());
             let sort_note = match page.server_sorted {
                 Some(true) => {
@@ -441,7 +491,10 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
             let past_end = page.jobs.is_empty() && page.skip > 0 && page.skip >= page.total;
             let export = {
                 let (jobs, cloud) = (page.jobs.clone(), filter.cloud);
-                Callback::from(move |_: MouseEvent| download_csv(&jobs, cloud))
+                Callback::from(move |_: MouseEvent| {
+                    let jobs: Vec<SyncJob> = jobs.iter().map(|job| SyncJob::clone(job)).collect();
+                    download_csv(&jobs, cloud)
+                })
             };
             html! {
                 <>
@@ -452,7 +505,21 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     }
                     { sort_note }
                     if !page.jobs.is_empty() {
-                        <Timeline jobs={page.jobs.clone()} {now} {lang} on_open={on_toggle.clone()} />
+                        <Timeline jobs={page.jobs.clone()} now={page.received} {lang} on_open={on_toggle.clone()} />
+                    }
+                    <div class="kw-fields kw-find">
+                        <div class="kw-field">
+                            <label for={find_id.clone()}>{ Text::FindInPage.get(lang) }</label>
+                            <input type="search" id={find_id.clone()} data-kw="find" value={(*find).clone()}
+                                oninput={on_find} onkeydown={on_find_key} autocomplete="off" spellcheck="false"
+                                aria-describedby={find_count_id.clone()} />
+                        </div>
+                        <p class="kw-muted kw-small" id={find_count_id.clone()} data-kw="find-count" aria-live="polite">
+                            { find_count.unwrap_or_default() }
+                        </p>
+                    </div>
+                    if found_none {
+                        <p class="kw-muted" data-kw="find-none">{ Message::FindNone { text: find.trim() }.get(lang) }</p>
                     }
                     <div class={classes!("kw-table-wrap", loading_again.then_some("kw-loading"))} aria-busy={loading_again.to_string()}>
                         <table class="kw-table kw-jobs" data-kw="jobs">

@@ -1,5 +1,7 @@
 //! One sync job as a table row, and its detail when opened.
 
+use std::rc::Rc;
+
 use gloo_timers::callback::{Interval, Timeout};
 use yew::prelude::*;
 
@@ -15,13 +17,28 @@ pub const COLUMNS: u32 = 9;
 
 #[derive(Properties, PartialEq)]
 pub struct JobRowProps {
-    pub job: SyncJob,
+    /// Shared with the page: comparing two renders of an unchanged page
+    /// compares pointers, not every field of every job.
+    pub job: Rc<SyncJob>,
     pub expanded: bool,
     /// Its status changed a moment ago.
     pub changed: bool,
+    /// False while "Find in this page" leaves the job out. The row is then
+    /// hidden, not removed: finding and clearing change one attribute per
+    /// row instead of taking rows apart and building them again.
+    #[prop_or(true)]
+    pub shown: bool,
     pub lang: Language,
     /// Told the job's id to open or close its detail.
     pub on_toggle: Callback<String>,
+}
+
+#[derive(Properties, PartialEq)]
+struct JobCellsProps {
+    job: Rc<SyncJob>,
+    expanded: bool,
+    lang: Language,
+    on_toggle: Callback<String>,
 }
 
 /// The status as a badge: icon and word, or the server's own text.
@@ -36,12 +53,42 @@ pub fn status_badge(status: &SyncStatus, lang: Language) -> Html {
     }
 }
 
+/// The row, and its detail when opened. Its cells are a component of their
+/// own, so that a row that is only hidden or shown, or highlighted, is not
+/// rendered again.
 #[component]
 pub fn JobRow(props: &JobRowProps) -> Html {
     let job = &props.job;
+    let status_name = verdict::sync_status(&job.overall_status).2;
+    html! {
+        <>
+            <tr
+                class={classes!("kw-job", props.changed.then_some("kw-changed"), props.expanded.then_some("kw-open"))}
+                data-kw="job"
+                data-id={job.id.clone()}
+                data-status={status_name}
+                hidden={!props.shown}
+            >
+                <JobCells job={job.clone()} expanded={props.expanded} lang={props.lang} on_toggle={props.on_toggle.clone()} />
+            </tr>
+            if props.expanded && props.shown {
+                <tr class="kw-detail" id={detail_id(job)} data-kw="job-detail">
+                    <td colspan={COLUMNS.to_string()}>{ detail(job, props.lang) }</td>
+                </tr>
+            }
+        </>
+    }
+}
+
+fn detail_id(job: &SyncJob) -> String {
+    format!("kw-job-{}", crate::model::percent::percent_encode(&job.id))
+}
+
+#[component]
+fn JobCells(props: &JobCellsProps) -> Html {
+    let job = &props.job;
     let lang = props.lang;
     let copied = use_state_eq(|| false);
-    let detail_id = format!("kw-job-{}", crate::model::percent::percent_encode(&job.id));
     let toggle = {
         let (id, on_toggle) = (job.id.clone(), props.on_toggle.clone());
         Callback::from(move |_: MouseEvent| on_toggle.emit(id.clone()))
@@ -70,19 +117,12 @@ pub fn JobRow(props: &JobRowProps) -> Html {
         .map(|d| format!("{}/{}", d.account, d.region))
         .unwrap_or_default();
     let more = job.details.len().saturating_sub(1);
-    let status_name = verdict::sync_status(&job.overall_status).2;
 
     html! {
         <>
-            <tr
-                class={classes!("kw-job", props.changed.then_some("kw-changed"), props.expanded.then_some("kw-open"))}
-                data-kw="job"
-                data-id={job.id.clone()}
-                data-status={status_name}
-            >
                 <td>
                     <button type="button" class="kw-expand" aria-expanded={props.expanded.to_string()}
-                        aria-controls={detail_id.clone()} onclick={toggle} data-kw="expand"
+                        aria-controls={detail_id(job)} onclick={toggle} data-kw="expand"
                         aria-label={format!("{} {short}", Text::ShowDetails.get(lang))}>
                         { if props.expanded { "▾" } else { "▸" } }
                     </button>
@@ -123,12 +163,6 @@ pub fn JobRow(props: &JobRowProps) -> Html {
                         <span class="kw-muted">{ Text::No.get(lang) }</span>
                     }
                 </td>
-            </tr>
-            if props.expanded {
-                <tr class="kw-detail" id={detail_id} data-kw="job-detail">
-                    <td colspan={COLUMNS.to_string()}>{ detail(job, lang) }</td>
-                </tr>
-            }
         </>
     }
 }
