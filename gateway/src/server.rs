@@ -69,6 +69,13 @@ const MAX_HEAD_BUFFER: usize = 64 * 1024;
 
 /// Serves `app` on `listener` (over TLS when an acceptor is given) within
 /// `limits` until `shutdown` completes, then lets open requests finish.
+///
+/// One thread per core, each with a single-threaded runtime of its own
+/// that accepts from the same listening socket and serves the connections
+/// it accepted, as nginx's worker processes do: a request never moves
+/// between threads, and no thread wakes another to share work. The caps,
+/// the answer cache and everything else the application holds are shared.
+/// Called on the calling runtime's thread, which serves as the first one.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -76,15 +83,88 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) {
-    serve_counted(
-        listener,
-        app,
-        tls,
-        limits,
-        Connections::new(limits.max_connections),
-        shutdown,
-    )
-    .await
+    let connections = Connections::new(limits.max_connections);
+    let threads = if cfg!(unix) {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut workers = Vec::new();
+    for n in 1..threads {
+        match worker_thread(
+            n,
+            &listener,
+            app.clone(),
+            tls.clone(),
+            limits,
+            connections.clone(),
+            stopped.clone(),
+        ) {
+            Ok(done) => workers.push(done),
+            Err(error) => {
+                tracing::warn!(%error, "could not start another serving thread; serving on fewer");
+                break;
+            }
+        }
+    }
+    serve_counted(listener, app, tls, limits, connections, async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    })
+    .await;
+    for done in workers {
+        let _ = done.await;
+    }
+}
+
+/// Another thread accepting from `listener` until `stopped` turns true;
+/// the receiver completes when it has let its open requests finish.
+fn worker_thread(
+    n: usize,
+    listener: &TcpListener,
+    app: Router,
+    tls: Option<TlsAcceptor>,
+    limits: ConnectionLimits,
+    connections: Arc<Connections>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<oneshot::Receiver<()>> {
+    let listener = same_socket(listener)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (done, finished) = oneshot::channel();
+    std::thread::Builder::new()
+        .name(format!("keywatch-serve-{n}"))
+        .spawn(move || {
+            runtime.block_on(async move {
+                match TcpListener::from_std(listener) {
+                    Ok(listener) => {
+                        serve_counted(listener, app, tls, limits, connections, async move {
+                            let _ = stopped.wait_for(|stop| *stop).await;
+                        })
+                        .await
+                    }
+                    Err(error) => tracing::warn!(%error, "a serving thread could not listen"),
+                }
+            });
+            let _ = done.send(());
+        })?;
+    Ok(finished)
+}
+
+/// Another descriptor for the same listening socket.
+#[cfg(unix)]
+fn same_socket(listener: &TcpListener) -> std::io::Result<std::net::TcpListener> {
+    use std::os::fd::AsFd;
+    Ok(std::net::TcpListener::from(
+        listener.as_fd().try_clone_to_owned()?,
+    ))
+}
+
+#[cfg(not(unix))]
+fn same_socket(_: &TcpListener) -> std::io::Result<std::net::TcpListener> {
+    Err(std::io::Error::other("one serving thread on this system"))
 }
 
 async fn serve_counted(
