@@ -121,17 +121,15 @@ pub fn proxy_parts(
         hosts: HostAllowlist::new(config.listen, &config.allowed_hosts)?,
         cors: cors::Cors::new(&config.allowed_origins, config.allow_credentials)?,
     });
-    let routes = Router::new()
+    // axum clones a layered route for every request: these layers hold
+    // only Arcs and small values, so that costs next to nothing.
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .fallback(forward)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
-        .with_state(proxy.clone());
-    // One middleware in front of a Router (an Arc): axum clones a layered
-    // route for every request, so what it wraps should be cheap to clone.
-    let router = Router::new()
-        .fallback_service(routes)
         .layer(axum::middleware::from_fn_with_state(gate, gate_keeper))
-        .layer(crate::server::trace_layer());
+        .layer(crate::server::trace_layer())
+        .with_state(proxy.clone());
     Ok(ProxyParts {
         router,
         cache: CacheView(proxy),
