@@ -127,36 +127,50 @@ fn machine_name() -> Option<String> {
     parse(name.trim()).map(|entry| entry.name)
 }
 
+impl HostAllowlist {
+    /// 421 for a request for any other name, 400 for one with no name;
+    /// `None` when the request may go on. The authority of an
+    /// absolute-form target counts as the `Host` (RFC 9112).
+    pub fn refusal(&self, request: &Request) -> Option<Response> {
+        let asked = match request.uri().authority() {
+            Some(authority) => Some(authority.as_str()),
+            None => request
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok()),
+        };
+        match asked {
+            Some(host) if self.allows(host) => None,
+            Some(_) => {
+                tracing::debug!("refused a request for a host name not configured");
+                Some(
+                    (
+                        StatusCode::MISDIRECTED_REQUEST,
+                        Json(json!({"error": "this gateway does not answer to that host name; see allowed_hosts"})),
+                    )
+                        .into_response(),
+                )
+            }
+            None => Some(
+                (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({"error": "a Host header is required"})),
+                )
+                    .into_response(),
+            ),
+        }
+    }
+}
+
 /// Answers 421 to a request for any other name, before anything else runs.
-/// The authority of an absolute-form target counts as the `Host` (RFC 9112).
 pub async fn refuse_foreign_hosts(
     State(hosts): State<Arc<HostAllowlist>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let asked = match request.uri().authority() {
-        Some(authority) => Some(authority.as_str().to_string()),
-        None => request
-            .headers()
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-    };
-    match asked {
-        Some(host) if hosts.allows(&host) => next.run(request).await,
-        Some(_) => {
-            tracing::debug!("refused a request for a host name not configured");
-            (
-                StatusCode::MISDIRECTED_REQUEST,
-                Json(json!({"error": "this gateway does not answer to that host name; see allowed_hosts"})),
-            )
-                .into_response()
-        }
-        None => (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"error": "a Host header is required"})),
-        )
-            .into_response(),
+    match hosts.refusal(&request) {
+        Some(refused) => refused,
+        None => next.run(request).await,
     }
 }
 

@@ -63,7 +63,9 @@ enum Command {
     },
 }
 
-#[tokio::main]
+/// Single-threaded: `server::serve` starts a thread per core, each with a
+/// runtime of its own, and this one serves as the first.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(

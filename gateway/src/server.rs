@@ -16,7 +16,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
@@ -69,6 +69,14 @@ const MAX_HEAD_BUFFER: usize = 64 * 1024;
 
 /// Serves `app` on `listener` (over TLS when an acceptor is given) within
 /// `limits` until `shutdown` completes, then lets open requests finish.
+///
+/// One thread per core, each with a single-threaded runtime of its own, as
+/// nginx has a worker process per core: a connection's requests stay on one
+/// thread and no thread wakes another to share work. This thread accepts
+/// and hands the connections out in turn, so that a burst of new
+/// connections does not all land on whichever thread woke first. The caps,
+/// the watchdog, the answer cache and everything else the application holds
+/// are shared.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -76,15 +84,78 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut handoffs = Vec::new();
+    let mut workers = Vec::new();
+    for n in 1..threads {
+        match worker_thread(n, app.clone(), tls.clone(), limits) {
+            Ok((handoff, done)) => {
+                handoffs.push(handoff);
+                workers.push(done);
+            }
+            Err(error) => {
+                tracing::warn!(%error, "could not start another serving thread; serving on fewer");
+                break;
+            }
+        }
+    }
     serve_counted(
         listener,
         app,
         tls,
         limits,
         Connections::new(limits.max_connections),
+        handoffs,
         shutdown,
     )
-    .await
+    .await;
+    for done in workers {
+        let _ = done.await;
+    }
+}
+
+/// A connection accepted on one thread, to be served on another.
+type Accepted = (std::net::TcpStream, SocketAddr, Slot);
+
+/// Another thread serving the connections sent to it until the sender is
+/// dropped; the receiver completes when it has let their requests finish.
+fn worker_thread(
+    n: usize,
+    app: Router,
+    tls: Option<TlsAcceptor>,
+    limits: ConnectionLimits,
+) -> std::io::Result<(mpsc::UnboundedSender<Accepted>, oneshot::Receiver<()>)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (handoff, mut accepted) = mpsc::unbounded_channel::<Accepted>();
+    let (done, finished) = oneshot::channel();
+    std::thread::Builder::new()
+        .name(format!("keywatch-serve-{n}"))
+        .spawn(move || {
+            runtime.block_on(async move {
+                let graceful = GracefulShutdown::new();
+                while let Some((stream, peer, slot)) = accepted.recv().await {
+                    match TcpStream::from_std(stream) {
+                        Ok(stream) => {
+                            tokio::spawn(connection(
+                                stream,
+                                peer,
+                                slot,
+                                app.clone(),
+                                tls.clone(),
+                                limits,
+                                graceful.watcher(),
+                            ));
+                        }
+                        Err(error) => tracing::debug!(%peer, %error, "connection lost on the way"),
+                    }
+                }
+                drain(graceful).await;
+            });
+            let _ = done.send(());
+        })?;
+    Ok((handoff, finished))
 }
 
 async fn serve_counted(
@@ -93,11 +164,13 @@ async fn serve_counted(
     tls: Option<TlsAcceptor>,
     limits: ConnectionLimits,
     connections: Arc<Connections>,
+    handoffs: Vec<mpsc::UnboundedSender<Accepted>>,
     shutdown: impl Future<Output = ()> + Send,
 ) {
     let graceful = GracefulShutdown::new();
     let mut backoff = AcceptBackoff::new(limits.accept_error_log_interval());
     let mut shutdown = std::pin::pin!(shutdown);
+    let mut turn = 0usize;
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -122,6 +195,25 @@ async fn serve_counted(
             refuse(&stream, tls.is_some());
             continue;
         };
+        turn = (turn + 1) % (handoffs.len() + 1);
+        let (stream, slot) = match turn.checked_sub(1).map(|other| &handoffs[other]) {
+            None => (stream, slot),
+            Some(handoff) => {
+                let Ok(stream) = stream.into_std() else {
+                    continue;
+                };
+                match handoff.send((stream, peer, slot)) {
+                    Ok(()) => continue,
+                    // That thread is gone: serve it here.
+                    Err(mpsc::error::SendError((stream, _, slot))) => {
+                        match TcpStream::from_std(stream) {
+                            Ok(stream) => (stream, slot),
+                            Err(_) => continue,
+                        }
+                    }
+                }
+            }
+        };
         tokio::spawn(connection(
             stream,
             peer,
@@ -133,6 +225,12 @@ async fn serve_counted(
         ));
     }
     drop(listener);
+    drop(handoffs);
+    drain(graceful).await;
+}
+
+/// Lets the open connections finish their requests, for a while.
+async fn drain(graceful: GracefulShutdown) {
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("all connections closed"),
         () = tokio::time::sleep(DRAIN_LIMIT) => tracing::warn!("gave up waiting for open connections"),
@@ -265,6 +363,7 @@ impl RunningServer {
             tls,
             limits,
             connections.clone(),
+            Vec::new(),
             async move {
                 let _ = stopped.await;
             },
@@ -314,4 +413,57 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Whichever thread a connection is handed to, each of its requests is
+    /// answered, and shutting down waits for all threads.
+    #[tokio::test]
+    async fn every_connection_is_served_whichever_thread_it_lands_on() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = Router::new().route("/", axum::routing::get(|| async { "hello" }));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(serve(
+            listener,
+            app,
+            None,
+            ConnectionLimits::default(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        let mut clients = Vec::new();
+        for _ in 0..8 {
+            clients.push(tokio::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                for _ in 0..3 {
+                    stream
+                        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                        .await
+                        .unwrap();
+                    let mut answer = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !answer.ends_with(b"hello") {
+                        let n = stream.read(&mut buf).await.unwrap();
+                        assert!(n > 0, "closed early: {}", String::from_utf8_lossy(&answer));
+                        answer.extend_from_slice(&buf[..n]);
+                    }
+                    assert!(answer.starts_with(b"HTTP/1.1 200"));
+                }
+            }));
+        }
+        for client in clients {
+            client.await.unwrap();
+        }
+        let _ = stop.send(());
+        tokio::time::timeout(Duration::from_secs(5), server)
+            .await
+            .expect("shut down in time")
+            .unwrap();
+    }
 }

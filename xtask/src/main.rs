@@ -270,7 +270,6 @@ fn bench(target: &Target, args: &[String]) -> Result<(), Fail> {
         bench_render(target, &listen)?;
     }
     if gateway {
-        setup::ensure_test_tools()?;
         setup::ensure_bench_tools()?;
         cargo(&["build", "--release", "-p", "keywatch-gateway"])?;
         step("gateway: the simulator, keywatch-gateway proxy and nginx under wrk");

@@ -35,9 +35,10 @@ pub fn ensure_test_tools() -> Result<(), Fail> {
     ])
 }
 
-/// What the gateway benchmark adds: the load generator.
+/// What the gateway benchmark needs: nginx to compare with and the load
+/// generator (not Chromium).
 pub fn ensure_bench_tools() -> Result<(), Fail> {
-    ensure_debian_packages(&[(WRK, "wrk")])
+    ensure_debian_packages(&[(NGINX, "nginx"), (WRK, "wrk")])
 }
 
 /// Installs the Debian packages whose program (the first of each pair) is

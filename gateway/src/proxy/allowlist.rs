@@ -1,5 +1,7 @@
 //! The only requests the proxy forwards: what the panel reads, plus sign-in.
 
+use std::borrow::Cow;
+
 use percent_encoding::percent_decode_str;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,12 +47,13 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
     } else {
         return Err(Refusal::Forbidden("not an endpoint the panel uses"));
     };
+    // Borrowed from the path unless a segment was percent-encoded.
     let segments = rest
         .split('/')
         .map(safe_segment)
-        .collect::<Option<Vec<String>>>()
+        .collect::<Option<Vec<Cow<str>>>>()
         .ok_or(Refusal::Forbidden("path segment not allowed"))?;
-    let words: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let words: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
     let (is_sign_in, query) = match (upstream, words.as_slice()) {
         (Upstream::Gklm, ["ckms", "login"]) | (Upstream::CipherTrust, ["auth", "tokens"]) => {
             (true, None)
@@ -85,9 +88,14 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
     if method != wanted {
         return Err(Refusal::MethodNotAllowed);
     }
+    let mut path = String::with_capacity(rest.len() + 1);
+    for word in &words {
+        path.push('/');
+        path.push_str(word);
+    }
     Ok(Allowed {
         upstream,
-        path: format!("/{}", words.join("/")),
+        path,
         query,
         is_sign_in,
         is_sign_out,
@@ -96,14 +104,14 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
 
 /// A decoded segment made only of characters ids and names use; anything
 /// that could climb or split a path (`..`, `/`, `\`, encoded or not) is out.
-fn safe_segment(raw: &str) -> Option<String> {
+fn safe_segment(raw: &str) -> Option<Cow<'_, str>> {
     let decoded = percent_decode_str(raw).decode_utf8().ok()?;
     let safe = !decoded.is_empty()
         && !decoded.starts_with('.')
         && decoded
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    safe.then(|| decoded.into_owned())
+    safe.then_some(decoded)
 }
 
 fn list_query(filter: &str, raw_query: Option<&str>) -> Option<String> {

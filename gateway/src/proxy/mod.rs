@@ -27,7 +27,7 @@ use self::coalescing::{CacheKey, Coalescer, IdentityHasher, UpstreamReply};
 use self::service_account::ServiceAccount;
 use self::sign_in_limit::SignInLimit;
 use crate::config::{ProxyConfig, ServiceCredentials};
-use crate::hosts::{refuse_foreign_hosts, HostAllowlist};
+use crate::hosts::HostAllowlist;
 use crate::routes::language::Lang;
 
 /// Sign-in bodies are small; nothing else has a body at all.
@@ -117,26 +117,19 @@ pub fn proxy_parts(
         sign_in_limit: SignInLimit::new(config.sign_in_attempts_per_minute),
     });
     tidy_the_cache_now_and_then(Arc::downgrade(&proxy), cache_period);
-    let hosts = Arc::new(HostAllowlist::new(config.listen, &config.allowed_hosts)?);
-    let routes = Router::new()
+    let gate = Arc::new(Gate {
+        hosts: HostAllowlist::new(config.listen, &config.allowed_hosts)?,
+        cors: cors::Cors::new(&config.allowed_origins, config.allow_credentials)?,
+    });
+    // axum clones a layered route for every request: these layers hold
+    // only Arcs and small values, so that costs next to nothing.
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .fallback(forward)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
-        .layer(cors::layer(
-            &config.allowed_origins,
-            config.allow_credentials,
-        )?)
-        .layer(axum::middleware::from_fn(around_cors))
+        .layer(axum::middleware::from_fn_with_state(gate, gate_keeper))
+        .layer(crate::server::trace_layer())
         .with_state(proxy.clone());
-    // A middleware clones what it wraps for every request: around a Router
-    // (an Arc) that is cheap, around the CORS stack it is not.
-    let router = Router::new()
-        .fallback_service(routes)
-        .layer(axum::middleware::from_fn_with_state(
-            hosts,
-            refuse_foreign_hosts,
-        ))
-        .layer(crate::server::trace_layer());
     Ok(ProxyParts {
         router,
         cache: CacheView(proxy),
@@ -169,14 +162,29 @@ fn refusal(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": message}))).into_response()
 }
 
-/// Around the CORS layer, in one middleware (each clones the CORS stack it
-/// wraps for every request): preflights only for what the allowlist would
-/// forward, and no CORS header at all for an origin that is not listed.
-async fn around_cors(request: Request, next: Next) -> Response {
+/// What every request passes before the proxy looks at it.
+struct Gate {
+    hosts: HostAllowlist,
+    cors: cors::Cors,
+}
+
+/// In this order: the `Host` check; preflights only for what the allowlist
+/// would forward; CORS headers, and none at all for an origin that is not
+/// listed.
+async fn gate_keeper(State(gate): State<Arc<Gate>>, request: Request, next: Next) -> Response {
+    if let Some(refused) = gate.hosts.refusal(&request) {
+        return refused;
+    }
     if let Some(refused) = unknown_preflight(&request) {
         return refused;
     }
-    cors::none_for_unlisted_origins(next.run(request).await)
+    let origin = gate.cors.listed_origin(request.headers());
+    if request.method() == Method::OPTIONS {
+        return gate.cors.preflight(origin);
+    }
+    let mut response = next.run(request).await;
+    gate.cors.decorate(origin, &mut response);
+    response
 }
 
 /// An OPTIONS that is not a preflight for an allowlisted request is not
