@@ -58,7 +58,7 @@ pub struct SyncJobsProps {
 }
 
 /// A page as shown: the server's page, ordered, and whether the server did it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ShownPage {
     /// Each job shared with its row, so that a render clones pointers.
     pub jobs: Rc<Vec<Rc<SyncJob>>>,
@@ -73,6 +73,26 @@ pub struct ShownPage {
     /// again when a page arrives, not at every render (a keystroke in
     /// "Find in this page" would move each of its marks).
     pub received: Timestamp,
+}
+
+/// Equal when the server's page is: a poll that brings the same page keeps
+/// the one shown, and renders nothing, whenever it arrived.
+impl PartialEq for ShownPage {
+    fn eq(&self, other: &Self) -> bool {
+        let ShownPage {
+            jobs,
+            skip,
+            total,
+            page_size,
+            server_sorted,
+            received: _,
+        } = self;
+        *jobs == other.jobs
+            && *skip == other.skip
+            && *total == other.total
+            && *page_size == other.page_size
+            && *server_sorted == other.server_sorted
+    }
 }
 
 async fn fetch_page(cfg: CckmConfig, filter: SyncJobFilter) -> Result<Reply<ShownPage>, ApiError> {
