@@ -65,6 +65,11 @@ test("find in this page narrows the rows held, without asking the server", async
   // The third job's id, typed in capitals: that job stays, with a count.
   const id = await rows.nth(2).getAttribute("data-id");
   const find = page.getByLabel("Find in this page");
+  // The field sits right under the timeline, not at the foot of a tall box.
+  const timeline = await card.locator('[data-kw="timeline"]').boundingBox();
+  const field = await find.boundingBox();
+  const gap = field.y - (timeline.y + timeline.height);
+  assert.ok(gap >= 0 && gap < 60, `${gap} px between the timeline and the find field`);
   await find.fill(id.slice(0, 13).toUpperCase());
   await card.locator('[data-kw="find-count"]').filter({ hasText: /^1 of 100 jobs on this page match$/ }).waitFor({ timeout: 5000 });
   assert.deepEqual(await rows.evaluateAll((all) => all.map((r) => r.dataset.id)), [id]);
