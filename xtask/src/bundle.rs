@@ -334,7 +334,7 @@ fn copy_if_changed(from: &Path, to: &Path) -> Result<(), Fail> {
     }
 }
 
-fn copy(from: &Path, to: &Path) -> Result<(), Fail> {
+pub fn copy(from: &Path, to: &Path) -> Result<(), Fail> {
     fs::copy(from, to).map(|_| ()).map_err(|e| {
         Fail(format!(
             "cannot copy {} to {}: {e}",

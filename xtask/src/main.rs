@@ -296,15 +296,7 @@ fn bench_bundle(target: &Target) -> Result<(), Fail> {
 /// that the gateway serves at `/portal/`.
 fn bench_pages(target: &Target) -> Result<PathBuf, Fail> {
     let dir = target.log("bench-pages");
-    let copy = |from: &Path, to: &Path| {
-        std::fs::copy(from, to).map(|_| ()).map_err(|e| {
-            Fail(format!(
-                "cannot copy {} to {}: {e}",
-                from.display(),
-                to.display()
-            ))
-        })
-    };
+    let copy = bundle::copy;
     std::fs::create_dir_all(&dir)
         .map_err(|e| Fail(format!("cannot make {}: {e}", dir.display())))?;
     let pages = std::fs::read_dir("bench/pages")
