@@ -2,8 +2,10 @@
 //! Manager and Thales CipherTrust Manager.
 //!
 //! Layers, each readable without the next: `model` and `api` (wire JSON to
-//! plain Rust, errors, requests), `state` (reducers), `hooks` (effects),
-//! `components` (thin views), `embed` (the JavaScript-facing API).
+//! plain Rust, errors, requests; from the `keywatch-core` crate, which the
+//! gateway's watcher shares, but for the browser's `fetch`), `state`
+//! (reducers), `hooks` (effects), `components` (thin views), `embed` (the
+//! JavaScript-facing API).
 
 // A panic kills every panel on the page: nothing from the network or a
 // person may be unwrapped or indexed unchecked.
@@ -19,11 +21,9 @@ pub mod config;
 pub mod embed;
 pub mod hooks;
 pub mod host;
-pub mod lang;
-pub mod model;
 pub mod state;
-pub mod text;
-pub mod verdict;
+
+pub use keywatch_core::{lang, model, text, verdict};
 
 pub use components::Panel;
 pub use config::PanelConfig;

@@ -10,7 +10,7 @@ use keywatch::api::cckm;
 use keywatch::api::error::{ApiError, Server};
 use keywatch::api::gklm;
 use keywatch::api::http::{send, HttpRequest, Method, MAX_BODY_BYTES};
-use keywatch::api::CckmConfig;
+use keywatch::api::{CckmConfig, Fetch};
 use keywatch::lang::Language;
 use keywatch::model::backup::BackupResult;
 use keywatch::model::notification::EventLookup;
@@ -112,7 +112,7 @@ async fn success_reads_the_result_and_the_servers_language() {
     );
     assert_eq!(reply.content_language.as_deref(), Some("de"));
 
-    let activity = gklm::backup_activity(&cfg).await;
+    let activity = gklm::backup_activity(&Fetch, &cfg).await;
     assert!(
         activity.is_ok_and(|a| !a.value.is_running()),
         "backup pinned as not running"
@@ -123,7 +123,9 @@ async fn success_reads_the_result_and_the_servers_language() {
 async fn a_missing_session_asks_for_sign_in_with_ctgkm6002e() {
     let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
-    let err = gklm::backup_result(&config(Language::En)).await.err();
+    let err = gklm::backup_result(&Fetch, &config(Language::En))
+        .await
+        .err();
     let Some(err) = err else {
         panic!("a request without a session succeeded")
     };
@@ -143,7 +145,7 @@ async fn an_expired_session_is_a_401_that_asks_for_sign_in() {
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"expired-session","times":1}}"#
     ))
     .await;
-    let err = gklm::backup_result(&cfg).await.err();
+    let err = gklm::backup_result(&Fetch, &cfg).await.err();
     let Some(err) = err else {
         panic!("the expired-session fault was not applied")
     };
@@ -164,14 +166,14 @@ async fn an_expired_session_is_a_401_that_asks_for_sign_in() {
         "GKLM hat die Sitzung abgelehnt (CTGKM6004E): erneut anmelden."
     );
     // The fault was for one request only.
-    assert!(gklm::backup_result(&cfg).await.is_ok());
+    assert!(gklm::backup_result(&Fetch, &cfg).await.is_ok());
 }
 
 #[wasm_bindgen_test]
 async fn a_wrong_password_asks_to_check_it() {
     let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
-    let err = gklm::login(&config(Language::En), "kwdemo", "wrong")
+    let err = gklm::login(&Fetch, &config(Language::En), "kwdemo", "wrong")
         .await
         .err();
     assert!(
@@ -192,7 +194,7 @@ async fn an_html_page_is_not_json_with_a_short_excerpt() {
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"html","status":502,"times":1}}"#
     ))
     .await;
-    let err = gklm::backup_result(&cfg).await.err();
+    let err = gklm::backup_result(&Fetch, &cfg).await.err();
     let Some(ApiError::NotJson {
         status, excerpt, ..
     }) = err
@@ -212,7 +214,7 @@ async fn a_cut_off_body_is_not_json_and_a_server_error_keeps_its_code() {
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"malformed","times":1}}"#
     ))
     .await;
-    let err = gklm::backup_result(&cfg).await.err();
+    let err = gklm::backup_result(&Fetch, &cfg).await.err();
     assert!(
         matches!(err, Some(ApiError::NotJson { status: 200, .. })),
         "{err:?}"
@@ -222,7 +224,7 @@ async fn a_cut_off_body_is_not_json_and_a_server_error_keeps_its_code() {
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"status","status":503,"times":1}}"#
     ))
     .await;
-    let err = gklm::backup_result(&cfg).await.err();
+    let err = gklm::backup_result(&Fetch, &cfg).await.err();
     assert!(
         matches!(err, Some(ApiError::Http { status: 503, .. })),
         "{err:?}"
@@ -245,7 +247,7 @@ async fn a_slow_answer_times_out_and_the_fetch_is_aborted() {
     .await;
     cfg.timeout_ms = 300;
     let started = Date::now();
-    let result = gklm::backup_result(&cfg).await;
+    let result = gklm::backup_result(&Fetch, &cfg).await;
     let waited = Date::now() - started;
     assert_eq!(result.err(), Some(ApiError::Timeout { after_ms: 300 }));
     assert!(
@@ -265,7 +267,7 @@ async fn dropping_the_call_aborts_the_fetch() {
     ))
     .await;
     {
-        let call = Box::pin(gklm::backup_result(&cfg));
+        let call = Box::pin(gklm::backup_result(&Fetch, &cfg));
         let card_went_away = Box::pin(sleep(200));
         match select(call, card_went_away).await {
             Either::Left((result, _)) => panic!("answered despite the latency: {result:?}"),
@@ -275,7 +277,7 @@ async fn dropping_the_call_aborts_the_fetch() {
     // The dropped request ends as aborted, not as still running.
     fetch_ends(BACKUP_RESULT_ROUTE, "AbortError", true).await;
     // A completed call is not reported as aborted.
-    assert!(gklm::backup_result(&cfg).await.is_ok());
+    assert!(gklm::backup_result(&Fetch, &cfg).await.is_ok());
     fetch_ends(BACKUP_RESULT_ROUTE, "response", true).await;
 }
 
@@ -289,7 +291,7 @@ async fn a_dropped_connection_is_a_network_error() {
     .await;
     // Until cleared: Chromium retries a GET once when a reused connection
     // drops, so a one-time fault would go unnoticed.
-    let err = gklm::backup_result(&cfg).await.err();
+    let err = gklm::backup_result(&Fetch, &cfg).await.err();
     sim(Method::Delete, "/_sim/faults", None).await;
     assert!(matches!(err, Some(ApiError::Network { .. })), "{err:?}");
 }
@@ -302,7 +304,7 @@ async fn an_oversized_body_is_refused_not_read() {
         r#"{{"route":"{BACKUP_RESULT_ROUTE}","kind":"huge","times":1}}"#
     ))
     .await;
-    let err = gklm::backup_result(&cfg).await.err();
+    let err = gklm::backup_result(&Fetch, &cfg).await.err();
     assert_eq!(
         err,
         Some(ApiError::TooLarge {
@@ -316,7 +318,7 @@ async fn an_unreachable_server_is_a_network_error() {
     let mut cfg = config(Language::En);
     cfg.base_url = "http://127.0.0.1:9/SKLM/rest/v1".to_owned();
     cfg.timeout_ms = 5_000;
-    let err = gklm::backup_result(&cfg).await.err();
+    let err = gklm::backup_result(&Fetch, &cfg).await.err();
     assert!(matches!(err, Some(ApiError::Network { .. })), "{err:?}");
 }
 
@@ -325,17 +327,19 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
     let _turn = turn().await;
     sim(Method::Post, "/_sim/reset", None).await;
     let mut cfg = CckmConfig::new(format!("{}/api/v1", gateway()));
-    let unsigned = cckm::sync_jobs(&cfg, &SyncJobFilter::default()).await.err();
+    let unsigned = cckm::sync_jobs(&Fetch, &cfg, &SyncJobFilter::default())
+        .await
+        .err();
     assert!(unsigned.is_some_and(|e| e.is_sign_in_needed()));
 
-    let tokens = cckm::sign_in(&cfg, "kwdemo", "kwdemo").await;
+    let tokens = cckm::sign_in(&Fetch, &cfg, "kwdemo", "kwdemo").await;
     let tokens = tokens.unwrap_or_else(|e| panic!("{}", e.describe(Language::En)));
     cfg.token = Some(tokens.jwt.clone());
     let refresh_token = tokens.refresh_token.unwrap_or_default();
-    let refreshed = cckm::refresh(&cfg, &refresh_token).await;
+    let refreshed = cckm::refresh(&Fetch, &cfg, &refresh_token).await;
     assert!(refreshed.is_ok_and(|t| !t.jwt.is_empty()));
 
-    let all = cckm::sync_jobs(&cfg, &SyncJobFilter::default()).await;
+    let all = cckm::sync_jobs(&Fetch, &cfg, &SyncJobFilter::default()).await;
     let all = all
         .unwrap_or_else(|e| panic!("{}", e.describe(Language::En)))
         .value;
@@ -347,7 +351,7 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
         limit: 50,
         ..SyncJobFilter::default()
     };
-    let completed = cckm::sync_jobs(&cfg, &filter).await;
+    let completed = cckm::sync_jobs(&Fetch, &cfg, &filter).await;
     let completed = completed
         .unwrap_or_else(|e| panic!("{}", e.describe(Language::En)))
         .value;
@@ -361,11 +365,13 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
         .all(|job| job.overall_status == SyncStatus::Completed));
 
     let job = all.jobs.first().expect("the demo lists sync jobs");
-    let one = cckm::sync_job(&cfg, Cloud::Aws, &job.id)
+    let one = cckm::sync_job(&Fetch, &cfg, Cloud::Aws, &job.id)
         .await
         .map(|r| r.value);
     assert_eq!(one.as_ref().map(|j| &j.id), Ok(&job.id));
-    let missing = cckm::sync_job(&cfg, Cloud::Aws, "no-such-job").await.err();
+    let missing = cckm::sync_job(&Fetch, &cfg, Cloud::Aws, "no-such-job")
+        .await
+        .err();
     assert_eq!(
         missing.as_ref().and_then(|e| e.server_code()),
         Some("NCERRResourceNotFound")
@@ -376,7 +382,7 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
 async fn restore_progress_and_notification_status_read_through_the_seam() {
     let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
-    let progress = gklm::restore_progress(&cfg, &Default::default()).await;
+    let progress = gklm::restore_progress(&Fetch, &cfg, &Default::default()).await;
     assert!(progress.is_ok(), "{progress:?}");
 
     let events = send(&HttpRequest {
@@ -395,7 +401,7 @@ async fn restore_progress_and_notification_status_read_through_the_seam() {
         .and_then(|v| v.as_str())
         .map(str::to_owned);
     let uuid = first.unwrap_or_else(|| panic!("the demo lists no notification events"));
-    let rows = gklm::notification_status(&cfg, &uuid).await;
+    let rows = gklm::notification_status(&Fetch, &cfg, &uuid).await;
     let rows = match rows
         .unwrap_or_else(|e| panic!("{}", e.describe(Language::En)))
         .value

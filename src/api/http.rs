@@ -3,94 +3,17 @@
 
 use super::error::ApiError;
 
-/// The methods the panel uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-    Delete,
-}
+pub use keywatch_core::api::http::{HttpRequest, HttpResponse, Method, Transport, MAX_BODY_BYTES};
 
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        }
+/// The browser's `fetch`, as the [`Transport`] the endpoint functions take.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fetch;
+
+impl Transport for Fetch {
+    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
+        send(req).await
     }
 }
-
-/// A request, fully built, ready for [`send`].
-#[derive(Clone, PartialEq)]
-pub struct HttpRequest {
-    pub method: Method,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
-    pub timeout_ms: u32,
-}
-
-impl HttpRequest {
-    /// What makes two GETs the same question: the URL, the credential and the
-    /// language. Only GETs share an answer; `None` for anything else.
-    pub fn sharing_key(&self) -> Option<String> {
-        if self.method != Method::Get {
-            return None;
-        }
-        let header = |name| self.header(name).unwrap_or_default();
-        Some(format!(
-            "{}\n{}\n{}",
-            self.url,
-            header("authorization"),
-            header("accept-language")
-        ))
-    }
-
-    /// The value of a header, by case-insensitive name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Leaves out the `Authorization` value and the body (which may hold a password).
-impl std::fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                if n.eq_ignore_ascii_case("authorization") {
-                    (n.as_str(), "<redacted>")
-                } else {
-                    (n.as_str(), v.as_str())
-                }
-            })
-            .collect();
-        f.debug_struct("HttpRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("headers", &headers)
-            .field("body", &self.body.as_ref().map(|_| "<redacted>"))
-            .field("timeout_ms", &self.timeout_ms)
-            .finish()
-    }
-}
-
-/// What came back: status, the two headers the panel uses, and the body text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpResponse {
-    pub status: u16,
-    pub content_type: Option<String>,
-    pub content_language: Option<String>,
-    pub body: String,
-}
-
-/// Largest body the panel reads; a larger one is an [`ApiError::TooLarge`].
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// Sends `req` with the browser's `fetch` and reads the whole body as text.
 ///
@@ -343,44 +266,6 @@ mod tests {
             body: Some(r#"{"userid":"u","password":"secret-pw"}"#.to_owned()),
             timeout_ms: 1_000,
         }
-    }
-
-    #[test]
-    fn debug_output_hides_credentials() {
-        let shown = format!("{:?}", request());
-        assert!(!shown.contains("secret"), "{shown}");
-        assert!(shown.contains("application/json"));
-        assert!(shown.contains("/ckms/login"));
-    }
-
-    #[test]
-    fn only_the_same_get_with_the_same_credential_shares_an_answer() {
-        let get = |url: &str, auth: &str, lang: &str| HttpRequest {
-            method: Method::Get,
-            url: url.to_owned(),
-            headers: vec![
-                ("Authorization".to_owned(), auth.to_owned()),
-                ("Accept-Language".to_owned(), lang.to_owned()),
-            ],
-            body: None,
-            timeout_ms: 1_000,
-        };
-        let a = get("https://g/x", "SKLMAuth userAuthId=1", "en");
-        assert_eq!(a.sharing_key(), a.clone().sharing_key());
-        for other in [
-            get("https://g/y", "SKLMAuth userAuthId=1", "en"),
-            get("https://g/x", "SKLMAuth userAuthId=2", "en"),
-            get("https://g/x", "SKLMAuth userAuthId=1", "de"),
-        ] {
-            assert_ne!(a.sharing_key(), other.sharing_key(), "{other:?}");
-        }
-        assert_eq!(request().sharing_key(), None, "a POST is never shared");
-    }
-
-    #[test]
-    fn headers_are_found_by_any_case() {
-        assert_eq!(request().header("accept"), Some("application/json"));
-        assert_eq!(request().header("Accept-Language"), None);
     }
 
     #[test]

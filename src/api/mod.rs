@@ -1,24 +1,13 @@
-//! The typed API layer: requests, responses and errors for GKLM and CCKM.
-//!
-//! Every endpoint has a pure pair — `*_request` builds an [`HttpRequest`],
-//! `read_*` turns an [`HttpResponse`] into a value or an [`ApiError`] — and a
-//! convenience `async fn` that sends one and reads the other. Only
-//! [`http::send`] touches the browser.
+//! The typed API layer. Requests, readers and errors are the core crate's
+//! (`keywatch_core::api`, shared with the gateway's watcher); what is the
+//! widget's own is [`http::send`], the one function that touches the
+//! browser, and [`Fetch`], the transport the endpoint functions take.
 
-pub mod cckm;
-pub mod config;
-pub mod error;
-pub mod gklm;
-mod headers;
 pub mod http;
-pub mod read;
 
-pub use config::{join_url, CckmConfig, GklmConfig};
-pub use error::{ApiError, InputName, Server, ServerMessage};
-pub use http::{send, HttpRequest, HttpResponse, Method};
-pub use read::Reply;
+pub use keywatch_core::api::{cckm, config, error, gklm, read};
+pub use keywatch_core::api::{
+    join_url, ApiError, CckmConfig, GklmConfig, InputName, Reply, Server, ServerMessage,
+};
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod proptests;
-#[cfg(test)]
-mod seed_tests;
+pub use http::{send, Fetch, HttpRequest, HttpResponse, Method, Transport};

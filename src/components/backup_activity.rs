@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::api::gklm;
-use crate::api::GklmConfig;
+use crate::api::{Fetch, GklmConfig};
 use crate::components::age::Age;
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
@@ -37,7 +37,7 @@ pub fn BackupActivity(props: &GklmCardProps) -> Html {
         None,
         telling_sign_in(
             props.on_sign_in_needed.clone(),
-            |cfg: GklmConfig| async move { gklm::backup_activity(&cfg).await },
+            |cfg: GklmConfig| async move { gklm::backup_activity(&Fetch, &cfg).await },
         ),
     );
 

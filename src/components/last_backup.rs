@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::api::gklm;
-use crate::api::GklmConfig;
+use crate::api::{Fetch, GklmConfig};
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
 use crate::hooks::{
@@ -28,7 +28,7 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
         backup_ended.clone(),
         telling_sign_in(
             props.on_sign_in_needed.clone(),
-            |cfg: GklmConfig| async move { gklm::backup_result(&cfg).await },
+            |cfg: GklmConfig| async move { gklm::backup_result(&Fetch, &cfg).await },
         ),
     );
     let need = use_poll(
@@ -38,7 +38,7 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
         backup_ended,
         telling_sign_in(
             props.on_sign_in_needed.clone(),
-            |cfg: GklmConfig| async move { gklm::backup_need(&cfg).await },
+            |cfg: GklmConfig| async move { gklm::backup_need(&Fetch, &cfg).await },
         ),
     );
 

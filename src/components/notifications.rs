@@ -6,7 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api::gklm;
-use crate::api::GklmConfig;
+use crate::api::{Fetch, GklmConfig};
 use crate::components::card::{placeholder, CardFrame, FrameParts, FrameStatus};
 use crate::components::gklm_card::GklmCardProps;
 use crate::hooks::{
@@ -65,7 +65,7 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
     let lookup = use_poll(input, props.every_ms, cadence, None, move |l: Lookup| {
         let tell = tell.clone();
         async move {
-            let reply = gklm::notification_status(&l.cfg, &l.event).await;
+            let reply = gklm::notification_status(&Fetch, &l.cfg, &l.event).await;
             tell_if_sign_in_needed(&reply, l.cfg.auth_id.clone(), &tell);
             reply
         }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::api::gklm::{self, RestorePath};
-use crate::api::GklmConfig;
+use crate::api::{Fetch, GklmConfig};
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
 use crate::hooks::{telling_sign_in, use_announce, use_poll, use_render_count, use_status};
@@ -43,7 +43,7 @@ pub fn Restore(props: &GklmCardProps) -> Html {
             None,
             telling_sign_in(props.on_sign_in_needed.clone(), move |cfg: GklmConfig| {
                 let path = path.clone();
-                async move { gklm::restore_progress(&cfg, &path).await }
+                async move { gklm::restore_progress(&Fetch, &cfg, &path).await }
             }),
         )
     };

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::api::cckm::{self, CckmTokens};
 use crate::api::error::{ApiError, Server};
+use crate::api::Fetch;
 use crate::config::PanelConfig;
 use crate::hooks::gklm_session::SessionControls;
 use crate::hooks::host::{use_server_session, Events};
@@ -53,7 +54,7 @@ pub fn use_cckm_session(
             };
             let (tokens, session) = (tokens.clone(), session.clone());
             run(Box::pin(async move {
-                match cckm::refresh(&cfg, &refresh_token).await {
+                match cckm::refresh(&Fetch, &cfg, &refresh_token).await {
                     Ok(fresh) => {
                         let jwt = fresh.jwt.clone();
                         let kept = fresh.refresh_token.clone().or(Some(refresh_token));
@@ -132,7 +133,7 @@ pub fn use_cckm_session(
                 let (session, tokens) = (session.clone(), tokens.clone());
                 session.dispatch(SessionAction::SignInStarted);
                 run(Box::pin(async move {
-                    match cckm::sign_in(&cfg, &user, &password).await {
+                    match cckm::sign_in(&Fetch, &cfg, &user, &password).await {
                         Ok(fresh) => {
                             let jwt = fresh.jwt.clone();
                             *tokens.borrow_mut() = Some(fresh);

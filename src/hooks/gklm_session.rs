@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::api::error::{ApiError, Server};
-use crate::api::{gklm, GklmConfig};
+use crate::api::{gklm, Fetch, GklmConfig};
 use crate::config::PanelConfig;
 use crate::hooks::host::{use_server_session, Events};
 use crate::host::TokenProvider;
@@ -68,7 +68,7 @@ pub fn use_gklm_session(
                 let (session, own) = (session.clone(), own.clone());
                 session.dispatch(SessionAction::SignInStarted);
                 run(Box::pin(async move {
-                    session.dispatch(match gklm::login(&cfg, &user, &password).await {
+                    session.dispatch(match gklm::login(&Fetch, &cfg, &user, &password).await {
                         Ok(auth_id) => {
                             *own.borrow_mut() = Some(GklmConfig {
                                 auth_id: Some(auth_id.clone()),
@@ -90,7 +90,7 @@ pub fn use_gklm_session(
             if let Some(cfg) = held.clone() {
                 // The session is forgotten at once; the server is told after.
                 run(Box::pin(async move {
-                    let _ = gklm::logout(&cfg).await;
+                    let _ = gklm::logout(&Fetch, &cfg).await;
                 }));
             }
         })
@@ -100,7 +100,7 @@ pub fn use_gklm_session(
         move || {
             if let Some(cfg) = own.borrow_mut().take() {
                 yew::platform::spawn_local(async move {
-                    let _ = gklm::logout(&cfg).await;
+                    let _ = gklm::logout(&Fetch, &cfg).await;
                 });
             }
         }

@@ -7,7 +7,7 @@ use futures::lock::{Mutex, MutexGuard};
 use gloo_timers::future::TimeoutFuture;
 use keywatch::api::gklm;
 use keywatch::api::http::{send, HttpRequest, Method};
-use keywatch::api::GklmConfig;
+use keywatch::api::{Fetch, GklmConfig};
 use keywatch::lang::Language;
 use web_sys::Element;
 
@@ -71,7 +71,7 @@ pub fn config(language: Language) -> GklmConfig {
 
 /// One more GKLM session, the simulator left as it is.
 pub async fn signed_in_again() -> String {
-    gklm::login(&config(Language::En), "kwdemo", "kwdemo")
+    gklm::login(&Fetch, &config(Language::En), "kwdemo", "kwdemo")
         .await
         .unwrap_or_else(|e| panic!("login: {}", e.describe(Language::En)))
 }
@@ -80,7 +80,7 @@ pub async fn signed_in_again() -> String {
 pub async fn signed_in(language: Language) -> GklmConfig {
     sim(Method::Post, "/_sim/reset", None).await;
     let mut cfg = config(language);
-    let id = gklm::login(&cfg, "kwdemo", "kwdemo").await;
+    let id = gklm::login(&Fetch, &cfg, "kwdemo", "kwdemo").await;
     cfg.auth_id = Some(id.unwrap_or_else(|e| panic!("login: {}", e.describe(Language::En))));
     cfg
 }
@@ -213,7 +213,7 @@ pub async fn cckm_signed_in(language: Language) -> keywatch::api::CckmConfig {
     let mut cfg = keywatch::api::CckmConfig::new(format!("{}/api/v1", gateway()));
     cfg.language = language;
     cfg.timeout_ms = 5_000;
-    let tokens = keywatch::api::cckm::sign_in(&cfg, "kwdemo", "kwdemo")
+    let tokens = keywatch::api::cckm::sign_in(&Fetch, &cfg, "kwdemo", "kwdemo")
         .await
         .unwrap_or_else(|e| panic!("CipherTrust sign-in: {}", e.describe(Language::En)));
     cfg.token = Some(tokens.jwt);

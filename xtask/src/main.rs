@@ -169,6 +169,8 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
             "clippy",
             "-p",
             "keywatch",
+            "-p",
+            "keywatch-core",
             "--all-targets",
             "--target",
             "wasm32-unknown-unknown",

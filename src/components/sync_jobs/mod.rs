@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::api::cckm;
 use crate::api::error::ApiError;
-use crate::api::{CckmConfig, Reply};
+use crate::api::{CckmConfig, Fetch, Reply};
 use crate::clock::now_ms;
 use crate::components::card::{CardFrame, FrameParts};
 use crate::hooks::{
@@ -104,7 +104,7 @@ async fn fetch_page(cfg: CckmConfig, filter: SyncJobFilter) -> Result<Reply<Show
         },
         ..filter.clone()
     };
-    let reply = cckm::sync_jobs(&cfg, &unfiltered).await?;
+    let reply = cckm::sync_jobs(&Fetch, &cfg, &unfiltered).await?;
     let now = Timestamp::from_unix_millis(now_ms() as i64);
     Ok(reply.map(|page| {
         let page_size = page.jobs.len();
@@ -147,7 +147,7 @@ async fn fetch_counts(
             sort: None,
             ..filter.clone()
         };
-        let reply = cckm::sync_jobs(&cfg, &one).await?;
+        let reply = cckm::sync_jobs(&Fetch, &cfg, &one).await?;
         language = reply.content_language;
         counts.push((status, reply.value.total));
     }

@@ -76,7 +76,7 @@ impl fmt::Debug for CckmConfig {
 }
 
 /// What Debug output shows in place of a credential.
-pub(crate) fn redacted(secret: &Option<String>) -> Option<&'static str> {
+pub fn redacted(secret: &Option<String>) -> Option<&'static str> {
     secret.as_ref().map(|_| "<redacted>")
 }
 

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::config::{is_path_segment, percent_encode, CckmConfig};
 use super::error::{ApiError, InputName, Server};
 use super::headers;
-use super::http::{send, HttpRequest, HttpResponse, Method};
+use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_reply, Reply};
 use crate::lang::Language;
 use crate::model::decode::{DecodeError, Fields};
@@ -96,10 +96,14 @@ pub fn read_sync_jobs(
 
 /// One page of synchronization jobs.
 pub async fn sync_jobs(
+    transport: &impl Transport,
     cfg: &CckmConfig,
     filter: &SyncJobFilter,
 ) -> Result<Reply<SyncJobPage>, ApiError> {
-    read_sync_jobs(&send(&sync_jobs_request(cfg, filter)).await?, filter)
+    read_sync_jobs(
+        &transport.send(&sync_jobs_request(cfg, filter)).await?,
+        filter,
+    )
 }
 
 /// `GET /cckm/{cloud}/synchronization-jobs/{id}`, the id percent-encoded.
@@ -120,11 +124,12 @@ pub fn read_sync_job(resp: &HttpResponse) -> Result<Reply<SyncJob>, ApiError> {
 
 /// One synchronization job.
 pub async fn sync_job(
+    transport: &impl Transport,
     cfg: &CckmConfig,
     cloud: Cloud,
     id: &str,
 ) -> Result<Reply<SyncJob>, ApiError> {
-    read_sync_job(&send(&sync_job_request(cfg, cloud, id)?).await?)
+    read_sync_job(&transport.send(&sync_job_request(cfg, cloud, id)?).await?)
 }
 
 /// What `POST /auth/tokens` gives.
@@ -202,14 +207,23 @@ pub fn read_tokens(resp: &HttpResponse) -> Result<CckmTokens, ApiError> {
 
 /// Signs in with a user name and password.
 pub async fn sign_in(
+    transport: &impl Transport,
     cfg: &CckmConfig,
     username: &str,
     password: &str,
 ) -> Result<CckmTokens, ApiError> {
-    read_tokens(&send(&sign_in_request(cfg, username, password)).await?)
+    read_tokens(
+        &transport
+            .send(&sign_in_request(cfg, username, password))
+            .await?,
+    )
 }
 
 /// Exchanges a refresh token for a new JWT.
-pub async fn refresh(cfg: &CckmConfig, refresh_token: &str) -> Result<CckmTokens, ApiError> {
-    read_tokens(&send(&refresh_request(cfg, refresh_token)).await?)
+pub async fn refresh(
+    transport: &impl Transport,
+    cfg: &CckmConfig,
+    refresh_token: &str,
+) -> Result<CckmTokens, ApiError> {
+    read_tokens(&transport.send(&refresh_request(cfg, refresh_token)).await?)
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::config::{percent_encode, GklmConfig};
 use super::error::{ApiError, InputName, Server};
 use super::headers;
-use super::http::{send, HttpRequest, HttpResponse, Method};
+use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_json, read_reply, Reply};
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
@@ -45,8 +45,11 @@ pub fn read_backup_result(resp: &HttpResponse) -> Result<Reply<BackupResult>, Ap
 }
 
 /// The result of the most recent backup task.
-pub async fn backup_result(cfg: &GklmConfig) -> Result<Reply<BackupResult>, ApiError> {
-    read_backup_result(&send(&backup_result_request(cfg)).await?)
+pub async fn backup_result(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<BackupResult>, ApiError> {
+    read_backup_result(&transport.send(&backup_result_request(cfg)).await?)
 }
 
 /// `GET /ckms/backups/isrunning`.
@@ -59,8 +62,11 @@ pub fn read_backup_activity(resp: &HttpResponse) -> Result<Reply<BackupActivity>
 }
 
 /// Whether a backup is running now.
-pub async fn backup_activity(cfg: &GklmConfig) -> Result<Reply<BackupActivity>, ApiError> {
-    read_backup_activity(&send(&backup_activity_request(cfg)).await?)
+pub async fn backup_activity(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<BackupActivity>, ApiError> {
+    read_backup_activity(&transport.send(&backup_activity_request(cfg)).await?)
 }
 
 /// `GET /ckms/backups/need`.
@@ -73,8 +79,11 @@ pub fn read_backup_need(resp: &HttpResponse) -> Result<Reply<BackupNeed>, ApiErr
 }
 
 /// Whether keys and certificates wait for a backup.
-pub async fn backup_need(cfg: &GklmConfig) -> Result<Reply<BackupNeed>, ApiError> {
-    read_backup_need(&send(&backup_need_request(cfg)).await?)
+pub async fn backup_need(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<BackupNeed>, ApiError> {
+    read_backup_need(&transport.send(&backup_need_request(cfg)).await?)
 }
 
 /// `GET /ckms/backupRestore/progress`, the documented path.
@@ -115,16 +124,24 @@ pub enum RestorePath {
 /// server answers: the documented path first; when that is 404, the
 /// alternate path once, and from then on only the alternate one.
 pub async fn restore_progress(
+    transport: &impl Transport,
     cfg: &GklmConfig,
     path: &Cell<RestorePath>,
 ) -> Result<Reply<RestoreProgress>, ApiError> {
     if path.get() == RestorePath::Alternate {
-        return read_restore_progress(&send(&restore_progress_alternate_request(cfg)).await?);
+        return read_restore_progress(
+            &transport
+                .send(&restore_progress_alternate_request(cfg))
+                .await?,
+        );
     }
-    match read_restore_progress(&send(&restore_progress_request(cfg)).await?) {
+    match read_restore_progress(&transport.send(&restore_progress_request(cfg)).await?) {
         Err(err) if should_try_alternate_restore_path(&err) => {
-            let reply =
-                read_restore_progress(&send(&restore_progress_alternate_request(cfg)).await?);
+            let reply = read_restore_progress(
+                &transport
+                    .send(&restore_progress_alternate_request(cfg))
+                    .await?,
+            );
             if reply.is_ok() {
                 path.set(RestorePath::Alternate);
             }
@@ -168,10 +185,15 @@ pub fn read_notification_status(resp: &HttpResponse) -> Result<Reply<EventLookup
 
 /// How one notification event was delivered, per channel.
 pub async fn notification_status(
+    transport: &impl Transport,
     cfg: &GklmConfig,
     event_uuid: &str,
 ) -> Result<Reply<EventLookup>, ApiError> {
-    read_notification_status(&send(&notification_status_request(cfg, event_uuid)?).await?)
+    read_notification_status(
+        &transport
+            .send(&notification_status_request(cfg, event_uuid)?)
+            .await?,
+    )
 }
 
 /// `POST /ckms/login` with `{"userid":…,"password":…}`; never carries an
@@ -212,15 +234,24 @@ pub fn logout_request(cfg: &GklmConfig) -> Option<HttpRequest> {
 
 /// Ends the session on the server. Any answer will do: the panel forgets
 /// the session either way.
-pub async fn logout(cfg: &GklmConfig) -> Result<(), ApiError> {
+pub async fn logout(transport: &impl Transport, cfg: &GklmConfig) -> Result<(), ApiError> {
     let Some(req) = logout_request(cfg) else {
         return Ok(());
     };
-    read_json(Server::Gklm, &send(&req).await?).map(|_| ())
+    read_json(Server::Gklm, &transport.send(&req).await?).map(|_| ())
 }
 
 /// Signs in and returns the new session id (`userAuthId`) to put in
 /// [`GklmConfig::auth_id`].
-pub async fn login(cfg: &GklmConfig, userid: &str, password: &str) -> Result<String, ApiError> {
-    read_login(&send(&login_request(cfg, userid, password)).await?)
+pub async fn login(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+    userid: &str,
+    password: &str,
+) -> Result<String, ApiError> {
+    read_login(
+        &transport
+            .send(&login_request(cfg, userid, password))
+            .await?,
+    )
 }
