@@ -17,5 +17,6 @@
 pub mod api;
 pub mod lang;
 pub mod model;
+pub mod schedule;
 pub mod text;
 pub mod verdict;
