@@ -161,6 +161,18 @@ pub struct ProxyConfig {
     pub auth: AuthMode,
     #[serde(default)]
     pub connections: ConnectionLimits,
+    /// Read both servers now and then and keep their state in `/metrics`;
+    /// service-account mode only (pass-through mode has no credential).
+    #[serde(default)]
+    pub watch: Option<crate::watch::WatchConfig>,
+    /// Serve `/metrics` on this address only, instead of on `listen` (where
+    /// it answers only to the allowed host names).
+    #[serde(default)]
+    pub metrics_listen: Option<SocketAddr>,
+    /// The environment variable holding a bearer token that `/metrics`
+    /// requires; unset: no token.
+    #[serde(default)]
+    pub metrics_token_env: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -264,7 +276,35 @@ impl ProxyConfig {
         if config.sign_in_attempts_per_minute == 0 {
             return Err("sign_in_attempts_per_minute must be at least 1".into());
         }
+        if let Some(watch) = &config.watch {
+            if config.auth == AuthMode::PassThrough {
+                return Err("[watch] needs auth.mode = \"service-account\": in pass-through mode the gateway holds no credential to read with".into());
+            }
+            watch.validate()?;
+        }
+        if let Some(name) = &config.metrics_token_env {
+            if !is_variable_name(name) {
+                return Err("metrics_token_env names an environment variable (letters, digits and _), not a value".into());
+            }
+        }
         Ok(config)
+    }
+
+    /// The bearer token `/metrics` requires, if one is configured; an error
+    /// names the missing variable.
+    pub fn metrics_token(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, String> {
+        match &self.metrics_token_env {
+            None => Ok(None),
+            Some(name) => match env(name) {
+                Some(token) if !token.is_empty() => Ok(Some(token)),
+                _ => Err(format!(
+                    "environment variable {name} (metrics_token_env) is not set"
+                )),
+            },
+        }
     }
 
     /// Credentials for service-account mode; an error names the missing variable.

@@ -3,10 +3,12 @@
 
 pub mod config;
 pub mod hosts;
+pub mod metrics;
 pub mod proxy;
 pub mod routes;
 pub mod server;
 pub mod sim;
+pub mod watch;
 
 use tokio::net::TcpListener;
 

@@ -172,7 +172,24 @@ async fn run_proxy(path: PathBuf) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let config = ProxyConfig::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let credentials = config.service_credentials(|name| std::env::var(name).ok())?;
-    let app = keywatch_gateway::proxy::proxy_app(&config, credentials)?;
+    let metrics_token = config.metrics_token(|name| std::env::var(name).ok())?;
+    if config.watch.is_some() {
+        tracing::info!("watching both servers; their state is in /metrics");
+    }
+    let parts = keywatch_gateway::proxy::proxy_parts(&config, credentials, metrics_token)?;
+    let app = parts.router;
+    if let Some(metrics_listen) = config.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(metrics_listen)
+            .await
+            .map_err(|e| format!("cannot listen on {metrics_listen} (metrics_listen): {e}"))?;
+        println!("metrics on http://{metrics_listen}/metrics");
+        let metrics_app = parts.metrics_router;
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, metrics_app).await {
+                tracing::warn!(%error, "the metrics listener stopped");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

@@ -24,7 +24,7 @@ use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::TraceLayer;
 
 use self::accept_backoff::{out_of_descriptors, AcceptBackoff};
-pub use self::connections::Connections;
+pub use self::connections::{open_in_process, Connections};
 use self::connections::{RequestUnderWay, Slot, Watched};
 use crate::config::ConnectionLimits;
 

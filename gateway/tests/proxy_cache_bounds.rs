@@ -30,7 +30,7 @@ async fn proxy(upstream: &Upstream, service: bool) -> (Demo, CacheView) {
         ciphertrust_user: "kwdemo".into(),
         ciphertrust_password: "kwdemo".into(),
     });
-    let parts = proxy_parts(&config, credentials).unwrap();
+    let parts = proxy_parts(&config, credentials, None).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = RunningServer::spawn(listener, parts.router, None).unwrap();
     let demo = Demo {

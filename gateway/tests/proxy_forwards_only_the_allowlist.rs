@@ -81,6 +81,7 @@ fn endpoint(method: &str, path: &str) -> Option<Vec<&'static str>> {
     match (method, server, segments.as_slice()) {
         ("GET", "gklm", ["ckms", "backups", "result" | "isrunning" | "need"])
         | ("GET", "gklm", ["ckms", "backupRestore" | "restore", "progress"])
+        | ("GET", "gklm", ["ckms", "notification", "status"])
         | ("POST", "gklm", ["ckms", "login"])
         | ("DELETE", "gklm", ["ckms", "logout"])
         | ("POST", "cckm", ["auth", "tokens"]) => Some(vec![]),
@@ -411,7 +412,7 @@ fn nothing_outside_the_allowlist_is_ever_forwarded() {
             "gklm_base_url = \"{base}/SKLM/rest/v1\"\nciphertrust_base_url = \"{base}/api/v1\"\nallowed_origins = [\"{ORIGIN}\"]\ncache_seconds = 0\nsign_in_attempts_per_minute = 1000000\n"
         ))
         .unwrap();
-        let router = proxy_parts(&config, None).unwrap().router;
+        let router = proxy_parts(&config, None, None).unwrap().router;
         (upstream, router)
     });
 

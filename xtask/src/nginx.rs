@@ -327,6 +327,7 @@ impl Checks {
             "/SKLM/rest/v1/ckms/backups/need",
             "/SKLM/rest/v1/ckms/backupRestore/progress",
             "/SKLM/rest/v1/ckms/restore/progress",
+            "/SKLM/rest/v1/ckms/notification/status",
         ];
         for path in reads {
             self.expect("GET", path, &[("Authorization", &gklm)], None, 200);
@@ -435,6 +436,7 @@ impl Checks {
             "/SKLM/rest/v1/ckms/backupRestore/progress",
             "/SKLM/rest/v1/ckms/restore/progress",
             "/SKLM/rest/v1/ckms/notification/status/NOT_EVENT-fed6658-f11fba8a",
+            "/SKLM/rest/v1/ckms/notification/status",
             "/api/v1/auth/tokens",
             "/api/v1/cckm/aws/synchronization-jobs",
             "/api/v1/cckm/oci/synchronization-jobs",

@@ -183,6 +183,26 @@ pub fn read_notification_status(resp: &HttpResponse) -> Result<Reply<EventLookup
     }
 }
 
+/// `GET /ckms/notification/status` (GKLM 4.2.1): the delivery of every
+/// event, per channel, in the same shape as one event's.
+pub fn notification_statuses_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/notification/status")
+}
+
+pub fn read_notification_statuses(
+    resp: &HttpResponse,
+) -> Result<Reply<Vec<NotificationDelivery>>, ApiError> {
+    read_reply(Server::Gklm, resp, NotificationDelivery::list_from_json)
+}
+
+/// How every notification event was delivered, per channel.
+pub async fn notification_statuses(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<Vec<NotificationDelivery>>, ApiError> {
+    read_notification_statuses(&transport.send(&notification_statuses_request(cfg)).await?)
+}
+
 /// How one notification event was delivered, per channel.
 pub async fn notification_status(
     transport: &impl Transport,

@@ -61,6 +61,7 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
         (Upstream::Gklm, ["ckms", "logout"]) => (false, None),
         (Upstream::Gklm, ["ckms", "backups", "result" | "isrunning" | "need"])
         | (Upstream::Gklm, ["ckms", "backupRestore" | "restore", "progress"])
+        | (Upstream::Gklm, ["ckms", "notification", "status"])
         | (Upstream::Gklm, ["ckms", "notification", "status", _]) => (false, None),
         (Upstream::CipherTrust, ["cckm", cloud, "synchronization-jobs"]) => {
             let filter = CLOUDS
@@ -202,6 +203,9 @@ mod tests {
             "/SKLM/rest/v1/ckms/notification/status/a%5cb",
             "/SKLM/rest/v1/ckms/notification/status/%252e%252e",
             "/SKLM/rest/v1/ckms//backups/result",
+            // A GET that changes the cluster (IBM's page): never forwarded.
+            "/SKLM/rest/v1/ckms/config/nodes/joinBackTheCluster",
+            "/SKLM/rest/v1/ckms/notification/status/",
             "/api/v1/cckm/../../admin/synchronization-jobs",
             "/_sim/reset",
             "/http://evil.example/",

@@ -28,6 +28,7 @@ use self::service_account::ServiceAccount;
 use self::sign_in_limit::SignInLimit;
 use crate::config::{ProxyConfig, ServiceCredentials};
 use crate::hosts::HostAllowlist;
+use crate::metrics::Metrics;
 use crate::routes::language::Lang;
 
 /// Sign-in bodies are small; nothing else has a body at all.
@@ -43,12 +44,18 @@ struct Proxy {
     service_account: Option<ServiceAccount>,
     origins: Vec<String>,
     sign_in_limit: SignInLimit,
+    metrics: Arc<Metrics>,
 }
 
 /// The proxy application and a view of its cache.
 pub struct ProxyParts {
     pub router: Router,
     pub cache: CacheView,
+    /// What `/metrics` shows; serve [`ProxyParts::metrics_router`] on a
+    /// separate address to keep it off the listen address.
+    pub metrics: Arc<Metrics>,
+    /// `/metrics` alone, behind the same bearer token.
+    pub metrics_router: Router,
 }
 
 /// How much the answer cache holds, for tests and diagnostics.
@@ -77,13 +84,18 @@ pub fn proxy_app(
     config: &ProxyConfig,
     credentials: Option<ServiceCredentials>,
 ) -> Result<Router, String> {
-    proxy_parts(config, credentials).map(|parts| parts.router)
+    proxy_parts(config, credentials, None).map(|parts| parts.router)
 }
 
+/// The proxy for a configuration. With credentials and a `[watch]` section,
+/// the watcher starts too, reading through the returned router.
 pub fn proxy_parts(
     config: &ProxyConfig,
     credentials: Option<ServiceCredentials>,
+    metrics_token: Option<String>,
 ) -> Result<ProxyParts, String> {
+    let watching = config.watch.filter(|_| credentials.is_some());
+    let metrics = Arc::new(Metrics::new(watching.is_some()));
     let client = upstream_client::build(
         &config.tls,
         Duration::from_secs(config.upstream_timeout_seconds),
@@ -115,25 +127,90 @@ pub fn proxy_parts(
             .map(|origin| origin.trim_end_matches('/').to_string())
             .collect(),
         sign_in_limit: SignInLimit::new(config.sign_in_attempts_per_minute),
+        metrics: metrics.clone(),
     });
     tidy_the_cache_now_and_then(Arc::downgrade(&proxy), cache_period);
     let gate = Arc::new(Gate {
         hosts: HostAllowlist::new(config.listen, &config.allowed_hosts)?,
         cors: cors::Cors::new(&config.allowed_origins, config.allow_credentials)?,
+        metrics: metrics.clone(),
     });
+    let exposition = Arc::new(Exposition {
+        metrics: metrics.clone(),
+        token: metrics_token,
+    });
+    let metrics_router = Router::new()
+        .route("/metrics", get(serve_metrics))
+        .with_state(exposition.clone());
     // axum clones a layered route for every request: these layers hold
     // only Arcs and small values, so that costs next to nothing.
-    let router = Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
         .fallback(forward)
+        .with_state(proxy.clone());
+    if config.metrics_listen.is_none() {
+        router = router.merge(metrics_router.clone());
+    }
+    let router = router
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
         .layer(axum::middleware::from_fn_with_state(gate, gate_keeper))
-        .layer(crate::server::trace_layer())
-        .with_state(proxy.clone());
+        .layer(crate::server::trace_layer());
+    if let (Some(watch), Some(watched)) = (watching, metrics.watched.clone()) {
+        crate::watch::spawn(router.clone(), watch, watched)?;
+    }
     Ok(ProxyParts {
         router,
         cache: CacheView(proxy),
+        metrics,
+        metrics_router,
     })
+}
+
+/// Equal bytes, compared without stopping at the first difference.
+fn same_secret(given: &[u8], wanted: &[u8]) -> bool {
+    given.len() == wanted.len()
+        && given
+            .iter()
+            .zip(wanted)
+            .fold(0u8, |differ, (a, b)| differ | (a ^ b))
+            == 0
+}
+
+/// `/metrics` and the token it asks for.
+struct Exposition {
+    metrics: Arc<Metrics>,
+    token: Option<String>,
+}
+
+/// The OpenMetrics text; with a token configured, only for
+/// `Authorization: Bearer <token>` (compared in constant time).
+async fn serve_metrics(State(exposition): State<Arc<Exposition>>, headers: HeaderMap) -> Response {
+    if let Some(token) = &exposition.token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !same_secret(given.as_bytes(), token.as_bytes()) {
+            let mut response = refusal(StatusCode::UNAUTHORIZED, "/metrics takes a bearer token");
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return response;
+        }
+    }
+    exposition
+        .metrics
+        .gateway
+        .open_connections(crate::server::open_in_process());
+    let mut response = Response::new(Body::from(exposition.metrics.encode()));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Expired answers leave the cache when they expire, not at the next
@@ -166,12 +243,22 @@ fn refusal(status: StatusCode, message: &str) -> Response {
 struct Gate {
     hosts: HostAllowlist,
     cors: cors::Cors,
+    metrics: Arc<Metrics>,
 }
 
 /// In this order: the `Host` check; preflights only for what the allowlist
 /// would forward; CORS headers, and none at all for an origin that is not
 /// listed.
 async fn gate_keeper(State(gate): State<Arc<Gate>>, request: Request, next: Next) -> Response {
+    let route = crate::metrics::route_label(request.uri().path());
+    let response = gate_checks(&gate, request, next).await;
+    gate.metrics
+        .gateway
+        .answered(route, response.status().as_u16());
+    response
+}
+
+async fn gate_checks(gate: &Gate, request: Request, next: Next) -> Response {
     if let Some(refused) = gate.hosts.refusal(&request) {
         return refused;
     }
@@ -328,12 +415,18 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
         language,
         identity: proxy.identities.identity(browser_auth.as_deref()),
     };
+    let fetched = std::sync::atomic::AtomicBool::new(false);
     let reply = proxy
         .coalescer
         .get(key, || {
+            fetched.store(true, std::sync::atomic::Ordering::Relaxed);
             proxy.read(&allowed, language_header.as_ref(), browser_auth.as_deref())
         })
         .await;
+    proxy
+        .metrics
+        .gateway
+        .cache(!fetched.load(std::sync::atomic::Ordering::Relaxed));
     into_response(reply)
 }
 

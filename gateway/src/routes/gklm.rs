@@ -22,6 +22,7 @@ pub fn router() -> Router<DemoState> {
         .route("/ckms/backups/need", get(backup_need))
         .route("/ckms/backupRestore/progress", get(restore_progress))
         .route("/ckms/restore/progress", get(restore_progress))
+        .route("/ckms/notification/status", get(notification_statuses))
         .route(
             "/ckms/notification/status/{event_uuid}",
             get(notification_status),
@@ -178,6 +179,15 @@ async fn restore_progress(State(state): State<DemoState>, headers: HeaderMap) ->
         StatusCode::OK,
         json!({"code": phase.to_string(), "status": status}),
     )
+}
+
+async fn notification_statuses(State(state): State<DemoState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if let Err((status, message)) = authenticate(&state, &headers) {
+        return gklm_message_error(lang, status, message);
+    }
+    let statuses = state.sim().notification_statuses();
+    gklm_json(lang, StatusCode::OK, statuses)
 }
 
 async fn notification_status(

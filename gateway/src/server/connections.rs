@@ -18,6 +18,14 @@ use crate::config::ConnectionLimits;
 /// `in_flight` of a connection chosen to make room: no request may start on it.
 const EVICTED: usize = usize::MAX;
 
+/// Open connections in this process, over every server it runs, for `/metrics`.
+static OPEN_IN_PROCESS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many client connections the process holds open now.
+pub fn open_in_process() -> usize {
+    OPEN_IN_PROCESS.load(Ordering::Relaxed)
+}
+
 pub struct Connections {
     max: usize,
     epoch: Instant,
@@ -46,6 +54,7 @@ impl Connections {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let activity = Arc::new(Activity::new(self.epoch));
         open.insert(id, activity.clone());
+        OPEN_IN_PROCESS.fetch_add(1, Ordering::Relaxed);
         Some(Slot {
             id,
             connections: self.clone(),
@@ -83,6 +92,7 @@ pub struct Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
+        OPEN_IN_PROCESS.fetch_sub(1, Ordering::Relaxed);
         self.connections
             .open
             .lock()

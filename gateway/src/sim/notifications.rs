@@ -89,6 +89,21 @@ impl Notifications {
         ))
     }
 
+    /// `GET /ckms/notification/status` (GKLM 4.2.1): every event's entries,
+    /// oldest event first, in the shape of one event's.
+    pub fn all_status_json(&self) -> Value {
+        Value::Array(
+            self.events
+                .iter()
+                .filter_map(|event| self.status_json(&event.uuid))
+                .flat_map(|rows| match rows {
+                    Value::Array(rows) => rows,
+                    _ => Vec::new(),
+                })
+                .collect(),
+        )
+    }
+
     pub fn advance_to(&mut self, now_ms: i64) {
         loop {
             let retry = self.next_retry();

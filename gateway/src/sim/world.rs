@@ -151,6 +151,12 @@ impl Simulator {
         self.notifications.status_json(uuid)
     }
 
+    /// Every event's delivery status per channel.
+    pub fn notification_statuses(&mut self) -> serde_json::Value {
+        self.now_ms();
+        self.notifications.all_status_json()
+    }
+
     pub fn event_uuids(&self) -> Vec<&str> {
         self.notifications.uuids()
     }
