@@ -14,6 +14,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const NGINX: &str = "/usr/sbin/nginx";
 const WRK: &str = "/usr/bin/wrk";
 pub const PROMTOOL: &str = "/usr/bin/promtool";
+pub const PROMETHEUS: &str = "/usr/bin/prometheus";
 /// Installed without their recommended packages: Prometheus recommends two
 /// dozen more (node-exporter, which starts a service of its own on port
 /// 9100, smartmontools, ipmitool, nvme-cli, …) where it needs eleven to run.
