@@ -9,6 +9,7 @@ mod gateway_bench;
 mod http;
 mod nginx;
 mod precompress;
+mod prometheus;
 mod setup;
 mod sh;
 mod snippet_names;
@@ -33,6 +34,9 @@ tasks:
   dist                   build the release bundle into dist/ and print its size
   nginx                  check deploy/nginx/keywatch.conf in front of the
                          simulator (a step of `test`)
+  prometheus             check deploy/prometheus/ (the alerting rules, the
+                         example configuration) with promtool and run the
+                         rules' unit tests (a step of `test`)
   bench [bundle|render|gateway] [--listen ADDR]
                          not a test: the bundle's sizes against its budget;
                          the panel in headless Chromium beside a plain-JavaScript
@@ -67,7 +71,7 @@ fn main() -> ExitCode {
     }
     if !matches!(
         task,
-        Some("run" | "test" | "dist" | "nginx" | "bench" | "setup" | "paths")
+        Some("run" | "test" | "dist" | "nginx" | "prometheus" | "bench" | "setup" | "paths")
     ) {
         eprint!("{USAGE}");
         return ExitCode::from(2);
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
         Some("nginx") => setup::ensure_test_tools()
             .and_then(|()| cargo(&["build", "-p", "keywatch-gateway"]))
             .and_then(|()| nginx::check(&target)),
+        Some("prometheus") => setup::ensure_prometheus().and_then(|()| prometheus::check_rules()),
         Some("bench") => bench(&target, &args[1..]),
         Some("setup") => {
             setup::ensure_build_tools(&target).and_then(|()| setup::ensure_test_tools())
@@ -186,6 +191,11 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
     step("nginx with deploy/nginx/keywatch.conf, in front of the simulator");
     cargo(&["build", "-p", "keywatch-gateway"])?;
     nginx::check(target)?;
+
+    step(
+        "promtool: deploy/prometheus/keywatch.rules.yml, its unit tests, the example configuration",
+    );
+    prometheus::check_rules()?;
 
     step("release bundle for the end-to-end checks, within its budget");
     bundle::build(target)?;

@@ -13,6 +13,12 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const NGINX: &str = "/usr/sbin/nginx";
 const WRK: &str = "/usr/bin/wrk";
+pub const PROMTOOL: &str = "/usr/bin/promtool";
+pub const PROMETHEUS: &str = "/usr/bin/prometheus";
+/// Installed without their recommended packages: Prometheus recommends two
+/// dozen more (node-exporter, which starts a service of its own on port
+/// 9100, smartmontools, ipmitool, nvme-cli, …) where it needs eleven to run.
+const WITHOUT_RECOMMENDS: &[&str] = &["prometheus"];
 /// cargo's own words from the locked wasm-bindgen-cli install, in the target directory.
 pub const INSTALL_LOG: &str = "xtask-wasm-bindgen-install.log";
 
@@ -25,14 +31,22 @@ pub fn ensure_build_tools(target: &Target) -> Result<(), Fail> {
     ensure_npm_packages()
 }
 
-/// Chromium and ChromeDriver from Debian, for the browser tests, and nginx
-/// for the check of its configuration.
+/// Chromium and ChromeDriver from Debian, for the browser tests, nginx for
+/// the check of its configuration, and Prometheus (promtool) for the check
+/// of the alerting rules.
 pub fn ensure_test_tools() -> Result<(), Fail> {
     ensure_debian_packages(&[
         (CHROMIUM, "chromium"),
         (CHROMEDRIVER, "chromium-driver"),
         (NGINX, "nginx"),
+        (PROMTOOL, "prometheus"),
     ])
+}
+
+/// Prometheus alone (promtool, and the server for the live check), for
+/// `cargo xtask prometheus`.
+pub fn ensure_prometheus() -> Result<(), Fail> {
+    ensure_debian_packages(&[(PROMTOOL, "prometheus")])
 }
 
 /// What the gateway benchmark needs: nginx to compare with and the load
@@ -42,8 +56,9 @@ pub fn ensure_bench_tools() -> Result<(), Fail> {
 }
 
 /// Installs the Debian packages whose program (the first of each pair) is
-/// missing. The package scripts of nginx may start the system's nginx on
-/// port 80 where a service manager runs; the tasks start their own.
+/// missing. The package scripts of nginx and prometheus may start the
+/// system's service (nginx on port 80, Prometheus on 9090) where a service
+/// manager runs; the tasks start their own.
 fn ensure_debian_packages(wanted: &[(&str, &str)]) -> Result<(), Fail> {
     let missing: Vec<&str> = wanted
         .iter()
@@ -70,9 +85,23 @@ fn ensure_debian_packages(wanted: &[(&str, &str)]) -> Result<(), Fail> {
         sh::run(&mut cmd, &format!("apt-get {}", args.join(" ")))
     };
     apt(&["update", "-q"])?;
-    let mut install = vec!["install", "-y", "-q"];
-    install.extend(&missing);
-    apt(&install)
+    let (lean, full): (Vec<&str>, Vec<&str>) = missing
+        .iter()
+        .partition(|package| WITHOUT_RECOMMENDS.contains(package));
+    for (packages, flags) in [
+        (full, &["install", "-y", "-q"][..]),
+        (
+            lean,
+            &["install", "-y", "-q", "--no-install-recommends"][..],
+        ),
+    ] {
+        if !packages.is_empty() {
+            let mut install = flags.to_vec();
+            install.extend(&packages);
+            apt(&install)?;
+        }
+    }
+    Ok(())
 }
 
 fn ensure_wasm_target() -> Result<(), Fail> {
