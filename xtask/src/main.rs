@@ -35,8 +35,10 @@ tasks:
   nginx                  check deploy/nginx/keywatch.conf in front of the
                          simulator (a step of `test`)
   prometheus             check deploy/prometheus/ (the alerting rules, the
-                         example configuration) with promtool and run the
-                         rules' unit tests (a step of `test`)
+                         example configuration) with promtool, run the
+                         rules' unit tests, then have Debian's Prometheus
+                         scrape a gateway watching the simulator until the
+                         backup-failed alert fires and clears (steps of `test`)
   bench [bundle|render|gateway] [--listen ADDR]
                          not a test: the bundle's sizes against its budget;
                          the panel in headless Chromium beside a plain-JavaScript
@@ -85,7 +87,10 @@ fn main() -> ExitCode {
         Some("nginx") => setup::ensure_test_tools()
             .and_then(|()| cargo(&["build", "-p", "keywatch-gateway"]))
             .and_then(|()| nginx::check(&target)),
-        Some("prometheus") => setup::ensure_prometheus().and_then(|()| prometheus::check_rules()),
+        Some("prometheus") => setup::ensure_prometheus()
+            .and_then(|()| prometheus::check_rules())
+            .and_then(|()| cargo(&["build", "-p", "keywatch-gateway"]))
+            .and_then(|()| prometheus::live_check(&target)),
         Some("bench") => bench(&target, &args[1..]),
         Some("setup") => {
             setup::ensure_build_tools(&target).and_then(|()| setup::ensure_test_tools())
@@ -196,6 +201,8 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
         "promtool: deploy/prometheus/keywatch.rules.yml, its unit tests, the example configuration",
     );
     prometheus::check_rules()?;
+    step("a real Prometheus scrapes a gateway watching the simulator: the backup-failed alert fires, then clears");
+    prometheus::live_check(target)?;
 
     step("release bundle for the end-to-end checks, within its budget");
     bundle::build(target)?;

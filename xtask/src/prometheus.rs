@@ -218,7 +218,6 @@ fn poll<T>(
 ///
 /// The rules are copied with every `for:` made 0 s (the expressions as
 /// shipped), so that 60 s are enough for each change.
-#[allow(dead_code)] // wired into the test command once the watcher exists
 pub fn live_check(target: &Target) -> Result<(), Fail> {
     for program in [PROMETHEUS, PROMTOOL] {
         if !Path::new(program).exists() {
