@@ -239,6 +239,27 @@ impl Reader<'_> {
         }
     }
 
+    /// A read of a service that older servers do not have: their 404 is
+    /// `None` and leaves the server up; anything else counts as [`Self::read`].
+    async fn read_if_served<T>(
+        &mut self,
+        call: impl std::future::Future<Output = Result<T, ApiError>>,
+    ) -> Option<T> {
+        let started = Instant::now();
+        let result = call.await;
+        self.metrics
+            .read_took(self.upstream, started.elapsed().as_secs_f64());
+        match result {
+            Ok(value) => Some(value),
+            Err(ApiError::Http { status: 404, .. }) => None,
+            Err(error) => {
+                tracing::info!(upstream = self.upstream.label(), error = ?error, "watch: a read failed");
+                self.all_answered = false;
+                None
+            }
+        }
+    }
+
     fn end_round(&mut self) -> bool {
         let up = self.all_answered;
         self.metrics.upstream_up(self.upstream, up);
@@ -262,6 +283,14 @@ async fn watch_gklm(transport: &RouterTransport, metrics: &WatchedMetrics, confi
     loop {
         let mut cadence = Cadence::Normal;
         let now = unix_now();
+        // The server's own date (GKLM 4.2.1 and later) wins over the watcher's.
+        let said = reader
+            .read_if_served(gklm::backup_info(reader.transport, &cfg))
+            .await
+            .and_then(|reply| reply.value.last_backup());
+        if let Some(last) = said {
+            metrics.last_successful_backup(last.map_or(0.0, |at| at.unix_millis() as f64 / 1000.0));
+        }
         if let Some(reply) = reader
             .read(gklm::backup_result(reader.transport, &cfg))
             .await
@@ -272,8 +301,9 @@ async fn watch_gklm(transport: &RouterTransport, metrics: &WatchedMetrics, confi
                 keywatch_core::model::BackupResult::Succeeded { .. }
                     | keywatch_core::model::BackupResult::SucceededWithWarning { .. }
             );
-            if let Some(at) = success_clock.saw(succeeded, now) {
-                metrics.last_successful_backup(at);
+            match success_clock.saw(succeeded, now) {
+                Some(at) if said.is_none() => metrics.last_successful_backup(at),
+                _ => {}
             }
         }
         if let Some(reply) = reader

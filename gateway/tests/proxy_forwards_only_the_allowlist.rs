@@ -82,6 +82,7 @@ fn endpoint(method: &str, path: &str) -> Option<Vec<&'static str>> {
         ("GET", "gklm", ["ckms", "backups", "result" | "isrunning" | "need"])
         | ("GET", "gklm", ["ckms", "backupRestore" | "restore", "progress"])
         | ("GET", "gklm", ["ckms", "notification", "status"])
+        | ("GET", "gklm", ["backupInfo"])
         | ("POST", "gklm", ["ckms", "login"])
         | ("DELETE", "gklm", ["ckms", "logout"])
         | ("POST", "cckm", ["auth", "tokens"]) => Some(vec![]),

@@ -183,6 +183,73 @@ async fn every_series_is_there_and_follows_the_servers() {
     assert!(metrics["keywatch_gateway_open_connections"] >= 1.0);
 }
 
+fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+/// Waits (at most 15 s) until the series satisfies `ok`.
+async fn wait_until(proxy: &Demo, series: &str, ok: impl Fn(f64) -> bool) -> f64 {
+    let started = Instant::now();
+    loop {
+        let metrics = parse(&metrics_text(proxy, None).await.1);
+        if let Some(value) = metrics.get(series).copied().filter(|v| ok(*v)) {
+            return value;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{series} stayed at {:?}",
+            metrics.get(series)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_last_backup_time_is_the_servers_own_where_it_says_it() {
+    const SERIES: &str = "keywatch_gklm_last_successful_backup_timestamp_seconds";
+    let upstream = upstream().await;
+    upstream_sim(
+        &upstream,
+        "/backup",
+        json!({"last_backup_seconds_ago": 26 * 3600}),
+    )
+    .await;
+    let proxy = watching_proxy(&upstream, None).await;
+    let at = wait_until(&proxy, SERIES, |v| v > 0.0).await;
+    let age_hours = (unix_now() - at) / 3600.0;
+    assert!(
+        (25.9..26.1).contains(&age_hours),
+        "the server's date: {age_hours} h ago"
+    );
+
+    upstream_sim(&upstream, "/backup", json!({"never_backed_up": true})).await;
+    wait_until(&proxy, SERIES, |v| v == 0.0).await;
+
+    // A server without /backupInfo (before 4.2.1): the watcher's own record
+    // of a success, and the server is still up.
+    upstream_sim(
+        &upstream,
+        "/faults",
+        json!({"route": "/SKLM/rest/v1/backupInfo", "kind": "status", "status": 404}),
+    )
+    .await;
+    upstream_sim(&upstream, "/backup", json!({"result": 1})).await;
+    wait_for(
+        &proxy,
+        r#"keywatch_gklm_backup_result{result="failed"}"#,
+        1.0,
+    )
+    .await;
+    let before = unix_now();
+    upstream_sim(&upstream, "/backup", json!({"result": 0})).await;
+    wait_until(&proxy, SERIES, |v| v >= before.floor()).await;
+    let metrics = parse(&metrics_text(&proxy, None).await.1);
+    assert_eq!(metrics[r#"keywatch_upstream_up{upstream="gklm"}"#], 1.0);
+}
+
 #[tokio::test]
 async fn a_server_that_stops_answering_is_down_and_its_last_state_stays() {
     let upstream = upstream().await;

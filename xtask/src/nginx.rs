@@ -236,6 +236,8 @@ impl Checks {
             "/SKLM/rest/v1/ckms/notification/status/a%5cb",
             "/SKLM/rest/v1/ckms/notification/status/%252e%252e",
             "/SKLM/rest/v1/ckms/notification/status/.hidden",
+            "/SKLM/rest/v1/ckms/config/nodes/joinBackTheCluster",
+            "/SKLM/rest/v1/backupInfo/x",
             "/GKLM/rest/v1/ckms/backups/result",
             "/api/v1/cckm/aws/keys",
             "/api/v1/cckm/azure/synchronization-jobs/x/cancel",
@@ -328,6 +330,7 @@ impl Checks {
             "/SKLM/rest/v1/ckms/backupRestore/progress",
             "/SKLM/rest/v1/ckms/restore/progress",
             "/SKLM/rest/v1/ckms/notification/status",
+            "/SKLM/rest/v1/backupInfo",
         ];
         for path in reads {
             self.expect("GET", path, &[("Authorization", &gklm)], None, 200);
@@ -437,6 +440,7 @@ impl Checks {
             "/SKLM/rest/v1/ckms/restore/progress",
             "/SKLM/rest/v1/ckms/notification/status/NOT_EVENT-fed6658-f11fba8a",
             "/SKLM/rest/v1/ckms/notification/status",
+            "/SKLM/rest/v1/backupInfo",
             "/api/v1/auth/tokens",
             "/api/v1/cckm/aws/synchronization-jobs",
             "/api/v1/cckm/oci/synchronization-jobs",

@@ -12,6 +12,7 @@ use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_json, read_reply, Reply};
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
+use crate::model::backup_info::BackupInfo;
 use crate::model::decode::{DecodeError, Fields};
 use crate::model::notification::{check_event_uuid, EventLookup, NotificationDelivery};
 use crate::model::restore::RestoreProgress;
@@ -84,6 +85,23 @@ pub async fn backup_need(
     cfg: &GklmConfig,
 ) -> Result<Reply<BackupNeed>, ApiError> {
     read_backup_need(&transport.send(&backup_need_request(cfg)).await?)
+}
+
+/// `GET /backupInfo` (no `/ckms/`): when the last backup was made.
+pub fn backup_info_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "backupInfo")
+}
+
+pub fn read_backup_info(resp: &HttpResponse) -> Result<Reply<BackupInfo>, ApiError> {
+    read_reply(Server::Gklm, resp, BackupInfo::from_json)
+}
+
+/// When the last backup was made; servers before 4.2.1 answer 404.
+pub async fn backup_info(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<BackupInfo>, ApiError> {
+    read_backup_info(&transport.send(&backup_info_request(cfg)).await?)
 }
 
 /// `GET /ckms/backupRestore/progress`, the documented path.

@@ -10,6 +10,7 @@ use super::gklm;
 use super::http::HttpResponse;
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupResult};
+use crate::model::backup_info::BackupInfo;
 use crate::model::code::code_text;
 use crate::model::notification::EventLookup;
 use crate::model::notification::NotificationDelivery;
@@ -119,6 +120,8 @@ fn read_everything(resp: &HttpResponse) {
         gklm::read_restore_progress(resp).err(),
         gklm::read_backup_need(resp).err(),
         gklm::read_login(resp).err(),
+        gklm::read_backup_info(resp).err(),
+        gklm::read_notification_statuses(resp).err(),
         cckm::read_sync_jobs(resp, &filter).err(),
         cckm::read_sync_job(resp).err(),
         cckm::read_tokens(resp).err(),
@@ -128,7 +131,7 @@ fn read_everything(resp: &HttpResponse) {
     .collect();
     let success = (200..300).contains(&resp.status);
     if !success {
-        assert_eq!(errors.len(), 8, "an error status was read as a value");
+        assert_eq!(errors.len(), 10, "an error status was read as a value");
     }
     // Only GKLM's JSON 404 for an unknown event is an answer among errors.
     let lookup = gklm::read_notification_status(resp);
@@ -158,6 +161,9 @@ fn read_everything(resp: &HttpResponse) {
 fn decode_everything(value: &Value) {
     let _ = BackupResult::from_json(value);
     let _ = BackupActivity::from_json(value);
+    if let Ok(info) = BackupInfo::from_json(value) {
+        let _ = info.last_backup();
+    }
     let _ = NotificationDelivery::list_from_json(value);
     let _ = SyncJobPage::from_json(value);
     let _ = SyncJob::from_json(value, "");

@@ -1,6 +1,7 @@
 //! What the panel shows, as plain Rust types decoded from the wire.
 
 pub mod backup;
+pub mod backup_info;
 pub mod code;
 pub mod csv;
 pub mod decode;

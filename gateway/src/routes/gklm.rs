@@ -20,6 +20,7 @@ pub fn router() -> Router<DemoState> {
         .route("/ckms/backups/result", get(backup_result))
         .route("/ckms/backups/isrunning", get(backup_running))
         .route("/ckms/backups/need", get(backup_need))
+        .route("/backupInfo", get(backup_info))
         .route("/ckms/backupRestore/progress", get(restore_progress))
         .route("/ckms/restore/progress", get(restore_progress))
         .route("/ckms/notification/status", get(notification_statuses))
@@ -181,6 +182,55 @@ async fn restore_progress(State(state): State<DemoState>, headers: HeaderMap) ->
     )
 }
 
+/// `GET /backupInfo`. IBM's page names the fields but gives no example:
+/// the simulator sends the flags as text, as GKLM sends its codes, and the
+/// date as Java's `Date.toString()` in UTC, a form its Java services print.
+async fn backup_info(State(state): State<DemoState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if let Err((status, message)) = authenticate(&state, &headers) {
+        return gklm_message_error(lang, status, message);
+    }
+    let last = state.sim().last_backup_unix_ms();
+    gklm_json(
+        lang,
+        StatusCode::OK,
+        json!({
+            "IsBackupBeforeServing": "false",
+            "IsLastBackupDateAvailable": last.is_some().to_string(),
+            "lastBackupDate": last.map(java_date_utc).unwrap_or_default(),
+        }),
+    )
+}
+
+/// `Wed Dec 02 02:00:00 UTC 2026`.
+fn java_date_utc(unix_ms: i64) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let seconds = unix_ms.div_euclid(1000);
+    let days = seconds.div_euclid(86_400);
+    let in_day = seconds.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = DAYS[(days + 4).rem_euclid(7) as usize];
+    let month_name = MONTHS[(month - 1) as usize];
+    format!(
+        "{weekday} {month_name} {day:02} {:02}:{:02}:{:02} UTC {year}",
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    )
+}
+
 async fn notification_statuses(State(state): State<DemoState>, headers: HeaderMap) -> Response {
     let lang = Lang::from_headers(&headers);
     if let Err((status, message)) = authenticate(&state, &headers) {
@@ -220,6 +270,19 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
         headers
+    }
+
+    #[test]
+    fn dates_read_as_java_prints_them() {
+        assert_eq!(
+            java_date_utc(1_796_176_800_000),
+            "Wed Dec 02 02:00:00 UTC 2026"
+        );
+        assert_eq!(java_date_utc(0), "Thu Jan 01 00:00:00 UTC 1970");
+        assert_eq!(
+            java_date_utc(951_782_400_000),
+            "Tue Feb 29 00:00:00 UTC 2000"
+        );
     }
 
     #[test]

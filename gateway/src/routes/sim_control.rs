@@ -58,6 +58,12 @@ struct BackupPinRequest {
     /// backed up), false for CTGKM1305I (keys wait for a backup).
     #[serde(default)]
     all_backed_up: Option<bool>,
+    /// What `GET /backupInfo` says: the last backup this many seconds ago …
+    #[serde(default)]
+    last_backup_seconds_ago: Option<u64>,
+    /// … or, when true, that no backup was ever made.
+    #[serde(default)]
+    never_backed_up: Option<bool>,
 }
 
 async fn pin_backup(State(state): State<DemoState>, body: Bytes) -> Response {
@@ -81,12 +87,31 @@ async fn pin_backup(State(state): State<DemoState>, body: Bytes) -> Response {
             }
         }
     };
-    if result.is_none() && request.running.is_none() && request.all_backed_up.is_none() {
-        return bad_request("give result, running, all_backed_up or several");
+    let last_backup = match (request.last_backup_seconds_ago, request.never_backed_up) {
+        (Some(_), Some(true)) => {
+            return bad_request("give last_backup_seconds_ago or never_backed_up, not both")
+        }
+        (Some(seconds), _) if seconds > MAX_ADVANCE_SECONDS * 12 => {
+            return bad_request("last_backup_seconds_ago is at most a year")
+        }
+        (Some(seconds), _) => Some(Some(seconds)),
+        (None, Some(true)) => Some(None),
+        (None, _) => None,
+    };
+    let backup_state =
+        result.is_some() || request.running.is_some() || request.all_backed_up.is_some();
+    if !backup_state && last_backup.is_none() {
+        return bad_request(
+            "give result, running, all_backed_up, last_backup_seconds_ago or never_backed_up",
+        );
     }
-    state
-        .sim()
-        .pin_backup(result, request.running, request.all_backed_up);
+    let mut sim = state.sim();
+    if backup_state {
+        sim.pin_backup(result, request.running, request.all_backed_up);
+    }
+    if let Some(seconds_ago) = last_backup {
+        sim.pin_last_backup(seconds_ago);
+    }
     StatusCode::NO_CONTENT.into_response()
 }
 

@@ -67,7 +67,13 @@ pub struct GklmTasks {
     key_rng: SimRng,
     keys_backed_up: bool,
     next_key_change_ms: i64,
+    /// When the last successful backup ended (simulated ms; before the
+    /// world began when negative), for `GET /backupInfo`.
+    last_success_ms: Option<i64>,
 }
+
+/// The server has a nightly backup from before the simulation began.
+const FIRST_BACKUP_BEFORE_START_MS: i64 = -9 * 3_600_000;
 
 /// The random stream of key changes.
 const KEY_CHANGES_STREAM: u64 = 3;
@@ -89,6 +95,7 @@ impl GklmTasks {
             // No backup since the server started: keys wait for one.
             keys_backed_up: false,
             next_key_change_ms: first_key_change_ms,
+            last_success_ms: Some(FIRST_BACKUP_BEFORE_START_MS),
         }
     }
 
@@ -96,6 +103,11 @@ impl GklmTasks {
     /// key changes or a restore puts back an older state.
     pub fn keys_backed_up(&self) -> bool {
         self.keys_backed_up
+    }
+
+    /// When the last successful backup ended, in simulated ms.
+    pub fn last_success_ms(&self) -> Option<i64> {
+        self.last_success_ms
     }
 
     pub fn result(&self) -> BackupResult {
@@ -149,6 +161,7 @@ impl GklmTasks {
                     BackupResult::Succeeded | BackupResult::SucceededWithWarning
                 ) {
                     self.keys_backed_up = true;
+                    self.last_success_ms = Some(at);
                 }
                 self.rest(at);
             }

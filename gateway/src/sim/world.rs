@@ -29,6 +29,8 @@ pub struct Simulator {
     notifications: Notifications,
     sync: Vec<CloudSync>,
     backup_pin: Option<BackupPin>,
+    /// When the last backup was, as pinned: `Some(None)` for never.
+    last_backup_pin: Option<Option<i64>>,
     restore_pin: Option<u8>,
     pub gklm_sessions: GklmSessions,
     pub cckm_tokens: CckmTokens,
@@ -45,6 +47,7 @@ impl Simulator {
             notifications: Notifications::new(seed, DEFAULT_SCENARIO.rates()),
             sync: all_clouds(seed, DEFAULT_SCENARIO),
             backup_pin: None,
+            last_backup_pin: None,
             restore_pin: None,
             gklm_sessions: GklmSessions::new(seed),
             cckm_tokens: CckmTokens::new(seed),
@@ -93,6 +96,7 @@ impl Simulator {
         self.sync = all_clouds(self.seed, scenario);
         self.cckm_tokens.restart_clock();
         self.backup_pin = None;
+        self.last_backup_pin = None;
         self.restore_pin = None;
     }
 
@@ -116,6 +120,22 @@ impl Simulator {
             .map_or_else(|| self.tasks.keys_backed_up(), |pin| pin.all_backed_up)
     }
 
+    /// When the last successful backup ended (Unix ms); `None`: never.
+    pub fn last_backup_unix_ms(&mut self) -> Option<i64> {
+        self.now_ms();
+        self.last_backup_pin
+            .unwrap_or_else(|| self.tasks.last_success_ms())
+            .map(|sim_ms| self.unix_ms(sim_ms))
+    }
+
+    /// Pins when the last backup was: `Some(seconds)` ago, or `None` for never.
+    pub fn pin_last_backup(&mut self, seconds_ago: Option<u64>) {
+        let now = self.now_ms();
+        self.last_backup_pin = Some(seconds_ago.map(|s| {
+            now.saturating_sub(i64::try_from(s).unwrap_or(i64::MAX).saturating_mul(1000))
+        }));
+    }
+
     pub fn restore_phase(&self) -> u8 {
         self.restore_pin
             .unwrap_or_else(|| self.tasks.restore_phase())
@@ -136,6 +156,10 @@ impl Simulator {
                 BackupResult::Succeeded | BackupResult::SucceededWithWarning
             )
         });
+        if implied == Some(true) {
+            let now = self.now_ms();
+            self.last_backup_pin = Some(Some(now));
+        }
         self.backup_pin = Some(BackupPin {
             result: result.unwrap_or_else(|| self.backup_result()),
             running: running.unwrap_or_else(|| self.backup_running()),
