@@ -488,4 +488,37 @@ mod tests {
             assert!(!error.contains("Sekr1t"), "{error}");
         }
     }
+
+    #[test]
+    fn watching_needs_the_service_account_and_a_sane_interval() {
+        let base = "gklm_base_url = \"https://g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1\"\n";
+        let refused =
+            ProxyConfig::from_toml(&format!("{base}[watch]\ninterval_seconds = 30\n")).unwrap_err();
+        assert!(refused.contains("service-account"), "{refused}");
+        let service = format!("{base}[auth]\nmode = \"service-account\"\n");
+        let watching = ProxyConfig::from_toml(&format!("{service}[watch]\n")).unwrap();
+        assert_eq!(watching.watch.map(|w| w.interval_seconds), Some(60.0));
+        assert!(
+            ProxyConfig::from_toml(&format!("{service}[watch]\ninterval_seconds = 0\n")).is_err()
+        );
+        assert!(
+            ProxyConfig::from_toml(base).unwrap().watch.is_none(),
+            "off by default"
+        );
+        let token = ProxyConfig::from_toml(&format!("metrics_token_env = \"not a name\"\n{base}"));
+        assert!(token.is_err(), "a token value where a variable name goes");
+        let named =
+            ProxyConfig::from_toml(&format!("metrics_token_env = \"KW_TOKEN\"\n{base}")).unwrap();
+        assert_eq!(
+            named.metrics_token(|_| None).unwrap_err(),
+            "environment variable KW_TOKEN (metrics_token_env) is not set"
+        );
+        assert_eq!(
+            named
+                .metrics_token(|_| Some("t".into()))
+                .unwrap()
+                .as_deref(),
+            Some("t")
+        );
+    }
 }

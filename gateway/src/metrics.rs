@@ -11,6 +11,7 @@
 use std::sync::atomic::AtomicU64;
 
 use keywatch_core::model::backup::{BackupActivity, BackupNeed, BackupResult};
+use keywatch_core::model::cluster::{MasterState, MasterStatus};
 use keywatch_core::model::restore::RestorePhase;
 use keywatch_core::model::sync_job::{Cloud, SyncJobPage, SyncStatus};
 use prometheus_client::encoding::text::encode;
@@ -49,6 +50,7 @@ const BACKUP_RESULTS: [&str; 5] = [
     "unrecognised",
 ];
 const UNRECOGNISED_PHASE: &str = "unrecognised";
+const MASTER_STATES: [&str; 3] = ["reachable", "unreachable", "unknown"];
 const SYNC_STATUSES: [&str; 5] = ["in_progress", "completed", "failed", "aborted", "other"];
 
 /// What a route is, for `keywatch_gateway_requests_total`: a closed list.
@@ -169,6 +171,7 @@ pub struct WatchedMetrics {
     restore_phase: Family<Labels<1>, Gauge>,
     restore_phase_start: Family<Labels<0>, Seconds>,
     notifications_undelivered: Gauge,
+    cluster_masters: Family<Labels<1>, Gauge>,
     sync_jobs: Family<Labels<2>, Gauge>,
     sync_job_last_failure: Family<Labels<1>, Seconds>,
 }
@@ -189,6 +192,7 @@ impl Default for WatchedMetrics {
             restore_phase: Family::default(),
             restore_phase_start: Family::default(),
             notifications_undelivered: Gauge::default(),
+            cluster_masters: Family::default(),
             sync_jobs: Family::default(),
             sync_job_last_failure: Family::default(),
         };
@@ -207,6 +211,9 @@ impl Default for WatchedMetrics {
             let _ = watched
                 .restore_phase
                 .get_or_create(&[("phase", phase_label(phase))]);
+        }
+        for state in MASTER_STATES {
+            let _ = watched.cluster_masters.get_or_create(&[("state", state)]);
         }
         for cloud in Cloud::ALL {
             for status in SYNC_STATUSES {
@@ -281,6 +288,21 @@ impl WatchedMetrics {
     pub fn notifications_undelivered(&self, count: usize) {
         self.notifications_undelivered
             .set(i64::try_from(count).unwrap_or(i64::MAX));
+    }
+
+    /// The masters of the cluster by state; none for a server that is not
+    /// in one.
+    pub fn cluster_masters(&self, masters: &[MasterStatus]) {
+        for (state, name) in [
+            (MasterState::Reachable, "reachable"),
+            (MasterState::Unreachable, "unreachable"),
+            (MasterState::Unknown, "unknown"),
+        ] {
+            let count = masters.iter().filter(|m| m.state() == state).count();
+            self.cluster_masters
+                .get_or_create(&[("state", name)])
+                .set(i64::try_from(count).unwrap_or(i64::MAX));
+        }
     }
 
     /// The newest page of one cloud's jobs: how many in each status, and
@@ -415,6 +437,11 @@ fn register_watched(registry: &mut Registry, watched: &WatchedMetrics) {
         "gklm_notifications_undelivered",
         "Notification deliveries GKLM reports as not delivered",
         watched.notifications_undelivered.clone(),
+    );
+    registry.register(
+        "gklm_cluster_masters",
+        "The masters of GKLM's multi-master cluster, by whether their ports answer",
+        watched.cluster_masters.clone(),
     );
     registry.register(
         "cckm_sync_jobs",

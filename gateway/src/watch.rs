@@ -349,6 +349,13 @@ async fn watch_gklm(transport: &RouterTransport, metrics: &WatchedMetrics, confi
                 .count();
             metrics.notifications_undelivered(undelivered);
         }
+        // A server that is not in a cluster may not have the service.
+        let masters = reader
+            .read_if_served(gklm::master_status(reader.transport, &cfg))
+            .await
+            .map(|reply| reply.value)
+            .unwrap_or_default();
+        metrics.cluster_masters(&masters);
         failures = if reader.end_round() {
             0
         } else {

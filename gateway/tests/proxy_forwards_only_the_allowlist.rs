@@ -83,6 +83,7 @@ fn endpoint(method: &str, path: &str) -> Option<Vec<&'static str>> {
         | ("GET", "gklm", ["ckms", "backupRestore" | "restore", "progress"])
         | ("GET", "gklm", ["ckms", "notification", "status"])
         | ("GET", "gklm", ["backupInfo"])
+        | ("GET", "gklm", ["ckms", "nodes", "allNodeStatus"])
         | ("POST", "gklm", ["ckms", "login"])
         | ("DELETE", "gklm", ["ckms", "logout"])
         | ("POST", "cckm", ["auth", "tokens"]) => Some(vec![]),

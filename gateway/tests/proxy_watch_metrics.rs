@@ -176,6 +176,32 @@ async fn every_series_is_there_and_follows_the_servers() {
     )
     .await;
 
+    // A master stops answering.
+    assert_eq!(
+        metrics[r#"keywatch_gklm_cluster_masters{state="reachable"}"#],
+        2.0
+    );
+    upstream_sim(
+        &upstream,
+        "/cluster",
+        json!({"masters": 3, "unreachable": 1}),
+    )
+    .await;
+    let metrics = wait_for(
+        &proxy,
+        r#"keywatch_gklm_cluster_masters{state="unreachable"}"#,
+        1.0,
+    )
+    .await;
+    assert_eq!(
+        metrics[r#"keywatch_gklm_cluster_masters{state="reachable"}"#],
+        2.0
+    );
+    assert_eq!(
+        metrics[r#"keywatch_gklm_cluster_masters{state="unknown"}"#],
+        0.0
+    );
+
     // The watcher's reads went through the gateway's own routes and cache.
     let metrics = parse(&metrics_text(&proxy, None).await.1);
     assert!(metrics[r#"keywatch_gateway_requests_total{route="gklm",class="2xx"}"#] >= 5.0);

@@ -238,6 +238,7 @@ impl Checks {
             "/SKLM/rest/v1/ckms/notification/status/.hidden",
             "/SKLM/rest/v1/ckms/config/nodes/joinBackTheCluster",
             "/SKLM/rest/v1/backupInfo/x",
+            "/SKLM/rest/v1/ckms/nodes",
             "/GKLM/rest/v1/ckms/backups/result",
             "/api/v1/cckm/aws/keys",
             "/api/v1/cckm/azure/synchronization-jobs/x/cancel",
@@ -331,6 +332,7 @@ impl Checks {
             "/SKLM/rest/v1/ckms/restore/progress",
             "/SKLM/rest/v1/ckms/notification/status",
             "/SKLM/rest/v1/backupInfo",
+            "/SKLM/rest/v1/ckms/nodes/allNodeStatus",
         ];
         for path in reads {
             self.expect("GET", path, &[("Authorization", &gklm)], None, 200);
@@ -441,6 +443,7 @@ impl Checks {
             "/SKLM/rest/v1/ckms/notification/status/NOT_EVENT-fed6658-f11fba8a",
             "/SKLM/rest/v1/ckms/notification/status",
             "/SKLM/rest/v1/backupInfo",
+            "/SKLM/rest/v1/ckms/nodes/allNodeStatus",
             "/api/v1/auth/tokens",
             "/api/v1/cckm/aws/synchronization-jobs",
             "/api/v1/cckm/oci/synchronization-jobs",

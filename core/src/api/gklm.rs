@@ -13,6 +13,7 @@ use super::read::{read_json, read_reply, Reply};
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
 use crate::model::backup_info::BackupInfo;
+use crate::model::cluster::MasterStatus;
 use crate::model::decode::{DecodeError, Fields};
 use crate::model::notification::{check_event_uuid, EventLookup, NotificationDelivery};
 use crate::model::restore::RestoreProgress;
@@ -102,6 +103,23 @@ pub async fn backup_info(
     cfg: &GklmConfig,
 ) -> Result<Reply<BackupInfo>, ApiError> {
     read_backup_info(&transport.send(&backup_info_request(cfg)).await?)
+}
+
+/// `GET /ckms/nodes/allNodeStatus`: whether each master's ports answer.
+pub fn master_status_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/nodes/allNodeStatus")
+}
+
+pub fn read_master_status(resp: &HttpResponse) -> Result<Reply<Vec<MasterStatus>>, ApiError> {
+    read_reply(Server::Gklm, resp, MasterStatus::list_from_json)
+}
+
+/// Every master of the cluster, and whether it can be reached.
+pub async fn master_status(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<Vec<MasterStatus>>, ApiError> {
+    read_master_status(&transport.send(&master_status_request(cfg)).await?)
 }
 
 /// `GET /ckms/backupRestore/progress`, the documented path.

@@ -11,6 +11,7 @@ use super::http::HttpResponse;
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupResult};
 use crate::model::backup_info::BackupInfo;
+use crate::model::cluster::MasterStatus;
 use crate::model::code::code_text;
 use crate::model::notification::EventLookup;
 use crate::model::notification::NotificationDelivery;
@@ -121,6 +122,7 @@ fn read_everything(resp: &HttpResponse) {
         gklm::read_backup_need(resp).err(),
         gklm::read_login(resp).err(),
         gklm::read_backup_info(resp).err(),
+        gklm::read_master_status(resp).err(),
         gklm::read_notification_statuses(resp).err(),
         cckm::read_sync_jobs(resp, &filter).err(),
         cckm::read_sync_job(resp).err(),
@@ -131,7 +133,7 @@ fn read_everything(resp: &HttpResponse) {
     .collect();
     let success = (200..300).contains(&resp.status);
     if !success {
-        assert_eq!(errors.len(), 10, "an error status was read as a value");
+        assert_eq!(errors.len(), 11, "an error status was read as a value");
     }
     // Only GKLM's JSON 404 for an unknown event is an answer among errors.
     let lookup = gklm::read_notification_status(resp);
@@ -161,6 +163,9 @@ fn read_everything(resp: &HttpResponse) {
 fn decode_everything(value: &Value) {
     let _ = BackupResult::from_json(value);
     let _ = BackupActivity::from_json(value);
+    if let Ok(masters) = MasterStatus::list_from_json(value) {
+        let _ = masters.iter().map(MasterStatus::state).count();
+    }
     if let Ok(info) = BackupInfo::from_json(value) {
         let _ = info.last_backup();
     }

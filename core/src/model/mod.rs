@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod backup_info;
+pub mod cluster;
 pub mod code;
 pub mod csv;
 pub mod decode;

@@ -62,6 +62,7 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
         (Upstream::Gklm, ["ckms", "backups", "result" | "isrunning" | "need"])
         | (Upstream::Gklm, ["ckms", "backupRestore" | "restore", "progress"])
         | (Upstream::Gklm, ["backupInfo"])
+        | (Upstream::Gklm, ["ckms", "nodes", "allNodeStatus"])
         | (Upstream::Gklm, ["ckms", "notification", "status"])
         | (Upstream::Gklm, ["ckms", "notification", "status", _]) => (false, None),
         (Upstream::CipherTrust, ["cckm", cloud, "synchronization-jobs"]) => {

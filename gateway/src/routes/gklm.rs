@@ -21,6 +21,7 @@ pub fn router() -> Router<DemoState> {
         .route("/ckms/backups/isrunning", get(backup_running))
         .route("/ckms/backups/need", get(backup_need))
         .route("/backupInfo", get(backup_info))
+        .route("/ckms/nodes/allNodeStatus", get(master_status))
         .route("/ckms/backupRestore/progress", get(restore_progress))
         .route("/ckms/restore/progress", get(restore_progress))
         .route("/ckms/notification/status", get(notification_statuses))
@@ -200,6 +201,15 @@ async fn backup_info(State(state): State<DemoState>, headers: HeaderMap) -> Resp
             "lastBackupDate": last.map(java_date_utc).unwrap_or_default(),
         }),
     )
+}
+
+async fn master_status(State(state): State<DemoState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    if let Err((status, message)) = authenticate(&state, &headers) {
+        return gklm_message_error(lang, status, message);
+    }
+    let masters = state.sim().cluster().status_json();
+    gklm_json(lang, StatusCode::OK, masters)
 }
 
 /// `Wed Dec 02 02:00:00 UTC 2026`.

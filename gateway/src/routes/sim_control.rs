@@ -23,6 +23,7 @@ pub fn router() -> Router<DemoState> {
         .route("/reset", post(reset))
         .route("/backup", post(pin_backup))
         .route("/restore", post(pin_restore))
+        .route("/cluster", post(pin_cluster))
         .route("/faults", post(add_fault).delete(clear_faults))
         .route("/scenario", post(choose_scenario))
         .route("/clock", post(advance_clock))
@@ -112,6 +113,31 @@ async fn pin_backup(State(state): State<DemoState>, body: Bytes) -> Response {
     if let Some(seconds_ago) = last_backup {
         sim.pin_last_backup(seconds_ago);
     }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClusterPinRequest {
+    masters: u8,
+    #[serde(default)]
+    unreachable: u8,
+}
+
+/// `{"masters": 3, "unreachable": 1}`: the last `unreachable` masters listed
+/// by `GET /ckms/nodes/allNodeStatus` do not answer.
+async fn pin_cluster(State(state): State<DemoState>, body: Bytes) -> Response {
+    let request: ClusterPinRequest = match parse(&body) {
+        Ok(request) => request,
+        Err(problem) => return bad_request(problem),
+    };
+    if !(1..=16).contains(&request.masters) || request.unreachable > request.masters {
+        return bad_request("masters is 1 to 16, unreachable at most masters");
+    }
+    state.sim().pin_cluster(crate::sim::world::Cluster {
+        masters: request.masters,
+        unreachable: request.unreachable,
+    });
     StatusCode::NO_CONTENT.into_response()
 }
 

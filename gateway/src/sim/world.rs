@@ -9,6 +9,53 @@ use super::tokens::CckmTokens;
 
 pub const DEFAULT_SCENARIO: Scenario = Scenario::Busy;
 
+/// The simulated multi-master cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cluster {
+    pub masters: u8,
+    pub unreachable: u8,
+}
+
+/// A primary (this server) and a standby, both answering.
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            masters: 2,
+            unreachable: 0,
+        }
+    }
+}
+
+impl Cluster {
+    /// `GET /ckms/nodes/allNodeStatus`: one entry per master, with IBM's
+    /// field names; a port status is `"0"` when it answers (the value is
+    /// not in IBM's page: GKLM's success code, as in its other answers).
+    pub fn status_json(&self) -> serde_json::Value {
+        let reachable = self.masters.saturating_sub(self.unreachable);
+        serde_json::Value::Array(
+            (0..self.masters)
+                .map(|n| {
+                    let node_type = match n {
+                        0 => "LOCAL",
+                        1 => "STANDBY",
+                        _ => "PRIMARY",
+                    };
+                    let status = if n < reachable { "0" } else { "1" };
+                    serde_json::json!({
+                        "nodeType": node_type,
+                        "nodeIP": format!("192.0.2.{}", 10 + n),
+                        "ippPortStatus": status,
+                        "kmipPortStatus": status,
+                        "agentPortStatus": status,
+                        "sslPortStatus": status,
+                        "adminPortStatus": status,
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Backup state fixed by a test; the living backup cycle no longer shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackupPin {
@@ -29,6 +76,9 @@ pub struct Simulator {
     notifications: Notifications,
     sync: Vec<CloudSync>,
     backup_pin: Option<BackupPin>,
+    /// The multi-master cluster: how many masters, and how many of them
+    /// cannot be reached (the last ones listed).
+    cluster: Cluster,
     /// When the last backup was, as pinned: `Some(None)` for never.
     last_backup_pin: Option<Option<i64>>,
     restore_pin: Option<u8>,
@@ -48,6 +98,7 @@ impl Simulator {
             sync: all_clouds(seed, DEFAULT_SCENARIO),
             backup_pin: None,
             last_backup_pin: None,
+            cluster: Cluster::default(),
             restore_pin: None,
             gklm_sessions: GklmSessions::new(seed),
             cckm_tokens: CckmTokens::new(seed),
@@ -97,6 +148,7 @@ impl Simulator {
         self.cckm_tokens.restart_clock();
         self.backup_pin = None;
         self.last_backup_pin = None;
+        self.cluster = Cluster::default();
         self.restore_pin = None;
     }
 
@@ -134,6 +186,14 @@ impl Simulator {
         self.last_backup_pin = Some(seconds_ago.map(|s| {
             now.saturating_sub(i64::try_from(s).unwrap_or(i64::MAX).saturating_mul(1000))
         }));
+    }
+
+    pub fn cluster(&self) -> Cluster {
+        self.cluster
+    }
+
+    pub fn pin_cluster(&mut self, cluster: Cluster) {
+        self.cluster = cluster;
     }
 
     pub fn restore_phase(&self) -> u8 {
