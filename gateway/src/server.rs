@@ -1,5 +1,6 @@
 mod accept_backoff;
 mod connections;
+pub mod memory;
 mod request_body;
 
 use std::future::Future;

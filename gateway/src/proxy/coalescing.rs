@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -78,7 +79,13 @@ pub struct Coalescer {
     keep: bool,
     /// Answers with larger bodies are not kept.
     max_answer_bytes: usize,
+    /// What answers going through and leaving the cache freed: once that
+    /// is much, [`Coalescer::tidy`] hands the freed pages back.
+    freed: Arc<FreedMemory>,
 }
+
+/// Answers adding up to this much are worth handing memory back for.
+const MUCH_FREED_BYTES: usize = 256 * 1024;
 
 impl Coalescer {
     /// Answers live `ttl` (0: only concurrent requests share), and only
@@ -89,6 +96,8 @@ impl Coalescer {
         let least = max_bytes
             .div_ceil(max_entries.max(1))
             .min(u64::from(u32::MAX)) as u32;
+        let freed = Arc::new(FreedMemory::default());
+        let evicted = freed.clone();
         let cache = Cache::builder()
             .max_capacity(max_bytes)
             .weigher(move |key: &CacheKey, reply: &UpstreamReply| {
@@ -96,6 +105,7 @@ impl Coalescer {
                     .unwrap_or(u32::MAX)
                     .max(least)
             })
+            .eviction_listener(move |_, reply: UpstreamReply, _| evicted.add(reply.body.len()))
             .time_to_live(ttl.max(Duration::from_millis(1)))
             .build();
         Coalescer {
@@ -103,6 +113,7 @@ impl Coalescer {
             in_flight: Mutex::new(HashMap::new()),
             keep: !ttl.is_zero(),
             max_answer_bytes: usize::try_from(max_answer_bytes).unwrap_or(usize::MAX),
+            freed,
         }
     }
 
@@ -126,6 +137,7 @@ impl Coalescer {
         let reply = cell
             .get_or_init(|| async {
                 let reply = fetch().await;
+                self.freed.add(reply.body.len());
                 if self.keep
                     && (200..300).contains(&reply.status)
                     && reply.body.len() <= self.max_answer_bytes
@@ -146,9 +158,13 @@ impl Coalescer {
         reply
     }
 
-    /// Drops expired entries now; also runs on its own every so often.
+    /// Drops expired entries now, and hands memory freed since the last
+    /// time back to the system; also runs on its own every so often.
     pub async fn tidy(&self) {
         self.cache.run_pending_tasks().await;
+        if self.freed.take() {
+            crate::server::memory::give_back_freed_memory();
+        }
     }
 
     /// Answers held and their total weight in bytes, after tidying.
@@ -193,10 +209,41 @@ fn kept(reply: &UpstreamReply) -> UpstreamReply {
     }
 }
 
+/// How much memory answers left behind since it was last handed back.
+///
+/// Once that is much, memory is handed back at the next two rounds of
+/// tidying: an answer still on its way to a slow client at the first is
+/// freed by the second.
+#[derive(Default)]
+struct FreedMemory {
+    bytes: AtomicUsize,
+    rounds: AtomicU8,
+}
+
+impl FreedMemory {
+    /// An answer of `bytes` went through, or left the cache.
+    fn add(&self, bytes: usize) {
+        let total = self
+            .bytes
+            .fetch_add(bytes, Ordering::Relaxed)
+            .saturating_add(bytes);
+        if total >= MUCH_FREED_BYTES {
+            self.bytes.store(0, Ordering::Relaxed);
+            self.rounds.store(2, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether to hand memory back now.
+    fn take(&self) -> bool {
+        self.rounds
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn reply(status: u16, bytes: usize) -> UpstreamReply {
         UpstreamReply {
@@ -362,6 +409,17 @@ mod tests {
             answer.body.as_ptr(),
             "not the grown buffer"
         );
+    }
+
+    #[test]
+    fn memory_is_handed_back_twice_once_much_was_freed() {
+        let freed = FreedMemory::default();
+        freed.add(MUCH_FREED_BYTES - 1);
+        assert!(!freed.take(), "not much yet");
+        freed.add(1);
+        assert!(freed.take());
+        assert!(freed.take(), "and once more, for answers still being sent");
+        assert!(!freed.take());
     }
 
     #[tokio::test]
