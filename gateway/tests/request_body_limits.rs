@@ -192,6 +192,38 @@ async fn demo_meets_100_continue_for_an_acceptable_body_and_refuses_other_expect
 }
 
 #[tokio::test]
+async fn an_answer_that_leaves_a_small_body_unread_keeps_the_connection() {
+    let demo = demo(64 * 1024).await;
+    let auth = demo.gklm_sign_in().await;
+    let id = auth.trim_start_matches("SKLMAuth userAuthId=");
+    // The panel's sign-out: DELETE with a body the simulator does not read.
+    let body = format!(r#"{{"userAuthId":"{id}"}}"#);
+    let mut stream = TcpStream::connect(demo.addr).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "DELETE {GKLM}/ckms/logout HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let (head, answer) = one_answer(&mut stream).await;
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}{answer}");
+    assert!(
+        !head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    let (head, answer) = one_answer(&mut stream).await;
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}{answer}");
+}
+
+#[tokio::test]
 async fn demo_holds_chunked_bodies_to_the_limit() {
     let demo = demo(1024).await;
     let login = format!("{GKLM}/ckms/login");

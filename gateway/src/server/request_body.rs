@@ -72,13 +72,17 @@ pub struct Outcome {
 
 impl Outcome {
     /// The answer to send: the server's refusal when the body failed, or
-    /// the application's, told to close the connection when part of the
-    /// body may still be on its way.
+    /// the application's. An application's refusal (its own 413, say)
+    /// given before the body was read to its end closes the connection,
+    /// and says so: the rest of the body may still be on its way. Any
+    /// other answer leaves that to hyper, which reads a rest already
+    /// there and keeps the connection, or else closes it.
     pub fn settle(&self, mut response: Response) -> Response {
         if let Some(refusal) = self.refusal.get() {
             return refusal.response();
         }
-        if !self.finished.load(Ordering::SeqCst) {
+        let refused = response.status().is_client_error() || response.status().is_server_error();
+        if refused && !self.finished.load(Ordering::SeqCst) {
             response
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
