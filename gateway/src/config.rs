@@ -144,9 +144,13 @@ pub struct ProxyConfig {
     /// The cache holds at most this many bytes of answers and keys …
     #[serde(default = "default_cache_max_bytes")]
     pub cache_max_bytes: u64,
-    /// … and at most this many answers.
+    /// … and at most this many answers …
     #[serde(default = "default_cache_max_entries")]
     pub cache_max_entries: u64,
+    /// … none larger than this (a larger one is still shared by the
+    /// requests under way at once).
+    #[serde(default = "default_cache_max_answer_bytes")]
+    pub cache_max_answer_bytes: u64,
     /// Sign-in attempts (both servers together) per client address and
     /// minute; more get 429 with `Retry-After`.
     #[serde(default = "default_sign_in_attempts_per_minute")]
@@ -270,8 +274,14 @@ impl ProxyConfig {
         if config.cache_seconds > 3600 {
             return Err("cache_seconds is at most 3600".into());
         }
-        if config.cache_max_bytes == 0 || config.cache_max_entries == 0 {
-            return Err("cache_max_bytes and cache_max_entries must be at least 1".into());
+        if config.cache_max_bytes == 0
+            || config.cache_max_entries == 0
+            || config.cache_max_answer_bytes == 0
+        {
+            return Err(
+                "cache_max_bytes, cache_max_entries and cache_max_answer_bytes must be at least 1"
+                    .into(),
+            );
         }
         if config.sign_in_attempts_per_minute == 0 {
             return Err("sign_in_attempts_per_minute must be at least 1".into());
@@ -377,6 +387,9 @@ fn default_cache_max_bytes() -> u64 {
 fn default_cache_max_entries() -> u64 {
     4096
 }
+fn default_cache_max_answer_bytes() -> u64 {
+    1024 * 1024
+}
 fn default_sign_in_attempts_per_minute() -> u32 {
     10
 }
@@ -420,6 +433,10 @@ mod tests {
         assert_eq!(config.cache_max_bytes, defaults.cache_max_bytes);
         assert_eq!(config.cache_max_entries, defaults.cache_max_entries);
         assert_eq!(
+            config.cache_max_answer_bytes,
+            defaults.cache_max_answer_bytes
+        );
+        assert_eq!(
             config.sign_in_attempts_per_minute,
             defaults.sign_in_attempts_per_minute
         );
@@ -433,6 +450,7 @@ mod tests {
             "[connections]\nidle_timeout_seconds = -1",
             "[connections]\nmax_connections = 0",
             "cache_max_bytes = 0",
+            "cache_max_answer_bytes = 0",
             "cache_seconds = 100000",
             "sign_in_attempts_per_minute = 0",
             "allowed_hosts = [\"https://ops.example\"]",

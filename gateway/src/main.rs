@@ -67,6 +67,8 @@ enum Command {
 /// runtime of its own, and this one serves as the first.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    // First, so that every large block from here on is mapped on its own.
+    server::memory::large_allocations_from_the_system();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

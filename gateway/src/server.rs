@@ -1,5 +1,6 @@
 mod accept_backoff;
 mod connections;
+pub mod memory;
 mod request_body;
 
 use std::future::Future;
@@ -314,11 +315,12 @@ async fn answer(
         return Err(DroppedOnPurpose);
     };
     let (mut parts, body) = request.into_parts();
+    // Before the body is polled: hyper sends `100 Continue` only then.
+    if let Some(refusal) = request_body::refusal_of_head(&parts.headers, &body, &limits) {
+        return Ok(refusal);
+    }
     parts.extensions.insert(ConnectInfo(peer));
-    let body = match request_body::read(body, &limits).await {
-        Ok(body) => body,
-        Err(refusal) => return Ok(refusal),
-    };
+    let (body, outcome) = request_body::bounded(body, &limits);
     let request = hyper::Request::from_parts(parts, body);
     let response = match app.oneshot(request).await {
         Ok(response) => response,
@@ -327,7 +329,10 @@ async fn answer(
     if response.extensions().get::<DropConnection>().is_some() {
         return Err(DroppedOnPurpose);
     }
-    Ok(response)
+    Ok(match outcome {
+        Some(outcome) => outcome.settle(response),
+        None => response,
+    })
 }
 
 /// A server running in the background, as tests and `main` hold it.

@@ -1,9 +1,13 @@
 //! Concurrent identical reads share one upstream request, and successful
 //! answers are reused for a few seconds. The cache is bounded three ways:
-//! by bytes, by entries and by time, and its keys hold no credential.
+//! by bytes, by entries and by time, and its keys hold no credential. It
+//! is charged the bytes it really holds (each answer kept in a buffer of
+//! its own size), and keeps no answer above a size: a large answer is
+//! still shared by the requests under way at once, but not kept.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -73,31 +77,43 @@ pub struct Coalescer {
     /// holds no more than the requests open at once.
     in_flight: Mutex<HashMap<CacheKey, Arc<OnceCell<UpstreamReply>>>>,
     keep: bool,
+    /// Answers with larger bodies are not kept.
+    max_answer_bytes: usize,
+    /// What answers going through and leaving the cache freed: once that
+    /// is much, [`Coalescer::tidy`] hands the freed pages back.
+    freed: Arc<FreedMemory>,
 }
 
+/// Answers adding up to this much are worth handing memory back for.
+const MUCH_FREED_BYTES: usize = 256 * 1024;
+
 impl Coalescer {
-    /// Answers live `ttl` (0: only concurrent requests share); the cache
-    /// weighs at most `max_bytes`, and every entry weighs at least
-    /// `max_bytes / max_entries`, so there are never more than `max_entries`.
-    pub fn new(ttl: Duration, max_bytes: u64, max_entries: u64) -> Self {
+    /// Answers live `ttl` (0: only concurrent requests share), and only
+    /// those of at most `max_answer_bytes`; the cache weighs at most
+    /// `max_bytes`, and every entry weighs at least `max_bytes /
+    /// max_entries`, so there are never more than `max_entries`.
+    pub fn new(ttl: Duration, max_bytes: u64, max_entries: u64, max_answer_bytes: u64) -> Self {
         let least = max_bytes
             .div_ceil(max_entries.max(1))
             .min(u64::from(u32::MAX)) as u32;
+        let freed = Arc::new(FreedMemory::default());
+        let evicted = freed.clone();
         let cache = Cache::builder()
             .max_capacity(max_bytes)
             .weigher(move |key: &CacheKey, reply: &UpstreamReply| {
-                let bytes = ENTRY_OVERHEAD
-                    + key.path.len()
-                    + key.query.as_ref().map_or(0, String::len)
-                    + reply.body.len();
-                u32::try_from(bytes).unwrap_or(u32::MAX).max(least)
+                u32::try_from(weight(key, reply))
+                    .unwrap_or(u32::MAX)
+                    .max(least)
             })
+            .eviction_listener(move |_, reply: UpstreamReply, _| evicted.add(reply.body.len()))
             .time_to_live(ttl.max(Duration::from_millis(1)))
             .build();
         Coalescer {
             cache,
             in_flight: Mutex::new(HashMap::new()),
             keep: !ttl.is_zero(),
+            max_answer_bytes: usize::try_from(max_answer_bytes).unwrap_or(usize::MAX),
+            freed,
         }
     }
 
@@ -121,8 +137,12 @@ impl Coalescer {
         let reply = cell
             .get_or_init(|| async {
                 let reply = fetch().await;
-                if self.keep && (200..300).contains(&reply.status) {
-                    self.cache.insert(key.clone(), reply.clone()).await;
+                self.freed.add(reply.body.len());
+                if self.keep
+                    && (200..300).contains(&reply.status)
+                    && reply.body.len() <= self.max_answer_bytes
+                {
+                    self.cache.insert(key.clone(), kept(&reply)).await;
                 }
                 reply
             })
@@ -138,9 +158,13 @@ impl Coalescer {
         reply
     }
 
-    /// Drops expired entries now; also runs on its own every so often.
+    /// Drops expired entries now, and hands memory freed since the last
+    /// time back to the system; also runs on its own every so often.
     pub async fn tidy(&self) {
         self.cache.run_pending_tasks().await;
+        if self.freed.take() {
+            crate::server::memory::give_back_freed_memory();
+        }
     }
 
     /// Answers held and their total weight in bytes, after tidying.
@@ -163,10 +187,63 @@ impl Coalescer {
     }
 }
 
+/// What an entry costs: its body, the text of its key and its headers,
+/// and the cache's bookkeeping, roughly.
+fn weight(key: &CacheKey, reply: &UpstreamReply) -> usize {
+    let header = |value: &Option<HeaderValue>| value.as_ref().map_or(0, |v| v.len());
+    ENTRY_OVERHEAD
+        + key.path.len()
+        + key.query.as_ref().map_or(0, String::len)
+        + header(&reply.content_type)
+        + header(&reply.content_language)
+        + reply.body.len()
+}
+
+/// The answer as the cache keeps it: its body in a buffer of its own size.
+/// The one it was read into may be up to twice as large (it grew as the
+/// answer came), and the weigher sees only the length.
+fn kept(reply: &UpstreamReply) -> UpstreamReply {
+    UpstreamReply {
+        body: Bytes::copy_from_slice(&reply.body),
+        ..reply.clone()
+    }
+}
+
+/// How much memory answers left behind since it was last handed back.
+///
+/// Once that is much, memory is handed back at the next two rounds of
+/// tidying: an answer still on its way to a slow client at the first is
+/// freed by the second.
+#[derive(Default)]
+struct FreedMemory {
+    bytes: AtomicUsize,
+    rounds: AtomicU8,
+}
+
+impl FreedMemory {
+    /// An answer of `bytes` went through, or left the cache.
+    fn add(&self, bytes: usize) {
+        let total = self
+            .bytes
+            .fetch_add(bytes, Ordering::Relaxed)
+            .saturating_add(bytes);
+        if total >= MUCH_FREED_BYTES {
+            self.bytes.store(0, Ordering::Relaxed);
+            self.rounds.store(2, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether to hand memory back now.
+    fn take(&self) -> bool {
+        self.rounds
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn reply(status: u16, bytes: usize) -> UpstreamReply {
         UpstreamReply {
@@ -189,7 +266,12 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_callers_share_one_fetch_and_failures_are_shared_but_not_kept() {
-        let coalescer = Arc::new(Coalescer::new(Duration::from_secs(60), 1 << 20, 100));
+        let coalescer = Arc::new(Coalescer::new(
+            Duration::from_secs(60),
+            1 << 20,
+            100,
+            1 << 20,
+        ));
         let anonymous = Identity(None);
         for status in [200, 500] {
             let calls = Arc::new(AtomicUsize::new(0));
@@ -222,7 +304,7 @@ mod tests {
 
     #[tokio::test]
     async fn identities_never_share_and_keys_hold_no_credential() {
-        let coalescer = Coalescer::new(Duration::from_secs(60), 1 << 20, 100);
+        let coalescer = Coalescer::new(Duration::from_secs(60), 1 << 20, 100, 1 << 20);
         let hasher = IdentityHasher::random().unwrap();
         let alice = hasher.identity(Some("SKLMAuth userAuthId=alice-secret"));
         let bob = hasher.identity(Some("SKLMAuth userAuthId=bob-secret"));
@@ -241,7 +323,7 @@ mod tests {
 
     #[tokio::test]
     async fn bounded_by_entries_and_bytes_and_emptied_by_time() {
-        let coalescer = Coalescer::new(Duration::from_millis(300), 64 * 1024, 16);
+        let coalescer = Coalescer::new(Duration::from_millis(300), 64 * 1024, 16, 64 * 1024);
         for n in 0..200 {
             coalescer
                 .get(key(&format!("/{n}"), Identity(None)), || async {
@@ -266,8 +348,83 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn answers_above_the_size_are_shared_while_under_way_but_not_kept() {
+        let coalescer = Arc::new(Coalescer::new(
+            Duration::from_secs(60),
+            1 << 20,
+            10_000,
+            1000,
+        ));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut waiters = Vec::new();
+        for _ in 0..10 {
+            let coalescer = coalescer.clone();
+            let calls = calls.clone();
+            waiters.push(tokio::spawn(async move {
+                coalescer
+                    .get(key("/large", Identity(None)), || async move {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        reply(200, 1001)
+                    })
+                    .await
+            }));
+        }
+        for waiter in waiters {
+            assert_eq!(waiter.await.unwrap().body.len(), 1001);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "shared while under way");
+        assert_eq!(coalescer.weight().await, (0, 0), "not kept");
+        let again = coalescer
+            .get(key("/large", Identity(None)), || async { reply(201, 1001) })
+            .await;
+        assert_eq!(again.status, 201, "asked again upstream");
+
+        coalescer
+            .get(key("/small", Identity(None)), || async {
+                UpstreamReply {
+                    content_type: Some(HeaderValue::from_static("application/json")),
+                    ..reply(200, 1000)
+                }
+            })
+            .await;
+        let (entries, bytes) = coalescer.weight().await;
+        assert_eq!(entries, 1, "at the size, kept");
+        let charged = ENTRY_OVERHEAD + "/small".len() + "application/json".len() + 1000;
+        assert_eq!(bytes, charged as u64, "body, key and headers");
+    }
+
+    #[test]
+    fn a_kept_body_is_a_copy_of_its_own_size() {
+        let mut grown = Vec::with_capacity(4096);
+        grown.extend_from_slice(&[b'x'; 1500]);
+        let answer = UpstreamReply {
+            body: Bytes::from(grown),
+            ..reply(200, 0)
+        };
+        let kept = kept(&answer);
+        assert_eq!(kept.body, answer.body);
+        assert_ne!(
+            kept.body.as_ptr(),
+            answer.body.as_ptr(),
+            "not the grown buffer"
+        );
+    }
+
+    #[test]
+    fn memory_is_handed_back_twice_once_much_was_freed() {
+        let freed = FreedMemory::default();
+        freed.add(MUCH_FREED_BYTES - 1);
+        assert!(!freed.take(), "not much yet");
+        freed.add(1);
+        assert!(freed.take());
+        assert!(freed.take(), "and once more, for answers still being sent");
+        assert!(!freed.take());
+    }
+
+    #[tokio::test]
     async fn with_no_cache_period_only_concurrent_callers_share() {
-        let coalescer = Coalescer::new(Duration::ZERO, 1 << 20, 100);
+        let coalescer = Coalescer::new(Duration::ZERO, 1 << 20, 100, 1 << 20);
         coalescer
             .get(key("/r", Identity(None)), || async { reply(200, 1) })
             .await;

@@ -118,6 +118,7 @@ pub fn proxy_parts(
             cache_period,
             config.cache_max_bytes,
             config.cache_max_entries,
+            config.cache_max_answer_bytes,
         ),
         identities: IdentityHasher::random()?,
         service_account,
