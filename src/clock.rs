@@ -53,6 +53,25 @@ pub fn age_parts(age_ms: f64) -> (f64, &'static str) {
 /// browser's `Intl.RelativeTimeFormat` in `lang`.
 pub fn time_ago(at_ms: f64, now_ms: f64, lang: crate::lang::Language) -> String {
     let (count, unit) = age_parts(now_ms - at_ms);
+    relative(count, unit, lang)
+}
+
+/// An age counted in hours up to three days ("26 hr. ago"), in minutes
+/// under an hour and in days beyond: a backup's age against a limit in hours.
+pub fn hours_ago(at_ms: f64, now_ms: f64, lang: crate::lang::Language) -> String {
+    let age_ms = (now_ms - at_ms).max(0.0);
+    let hours = (age_ms / 3_600_000.0).floor();
+    let (count, unit) = if hours < 1.0 {
+        ((age_ms / 60_000.0).floor(), "minute")
+    } else if hours < 72.0 {
+        (hours, "hour")
+    } else {
+        ((hours / 24.0).floor(), "day")
+    };
+    relative(count, unit, lang)
+}
+
+fn relative(count: f64, unit: &str, lang: crate::lang::Language) -> String {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsValue;
@@ -181,5 +200,16 @@ mod tests {
     fn clock_time_is_hours_minutes_seconds() {
         assert_eq!(clock_time(0.0), "00:00:00");
         assert_eq!(clock_time(3_723_000.0), "01:02:03");
+    }
+
+    #[test]
+    fn a_backup_age_is_counted_in_hours_up_to_three_days() {
+        let now = 1_000_000_000_000.0;
+        let ago = |hours: f64| hours_ago(now - hours * 3_600_000.0, now, crate::lang::Language::En);
+        assert_eq!(ago(0.5), "30 minutes ago");
+        assert_eq!(ago(26.9), "26 hours ago");
+        assert_eq!(ago(71.9), "71 hours ago");
+        assert_eq!(ago(80.0), "3 days ago");
+        assert_eq!(ago(-1.0), "0 minutes ago", "a date ahead of the clock");
     }
 }

@@ -10,6 +10,9 @@ use crate::lang::Language;
 pub const DEFAULT_POLL_SECONDS: u32 = 15;
 const POLL_SECONDS_RANGE: (u32, u32) = (2, 3600);
 const TIMEOUT_MS_RANGE: (u32, u32) = (500, 120_000);
+pub const DEFAULT_BACKUP_MAX_AGE_HOURS: u32 = 24;
+/// An hour to a year.
+const BACKUP_MAX_AGE_HOURS_RANGE: (u32, u32) = (1, 8_760);
 
 /// The panel's configuration, as a host gives it.
 #[derive(Clone, PartialEq)]
@@ -30,6 +33,9 @@ pub struct PanelConfig {
     /// is configured. Use [`PanelConfig::cards`] for what is shown.
     pub cards: Option<Vec<CardKind>>,
     pub theme: Theme,
+    /// A last backup older than this is a warning; older than twice this,
+    /// or none ever, a failure.
+    pub backup_max_age_hours: u32,
 }
 
 /// A card the panel can show.
@@ -104,6 +110,7 @@ impl std::fmt::Debug for PanelConfig {
             .field("cckm_token", &redacted(&self.cckm_token))
             .field("cards", &self.cards)
             .field("theme", &self.theme)
+            .field("backup_max_age_hours", &self.backup_max_age_hours)
             .finish()
     }
 }
@@ -120,13 +127,14 @@ impl Default for PanelConfig {
             cckm_token: None,
             cards: None,
             theme: Theme::Auto,
+            backup_max_age_hours: DEFAULT_BACKUP_MAX_AGE_HOURS,
         }
     }
 }
 
 /// The configuration keys: the same in `mount()`, element properties,
 /// `config.json` and (in kebab-case) element attributes.
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 11] = [
     "gklmUrl",
     "cckmUrl",
     "gklmAuthId",
@@ -136,6 +144,7 @@ pub const KEYS: [&str; 10] = [
     "timeoutMs",
     "cards",
     "theme",
+    "backupMaxAgeHours",
     "tokenProvider",
 ];
 
@@ -164,6 +173,7 @@ struct RawConfig {
     cckm_token: Option<String>,
     cards: Option<CardList>,
     theme: Option<String>,
+    backup_max_age_hours: Option<Whole>,
     /// A function, read by the embedding layer itself.
     #[allow(dead_code)]
     token_provider: Option<serde::de::IgnoredAny>,
@@ -299,6 +309,12 @@ impl PanelConfig {
                 .map(theme)
                 .transpose()?
                 .unwrap_or_default(),
+            backup_max_age_hours: within(
+                "backupMaxAgeHours",
+                raw.backup_max_age_hours,
+                DEFAULT_BACKUP_MAX_AGE_HOURS,
+                BACKUP_MAX_AGE_HOURS_RANGE,
+            )?,
         })
     }
 
@@ -587,5 +603,36 @@ mod tests {
         let cfg =
             PanelConfig::from_json(r#"{"gklmUrl":"/SKLM/rest/v1","gklmAuthId":"  "}"#).unwrap();
         assert_eq!(cfg.gklm_auth_id, None);
+    }
+
+    #[test]
+    fn the_backup_age_limit_is_read_in_every_form_and_checked() {
+        let read = |json: &str| PanelConfig::from_json(json);
+        assert_eq!(
+            read(r#"{"gklmUrl":"/x"}"#).unwrap().backup_max_age_hours,
+            24
+        );
+        assert_eq!(
+            read(r#"{"gklmUrl":"/x","backupMaxAgeHours":48}"#)
+                .unwrap()
+                .backup_max_age_hours,
+            48
+        );
+        assert_eq!(
+            read(r#"{"gklmUrl":"/x","backupMaxAgeHours":"12"}"#)
+                .unwrap()
+                .backup_max_age_hours,
+            12,
+            "an attribute's text"
+        );
+        for bad in ["0", "8761", "\"a day\"", "1.5"] {
+            let err =
+                read(&format!(r#"{{"gklmUrl":"/x","backupMaxAgeHours":{bad}}}"#)).unwrap_err();
+            assert!(
+                err.0
+                    .contains("backupMaxAgeHours must be a whole number between 1 and 8760"),
+                "{err}"
+            );
+        }
     }
 }

@@ -36,6 +36,7 @@ fn props(gklm: GklmConfig, every_ms: u32) -> GklmCardProps {
         gklm: Some(gklm),
         every_ms,
         on_sign_in_needed: Callback::noop(),
+        backup_max_age_hours: 24,
     }
 }
 

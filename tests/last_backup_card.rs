@@ -16,7 +16,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod support;
 
-use support::{appears, config, fault, host, pin_backup_result, signed_in, sim, text_of, turn};
+use support::{
+    appears, clear_hits, config, fault, hits, hits_reach, host, pin_backup_result, signed_in, sim,
+    text_of, turn,
+};
 
 fn props(gklm: GklmConfig, every_ms: u32) -> GklmCardProps {
     GklmCardProps {
@@ -24,6 +27,7 @@ fn props(gklm: GklmConfig, every_ms: u32) -> GklmCardProps {
         gklm: Some(gklm),
         every_ms,
         on_sign_in_needed: Callback::noop(),
+        backup_max_age_hours: 24,
     }
 }
 
@@ -118,10 +122,10 @@ async fn without_a_session_waits_and_asks_the_panel_for_a_sign_in() {
         .query_selector("[data-kw=\"error\"]")
         .unwrap()
         .is_none());
-    // Both of the card's endpoints (result and need) tell, with the same refusal.
+    // The card's endpoints (result, need, backupInfo) tell, with the same refusal.
     let told = told.borrow();
     assert!(
-        (1..=2).contains(&told.len()),
+        (1..=3).contains(&told.len()),
         "told {} times: {told:?}",
         told.len()
     );
@@ -215,4 +219,139 @@ async fn every_kind_of_bad_answer_is_a_card_error_and_the_card_recovers() {
         app.destroy();
         root.remove();
     }
+}
+
+/// Pins when the simulator says the last backup was made.
+async fn pin_last_backup(json: &str) {
+    sim(Method::Post, "/_sim/backup", Some(json)).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_backup_age_leads_and_turns_the_card_to_warning_as_time_passes() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let cfg = signed_in(Language::En).await;
+    pin_backup_result("0").await;
+    // 23 h 55 min ago: within the default limit of 24 h.
+    pin_last_backup(r#"{"last_backup_seconds_ago":86100}"#).await;
+    let (root, app) = render(props(cfg, 300));
+    let card = card_in_state(&root, "succeeded").await;
+    let age = appears(
+        &card,
+        "[data-kw=\"backup-age\"][data-state=\"backup-recent\"]",
+    )
+    .await;
+    let said = age.text_content().unwrap_or_default();
+    assert!(said.contains("Last backup 23 hr. ago"), "{said}");
+    assert!(said.contains("within the limit of 24 h"), "{said}");
+    let time = age.query_selector("time").unwrap().expect("a <time>");
+    let title = time.get_attribute("title").unwrap_or_default();
+    assert!(!title.is_empty(), "the date on hover");
+    assert!(
+        said.contains(&title),
+        "the date in the text for screen readers: {said}"
+    );
+    assert!(time
+        .get_attribute("datetime")
+        .is_some_and(|d| d.ends_with('Z')));
+    // The age line comes first, before the result's pill.
+    let first = card
+        .query_selector(".kw-card-body > *")
+        .unwrap()
+        .and_then(|e| e.get_attribute("data-kw"));
+    assert_eq!(first.as_deref(), Some("backup-age"));
+
+    // Ten simulated minutes later the backup is past the limit: the card
+    // warns without a reload, and the result stays as it was.
+    sim(
+        Method::Post,
+        "/_sim/clock",
+        Some(r#"{"advance_seconds":600}"#),
+    )
+    .await;
+    let card = card_in_state(&root, "backup-old").await;
+    let age = text_of(&card, "[data-kw=\"backup-age\"]");
+    assert!(
+        age.contains("Last backup 24 hr. ago") && age.contains("older than 24 h"),
+        "{age}"
+    );
+    assert!(text_of(&card, "[data-kw=\"verdict\"]").ends_with("Succeeded"));
+
+    // Past twice the limit it fails; never backed up fails too.
+    pin_last_backup(r#"{"last_backup_seconds_ago":176400}"#).await;
+    let card = card_in_state(&root, "backup-overdue").await;
+    let age = text_of(&card, "[data-kw=\"backup-age\"]");
+    assert!(
+        age.contains("49 hr. ago") && age.contains("older than 48 h"),
+        "{age}"
+    );
+    pin_last_backup(r#"{"never_backed_up":true}"#).await;
+    let card = card_in_state(&root, "never-backed-up").await;
+    assert!(text_of(&card, "[data-kw=\"backup-age\"]").contains("No backup has ever been made"));
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_limit_is_the_operators_and_a_failed_result_stays_failed() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let cfg = signed_in(Language::De).await;
+    pin_backup_result("1").await;
+    pin_last_backup(r#"{"last_backup_seconds_ago":108000}"#).await;
+    let (root, app) = render(GklmCardProps {
+        backup_max_age_hours: 72,
+        ..props(cfg, 300)
+    });
+    // 30 h is within 72 h; the failed result decides the card.
+    let card = card_in_state(&root, "failed").await;
+    let age = appears(
+        &card,
+        "[data-kw=\"backup-age\"][data-state=\"backup-recent\"]",
+    )
+    .await;
+    let said = age.text_content().unwrap_or_default();
+    assert!(said.contains("Letzte Sicherung vor 30 Std."), "{said}");
+    assert!(said.contains("innerhalb der Grenze von 72 Std."), "{said}");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_server_without_backup_info_keeps_its_card_and_says_once_the_age_is_unknown() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let cfg = signed_in(Language::En).await;
+    pin_backup_result("0").await;
+    clear_hits().await;
+    fault(r#"{"route":"/SKLM/rest/v1/backupInfo","kind":"status","status":404}"#).await;
+    let (root, app) = render(props(cfg, 300));
+    let card = card_in_state(&root, "succeeded").await;
+    let unknown = appears(
+        &card,
+        "[data-kw=\"backup-age\"][data-state=\"backup-age-unknown\"]",
+    )
+    .await;
+    assert!(unknown
+        .text_content()
+        .unwrap_or_default()
+        .contains("does not say when its last backup was made"));
+    assert!(card
+        .query_selector("[data-kw=\"error\"]")
+        .unwrap()
+        .is_none());
+    // Asked once: the result goes on being checked, backupInfo is not.
+    let (result_hits, _) = hits_reach("/SKLM/rest/v1/ckms/backups/result", 4).await;
+    let (info_hits, _) = hits("/SKLM/rest/v1/backupInfo").await;
+    assert!(result_hits >= 4);
+    assert_eq!(info_hits, 1, "a missing service is asked once");
+    assert_eq!(
+        card.query_selector_all("[data-kw=\"backup-age\"]")
+            .unwrap()
+            .length(),
+        1
+    );
+    sim(Method::Delete, "/_sim/faults", None).await;
+    app.destroy();
+    root.remove();
 }

@@ -3,6 +3,7 @@
 //! (`data-state`) that tests and hosts can rely on.
 
 use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
+use crate::model::backup_info::BackupAge;
 use crate::model::notification::{DeliveryReading, EventUuidProblem};
 use crate::model::restore::{PhaseState, RestorePhase, RestoreProgress};
 use crate::model::sync_job::{RegionReading, SyncStatus};
@@ -67,6 +68,33 @@ pub fn backup_result(result: &BackupResult) -> Verdict {
         BackupResult::Unrecognised { .. } => {
             verdict(Tone::Neutral, Text::BackupUnrecognised, "unrecognised")
         }
+    }
+}
+
+/// The last backup's age against the limit. `label` is what the card says
+/// after "Last backup … ago"; an unknown age has no verdict.
+pub fn backup_age(age: BackupAge) -> Option<Verdict> {
+    Some(match age {
+        BackupAge::Recent { .. } => verdict(Tone::Good, Text::LastBackupMade, "backup-recent"),
+        BackupAge::Old { .. } => verdict(Tone::Warning, Text::LastBackupMade, "backup-old"),
+        BackupAge::Overdue { .. } => verdict(Tone::Bad, Text::LastBackupMade, "backup-overdue"),
+        BackupAge::Never => verdict(Tone::Bad, Text::BackupNeverMade, "never-backed-up"),
+        BackupAge::Unknown => return None,
+    })
+}
+
+/// The worse of two verdicts (bad over warning over anything else); the
+/// first when they are as bad.
+pub fn worse(a: Verdict, b: Verdict) -> Verdict {
+    let weight = |v: &Verdict| match v.tone {
+        Tone::Bad => 2,
+        Tone::Warning => 1,
+        _ => 0,
+    };
+    if weight(&b) > weight(&a) {
+        b
+    } else {
+        a
     }
 }
 
@@ -183,6 +211,29 @@ mod tests {
 
     fn status() -> String {
         "Operation succeeded".into()
+    }
+
+    #[test]
+    fn an_old_backup_warns_an_overdue_or_missing_one_fails_and_the_worse_wins() {
+        let recent = backup_age(BackupAge::Recent { hours: 3 }).unwrap();
+        let old = backup_age(BackupAge::Old { hours: 26 }).unwrap();
+        let overdue = backup_age(BackupAge::Overdue { hours: 60 }).unwrap();
+        let never = backup_age(BackupAge::Never).unwrap();
+        assert_eq!(backup_age(BackupAge::Unknown), None);
+        assert_eq!(
+            [recent.tone, old.tone, overdue.tone, never.tone],
+            [Tone::Good, Tone::Warning, Tone::Bad, Tone::Bad]
+        );
+        let succeeded = backup_result(&BackupResult::Succeeded { status: status() });
+        let failed = backup_result(&BackupResult::Failed { status: status() });
+        assert_eq!(worse(succeeded, recent).state, "succeeded");
+        assert_eq!(worse(succeeded, old).state, "backup-old");
+        assert_eq!(worse(old, overdue).state, "backup-overdue");
+        assert_eq!(
+            worse(failed, overdue).state,
+            "failed",
+            "as bad: the first stays"
+        );
     }
 
     #[test]

@@ -18,7 +18,8 @@ use axum::Router;
 use http_body_util::BodyExt;
 use keywatch_core::api::gklm::{self, RestorePath};
 use keywatch_core::api::http::{HttpRequest, HttpResponse, Transport, MAX_BODY_BYTES};
-use keywatch_core::api::{cckm, ApiError, CckmConfig, GklmConfig};
+use keywatch_core::api::read::if_served;
+use keywatch_core::api::{cckm, ApiError, CckmConfig, GklmConfig, Reply};
 use keywatch_core::model::notification::DeliveryReading;
 use keywatch_core::model::restore::RestorePhase;
 use keywatch_core::model::sync_job::{Cloud, SyncJobFilter};
@@ -240,24 +241,14 @@ impl Reader<'_> {
     }
 
     /// A read of a service that older servers do not have: their 404 is
-    /// `None` and leaves the server up; anything else counts as [`Self::read`].
+    /// `None` and leaves the server up.
     async fn read_if_served<T>(
         &mut self,
-        call: impl std::future::Future<Output = Result<T, ApiError>>,
+        call: impl std::future::Future<Output = Result<Reply<T>, ApiError>>,
     ) -> Option<T> {
-        let started = Instant::now();
-        let result = call.await;
-        self.metrics
-            .read_took(self.upstream, started.elapsed().as_secs_f64());
-        match result {
-            Ok(value) => Some(value),
-            Err(ApiError::Http { status: 404, .. }) => None,
-            Err(error) => {
-                tracing::info!(upstream = self.upstream.label(), error = ?error, "watch: a read failed");
-                self.all_answered = false;
-                None
-            }
-        }
+        self.read(async { if_served(call.await) })
+            .await
+            .and_then(|reply| reply.value)
     }
 
     fn end_round(&mut self) -> bool {
@@ -287,7 +278,7 @@ async fn watch_gklm(transport: &RouterTransport, metrics: &WatchedMetrics, confi
         let said = reader
             .read_if_served(gklm::backup_info(reader.transport, &cfg))
             .await
-            .and_then(|reply| reply.value.last_backup());
+            .and_then(|info| info.last_backup());
         if let Some(last) = said {
             metrics.last_successful_backup(last.map_or(0.0, |at| at.unix_millis() as f64 / 1000.0));
         }
@@ -353,7 +344,6 @@ async fn watch_gklm(transport: &RouterTransport, metrics: &WatchedMetrics, confi
         let masters = reader
             .read_if_served(gklm::master_status(reader.transport, &cfg))
             .await
-            .map(|reply| reply.value)
             .unwrap_or_default();
         metrics.cluster_masters(&masters);
         failures = if reader.end_round() {

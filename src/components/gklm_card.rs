@@ -21,6 +21,9 @@ pub struct GklmCardProps {
     /// Told when GKLM wants a sign-in, with the credential it refused.
     #[prop_or_default]
     pub on_sign_in_needed: Callback<(Option<String>, ApiError)>,
+    /// How old the last backup may be before "Last backup" warns (hours).
+    #[prop_or(crate::config::DEFAULT_BACKUP_MAX_AGE_HOURS)]
+    pub backup_max_age_hours: u32,
 }
 
 /// What the live region says when a card changes: its verdict, or its error

@@ -93,6 +93,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             lang,
             every_ms,
             on_sign_in_needed: gklm.on_sign_in_needed.clone(),
+            backup_max_age_hours: config.backup_max_age_hours,
         };
         match kind {
             CardKind::LastBackup => html! { <LastBackup key="last-backup" ..gklm_props /> },

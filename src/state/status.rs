@@ -11,6 +11,10 @@ pub struct StatusSummary {
     /// The last backup's result: `succeeded`, `failed`,
     /// `succeeded-with-warning`, `not-run` or `unrecognised`.
     pub backup_result: Option<&'static str>,
+    /// When the last backup was made (ISO 8601), as GKLM's `backupInfo` says.
+    pub last_backup_at: Option<String>,
+    /// Whole hours since then, as the panel counts them now.
+    pub backup_age_hours: Option<u32>,
     /// Whether a backup runs now.
     pub backup_running: Option<bool>,
     /// The restore phase as GKLM gave it (`"0"` … `"7"`, or an unknown code kept).
@@ -27,6 +31,12 @@ pub struct StatusSummary {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StatusPart {
     BackupResult(&'static str),
+    /// When the last backup was made and how many hours ago; both `None`
+    /// when the server says none was, or does not say.
+    BackupAge {
+        at: Option<String>,
+        hours: Option<u32>,
+    },
     BackupRunning(bool),
     Restore {
         phase: String,
@@ -44,6 +54,10 @@ impl StatusSummary {
         let before = self.clone();
         match part {
             StatusPart::BackupResult(state) => self.backup_result = Some(state),
+            StatusPart::BackupAge { at, hours } => {
+                self.last_backup_at = at;
+                self.backup_age_hours = hours;
+            }
             StatusPart::BackupRunning(running) => self.backup_running = Some(running),
             StatusPart::Restore { phase, state } => {
                 self.restore_phase = Some(phase);
@@ -87,6 +101,8 @@ mod tests {
             summary,
             StatusSummary {
                 backup_result: Some("failed"),
+                last_backup_at: None,
+                backup_age_hours: None,
                 backup_running: Some(true),
                 restore_phase: Some("3".into()),
                 restore_state: Some("running"),
@@ -108,5 +124,7 @@ mod tests {
         assert_eq!(json["syncJobsFailed"], 3);
         assert!(json["backupRunning"].is_null());
         assert!(json["syncJobsInProgress"].is_null());
+        assert!(json["lastBackupAt"].is_null());
+        assert!(json["backupAgeHours"].is_null());
     }
 }

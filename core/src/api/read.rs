@@ -66,6 +66,20 @@ pub fn read_json(server: Server, resp: &HttpResponse) -> Result<Value, ApiError>
 }
 
 /// Reads a response and decodes its JSON with `decode`.
+/// For a service that older servers do not have: their 404 is a value
+/// (`None`), not an error, so that a card or the watcher can say once that
+/// the server does not offer it.
+pub fn if_served<T>(result: Result<Reply<T>, ApiError>) -> Result<Reply<Option<T>>, ApiError> {
+    match result {
+        Ok(reply) => Ok(reply.map(Some)),
+        Err(ApiError::Http { status: 404, .. }) => Ok(Reply {
+            value: None,
+            content_language: None,
+        }),
+        Err(other) => Err(other),
+    }
+}
+
 pub fn read_reply<T>(
     server: Server,
     resp: &HttpResponse,

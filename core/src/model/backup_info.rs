@@ -58,6 +58,54 @@ impl BackupInfo {
     }
 }
 
+/// How old the last backup is, against the operator's limit
+/// (`backupMaxAgeHours`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackupAge {
+    /// Within the limit.
+    Recent { hours: u32 },
+    /// Past the limit: a warning.
+    Old { hours: u32 },
+    /// Past twice the limit: a failure.
+    Overdue { hours: u32 },
+    /// The server says no backup was ever made: a failure.
+    Never,
+    /// The server does not say, or not in a form this reader knows.
+    Unknown,
+}
+
+impl BackupAge {
+    /// `last` as [`BackupInfo::last_backup`] gives it; `now_ms` in Unix
+    /// milliseconds. A backup dated in the future (clocks apart) is 0 h old.
+    pub fn of(last: Option<Option<Timestamp>>, now_ms: i64, max_age_hours: u32) -> BackupAge {
+        let at = match last {
+            None => return BackupAge::Unknown,
+            Some(None) => return BackupAge::Never,
+            Some(Some(at)) => at,
+        };
+        let age_ms = now_ms.saturating_sub(at.unix_millis()).max(0);
+        let hours = u32::try_from(age_ms / 3_600_000).unwrap_or(u32::MAX);
+        let limit_ms = i64::from(max_age_hours) * 3_600_000;
+        if age_ms > limit_ms.saturating_mul(2) {
+            BackupAge::Overdue { hours }
+        } else if age_ms > limit_ms {
+            BackupAge::Old { hours }
+        } else {
+            BackupAge::Recent { hours }
+        }
+    }
+
+    /// Whole hours since the last backup, when known.
+    pub fn hours(self) -> Option<u32> {
+        match self {
+            BackupAge::Recent { hours }
+            | BackupAge::Old { hours }
+            | BackupAge::Overdue { hours } => Some(hours),
+            BackupAge::Never | BackupAge::Unknown => None,
+        }
+    }
+}
+
 fn read_date(text: &str) -> Option<Timestamp> {
     if let Some(at) = Timestamp::parse(text) {
         return Some(at);
@@ -191,6 +239,51 @@ mod tests {
         assert_eq!(never.last_backup(), Some(None));
         let no_date = BackupInfo::from_json(&json!({"IsBackupBeforeServing": false})).unwrap();
         assert_eq!(no_date.last_backup(), Some(None));
+    }
+
+    #[test]
+    fn the_age_turns_old_past_the_limit_and_overdue_past_twice_it() {
+        let now = at("2026-12-03T10:00:00Z").unwrap().unix_millis();
+        let ago = |hours: i64, minutes: i64| {
+            Some(Some(Timestamp::from_unix_millis(
+                now - hours * 3_600_000 - minutes * 60_000,
+            )))
+        };
+        assert_eq!(
+            BackupAge::of(ago(23, 59), now, 24),
+            BackupAge::Recent { hours: 23 }
+        );
+        assert_eq!(
+            BackupAge::of(ago(24, 0), now, 24),
+            BackupAge::Recent { hours: 24 }
+        );
+        assert_eq!(
+            BackupAge::of(ago(24, 1), now, 24),
+            BackupAge::Old { hours: 24 }
+        );
+        assert_eq!(
+            BackupAge::of(ago(26, 0), now, 24),
+            BackupAge::Old { hours: 26 }
+        );
+        assert_eq!(
+            BackupAge::of(ago(48, 0), now, 24),
+            BackupAge::Old { hours: 48 }
+        );
+        assert_eq!(
+            BackupAge::of(ago(48, 1), now, 24),
+            BackupAge::Overdue { hours: 48 }
+        );
+        assert_eq!(
+            BackupAge::of(ago(30, 0), now, 72),
+            BackupAge::Recent { hours: 30 }
+        );
+        assert_eq!(
+            BackupAge::of(ago(-2, 0), now, 24),
+            BackupAge::Recent { hours: 0 }
+        );
+        assert_eq!(BackupAge::of(Some(None), now, 24), BackupAge::Never);
+        assert_eq!(BackupAge::of(None, now, 24), BackupAge::Unknown);
+        assert_eq!(BackupAge::Never.hours(), None);
     }
 
     #[test]

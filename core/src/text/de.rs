@@ -33,6 +33,9 @@ pub(super) fn text(t: Text) -> &'static str {
         KeysAllBackedUp => "Alle Schlüssel und Zertifikate sind gesichert.",
         KeysAwaitBackup => "Schlüssel oder Zertifikate warten auf eine Sicherung.",
         KeysBackupNeedUnknown => "Ob Schlüssel auf eine Sicherung warten, ist nicht bekannt.",
+        LastBackupMade => "Letzte Sicherung",
+        BackupNeverMade => "Es wurde noch nie eine Sicherung erstellt",
+        BackupAgeUnknown => "Dieser Server gibt nicht an, wann die letzte Sicherung erstellt wurde (GKLM vor 4.2.1).",
         ServerSays => "Serverstatus",
         BackupRunning => "Läuft",
         BackupNotRunning => "Läuft nicht",
@@ -222,6 +225,8 @@ pub(super) fn message(m: &Message) -> String {
             "Der Token-Lieferant der Host-Seite hat keine Anmeldung für {} geliefert ({detail}): hier anmelden oder den Lieferanten korrigieren.",
             server.name()
         ),
+        Message::BackupWithinLimit { hours } => format!("innerhalb der Grenze von {hours} Std."),
+        Message::BackupOlderThan { hours } => format!("älter als {hours} Std."),
         Message::FailedChecks { count } => format!("Fehlgeschlagene Abfragen in Folge: {count}"),
         Message::CardNow { card, now } => format!("{}: {now}", text(card)),
         Message::PageRange { first, last, total } => format!(

@@ -33,6 +33,11 @@ pub(super) fn text(t: Text) -> &'static str {
         KeysAllBackedUp => "All keys and certificates are backed up.",
         KeysAwaitBackup => "Keys or certificates are waiting to be backed up.",
         KeysBackupNeedUnknown => "Whether keys wait for a backup is not known.",
+        LastBackupMade => "Last backup",
+        BackupNeverMade => "No backup has ever been made",
+        BackupAgeUnknown => {
+            "This server does not say when its last backup was made (GKLM before 4.2.1)."
+        }
         ServerSays => "Server status",
         BackupRunning => "Running",
         BackupNotRunning => "Not running",
@@ -207,6 +212,8 @@ pub(super) fn message(m: &Message) -> String {
             "The host's token provider gave no credential for {} ({detail}): sign in here, or fix the provider.",
             server.name()
         ),
+        Message::BackupWithinLimit { hours } => format!("within the limit of {hours} h"),
+        Message::BackupOlderThan { hours } => format!("older than {hours} h"),
         Message::FailedChecks { count } => format!("Failed checks in a row: {count}"),
         Message::CardNow { card, now } => format!("{}: {now}", text(card)),
         Message::PageRange { first, last, total } => format!(

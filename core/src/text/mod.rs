@@ -51,6 +51,9 @@ texts! {
     KeysAllBackedUp,
     KeysAwaitBackup,
     KeysBackupNeedUnknown,
+    LastBackupMade,
+    BackupNeverMade,
+    BackupAgeUnknown,
     ServerSays,
     BackupRunning,
     BackupNotRunning,
@@ -231,6 +234,14 @@ pub enum Message<'a> {
         server: Server,
         detail: &'a str,
     },
+    /// The last backup is within the limit of `hours`.
+    BackupWithinLimit {
+        hours: u32,
+    },
+    /// The last backup is older than `hours` (the limit, or twice it).
+    BackupOlderThan {
+        hours: u32,
+    },
     /// Consecutive failed checks.
     FailedChecks {
         count: u32,
@@ -382,6 +393,8 @@ mod tests {
                 id: "abc",
                 status: "failed",
             },
+            Message::BackupWithinLimit { hours: 24 },
+            Message::BackupOlderThan { hours: 48 },
         ];
         for m in &all {
             match m {
@@ -405,7 +418,9 @@ mod tests {
                 | Message::PageMatches { .. }
                 | Message::FindMatches { .. }
                 | Message::FindNone { .. }
-                | Message::JobNow { .. } => {}
+                | Message::JobNow { .. }
+                | Message::BackupWithinLimit { .. }
+                | Message::BackupOlderThan { .. } => {}
             }
         }
         all
@@ -414,7 +429,7 @@ mod tests {
     #[test]
     fn every_message_exists_in_every_language_and_is_translated() {
         let all = every_message();
-        assert_eq!(all.len(), 21);
+        assert_eq!(all.len(), 23);
         for m in &all {
             let en = m.get(Language::En);
             let de = m.get(Language::De);

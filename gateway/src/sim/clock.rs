@@ -46,6 +46,13 @@ impl SimClock {
     pub fn unix_ms(&self, sim_ms: i64) -> i64 {
         self.epoch_unix_ms + sim_ms
     }
+
+    /// Wall-clock time (Unix ms) that is as long before the wall clock's
+    /// now as `sim_ms` is before the simulated now: an age a browser counts
+    /// with its own clock grows when a test moves the simulated clock on.
+    pub fn unix_ms_as_long_ago(&self, sim_ms: i64) -> i64 {
+        wall_clock_unix_ms() - (self.now_ms() - sim_ms)
+    }
 }
 
 fn wall_clock_unix_ms() -> i64 {
