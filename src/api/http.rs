@@ -10,8 +10,12 @@ pub use keywatch_core::api::http::{HttpRequest, HttpResponse, Method, Transport,
 pub struct Fetch;
 
 impl Transport for Fetch {
-    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
-        send(req).await
+    // The future of `send` itself, not one more state machine around it.
+    fn send(
+        &self,
+        req: &HttpRequest,
+    ) -> impl std::future::Future<Output = Result<HttpResponse, ApiError>> {
+        send(req)
     }
 }
 
