@@ -215,7 +215,12 @@ async fn notification_lookup_known_unknown_and_refused_ids() {
     let cfg = signed_in(Language::En).await;
     let event = known_event().await;
     let (root, app) = render::<Notifications>(props(cfg, 60_000));
-    appears(&root, "[data-kw=\"notifications\"][data-state=\"idle\"]").await;
+    // IBM's example event waits for its delivery when the simulator starts.
+    appears(
+        &root,
+        "[data-kw=\"notifications\"][data-state=\"events-undelivered\"]",
+    )
+    .await;
     let label = text_of(&root, "[data-kw=\"event-lookup\"] label");
     assert_eq!(label, "Event UUID");
 
@@ -456,6 +461,163 @@ async fn polling_stops_once_a_sign_in_is_needed() {
         1,
         "asked again with a credential that cannot work"
     );
+    app.destroy();
+    root.remove();
+}
+
+/// Chooses `value` in the `<select>` found by `selector`, as a person would.
+fn choose(root: &Element, selector: &str, value: &str) {
+    let select = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    select.set_value(value);
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
+/// `(event id, channel, data-state)` of each row of the events list.
+fn listed(root: &Element) -> Vec<(String, String, String)> {
+    let rows = root
+        .query_selector_all("[data-kw=\"events\"] tbody tr")
+        .unwrap();
+    (0..rows.length())
+        .filter_map(|i| rows.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .map(|row| {
+            (
+                text_of(&row, "[data-kw=\"event-id\"]"),
+                text_of(&row, "td"),
+                row.get_attribute("data-state").unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_events_list_shows_undelivered_first_filters_pages_and_looks_one_up() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    // An hour of a failing server: dozens of events, few delivered.
+    sim(
+        Method::Post,
+        "/_sim/scenario",
+        Some(r#"{"name":"failing"}"#),
+    )
+    .await;
+    sim(
+        Method::Post,
+        "/_sim/clock",
+        Some(r#"{"advance_seconds":3600}"#),
+    )
+    .await;
+    let mut cfg = support::config(Language::En);
+    cfg.auth_id = Some(support::signed_in_again().await);
+    clear_hits().await;
+    let (root, app) = render::<Notifications>(props(cfg, 60_000));
+    appears(
+        &root,
+        "[data-kw=\"notifications\"][data-state=\"events-undelivered\"]",
+    )
+    .await;
+    let card = appears(&root, "[data-kw=\"events\"]").await;
+    assert_eq!(text_of(&card, "thead"), "EventChannelDeliveryTries");
+
+    // By default only what was not delivered, a page of 8 at a time.
+    let first_page = listed(&root);
+    assert_eq!(first_page.len(), 8, "{first_page:?}");
+    assert!(first_page.iter().all(|(_, _, state)| state != "delivered"));
+    let range = text_of(&root, "[data-kw=\"event-pager\"] [data-kw=\"range\"]");
+    assert!(range.starts_with("1–8 of "), "{range}");
+    click(&root, "[data-kw=\"event-pager\"] [data-kw=\"next\"]");
+    let second_page = until(
+        || "the next page never came".to_owned(),
+        || {
+            let rows = listed(&root);
+            (!rows.is_empty() && rows != first_page).then_some(rows)
+        },
+    )
+    .await;
+    assert!(text_of(&root, "[data-kw=\"range\"]").starts_with("9–"));
+    assert!(second_page.iter().all(|(_, _, state)| state != "delivered"));
+
+    // Everything: undelivered first, then the delivered ones, from page 1.
+    choose(&root, "[data-kw=\"delivery-filter\"]", "all");
+    let everything = until(
+        || "the filter never applied".to_owned(),
+        || Some(listed(&root)).filter(|rows| rows.first() == first_page.first()),
+    )
+    .await;
+    assert_eq!(everything.len(), 8);
+    // One channel: every row is on it.
+    choose(&root, "[data-kw=\"channel-filter\"]", "console");
+    let console = until(
+        || "the channel filter never applied".to_owned(),
+        || Some(listed(&root)).filter(|rows| rows.iter().all(|(_, c, _)| c == "console")),
+    )
+    .await;
+    assert!(
+        !console.is_empty(),
+        "the failing scenario sends to the console too"
+    );
+    // Choosing fetched nothing: one list request, however many choices.
+    let (asked, _) = hits("/SKLM/rest/v1/ckms/notification/status").await;
+    assert_eq!(asked, 1);
+
+    // A click on an event looks it up.
+    let (event, _, _) = console[0].clone();
+    click(&root, "[data-kw=\"events\"] [data-kw=\"event-id\"]");
+    let deliveries = appears(&root, "[data-kw=\"deliveries\"]").await;
+    assert!(deliveries.query_selector_all("tbody tr").unwrap().length() >= 1);
+    let input = root
+        .query_selector("[data-kw=\"event-lookup\"] input")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<HtmlInputElement>()
+        .unwrap();
+    assert_eq!(input.value(), event);
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_server_without_the_list_keeps_the_lookup_and_says_so_once() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    fault(r#"{"route":"/SKLM/rest/v1/ckms/notification/status","kind":"status","status":404}"#)
+        .await;
+    clear_hits().await;
+    let (root, app) = render::<Notifications>(props(cfg, 300));
+    let note = appears(
+        &root,
+        "[data-kw=\"event-list\"][data-state=\"unavailable\"]",
+    )
+    .await;
+    assert!(note
+        .text_content()
+        .unwrap_or_default()
+        .contains("look one up by its UUID"));
+    appears(&root, "[data-kw=\"notifications\"][data-state=\"idle\"]").await;
+    assert!(root
+        .query_selector("[data-kw=\"event-lookup\"] input")
+        .unwrap()
+        .is_some());
+    sleep(1_500).await;
+    assert_eq!(
+        hits("/SKLM/rest/v1/ckms/notification/status").await.0,
+        1,
+        "asked once"
+    );
+    assert_eq!(
+        root.query_selector_all("[data-kw=\"event-list\"]")
+            .unwrap()
+            .length(),
+        1
+    );
+    sim(Method::Delete, "/_sim/faults", None).await;
     app.destroy();
     root.remove();
 }

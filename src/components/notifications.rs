@@ -1,13 +1,15 @@
-//! "Notification delivery": look up one GKLM notification event by its
-//! UUID and see, per channel, whether it was delivered and after how many
-//! tries. Re-checked while any channel has not delivered.
+//! "Notification delivery": the events the server lists, undelivered first
+//! (GKLM 4.2.1 and later), and a look-up of one event by its UUID to see,
+//! per channel, whether it was delivered and after how many tries. A looked
+//! up event is re-checked while any channel has not delivered.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::api::gklm;
-use crate::api::{Fetch, GklmConfig};
+use crate::api::read::if_served;
+use crate::api::{gklm, Fetch, GklmConfig};
 use crate::components::card::{placeholder, CardFrame, FrameParts, FrameStatus};
+use crate::components::event_list::EventList;
 use crate::components::gklm_card::GklmCardProps;
 use crate::hooks::{
     tell_if_sign_in_needed, use_announce, use_poll, use_render_count, use_unique_id, Announcement,
@@ -17,6 +19,7 @@ use crate::lang::Language;
 use crate::model::notification::{
     check_event_uuid, EventLookup, EventUuidProblem, NotificationDelivery, MAX_EVENT_UUID_CHARS,
 };
+use crate::state::event_list::undelivered;
 use crate::state::polled::Cadence;
 use crate::text::{Message, Text};
 use crate::verdict;
@@ -71,6 +74,26 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
         }
     });
 
+    // The list, where the server has one: asked once when it has none.
+    let tell = props.on_sign_in_needed.clone();
+    let listed = use_poll(
+        props.gklm.clone(),
+        props.every_ms,
+        |rows: &Option<Vec<NotificationDelivery>>| match rows {
+            Some(_) => Cadence::Normal,
+            None => Cadence::Stop,
+        },
+        None,
+        move |cfg: GklmConfig| {
+            let tell = tell.clone();
+            async move {
+                let reply = if_served(gklm::notification_statuses(&Fetch, &cfg).await);
+                tell_if_sign_in_needed(&reply, cfg.auth_id.clone(), &tell);
+                reply
+            }
+        },
+    );
+
     let look_up = {
         let (problem, asked, recent) = (problem.clone(), asked.clone(), recent.clone());
         use_callback(
@@ -111,9 +134,33 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
     };
 
     let frame = FrameParts::of(&lookup, props.gklm.is_none(), lang);
+    let list_frame = FrameParts::of(&listed, props.gklm.is_none(), lang);
+    let list_state = match list_frame.reading.map(|r| r.value.as_ref()) {
+        Some(Some(rows)) if rows.iter().any(undelivered) => "events-undelivered",
+        Some(Some(rows)) if rows.is_empty() => "no-events",
+        Some(Some(_)) => "events-delivered",
+        _ => "idle",
+    };
+    let list = match (list_frame.state, list_frame.reading, list_frame.error) {
+        (Some("sign-in"), _, _) => Html::default(),
+        (_, Some(reading), _) => {
+            let (field, look_up) = (field.clone(), look_up.clone());
+            let on_look_up = Callback::from(move |event: String| {
+                if let Some(input) = field.cast::<HtmlInputElement>() {
+                    input.set_value(&event);
+                }
+                look_up.emit(event);
+            });
+            html! { <EventList rows={reading.value.clone()} {lang} {on_look_up} /> }
+        }
+        (_, None, Some(error)) => html! {
+            <p class="kw-error" data-kw="event-list" data-state="error">{ error }</p>
+        },
+        _ => Html::default(),
+    };
     let (state, content) = match (asked.as_ref(), frame.state, frame.reading) {
         (_, Some("sign-in"), _) => ("sign-in", placeholder("sign-in", lang)),
-        (None, _, _) => ("idle", Html::default()),
+        (None, _, _) => (list_state, Html::default()),
         (Some(_), _, Some(reading)) => result(&reading.value, lang),
         (Some(_), Some("error"), None) => ("error", Html::default()),
         (Some(_), _, None) => ("loading", placeholder("loading", lang)),
@@ -170,6 +217,7 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
             {renders}
             status={FrameStatus { checked: asked.is_some().then(|| lookup.checked.clone()), ..frame.status(&lookup.checked) }}
         >
+            { list }
             <form class="kw-lookup" data-kw="event-lookup" {onsubmit}>
                 <label for={field_id.clone()}>{ Text::EventUuid.get(lang) }</label>
                 <div class="kw-lookup-row">

@@ -1,5 +1,6 @@
 //! View state as reducers: `(State, Action) -> State`, tested natively.
 
+pub mod event_list;
 pub mod polled;
 pub mod session;
 pub mod status;

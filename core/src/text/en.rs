@@ -34,6 +34,14 @@ pub(super) fn text(t: Text) -> &'static str {
         KeysAwaitBackup => "Keys or certificates are waiting to be backed up.",
         KeysBackupNeedUnknown => "Whether keys wait for a backup is not known.",
         LastBackupMade => "Last backup",
+        EventColumn => "Event",
+        ShowDeliveries => "Show",
+        OnlyUndelivered => "Not delivered",
+        AllDeliveries => "All",
+        AllChannels => "All channels",
+        EveryEventDelivered => "Every listed event was delivered.",
+        NoEventsListed => "The server lists no notification events.",
+        EventListUnavailable => "This server does not list its notification events (GKLM before 4.2.1): look one up by its UUID.",
         BackupNeverMade => "No backup has ever been made",
         BackupAgeUnknown => {
             "This server does not say when its last backup was made (GKLM before 4.2.1)."

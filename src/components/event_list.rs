@@ -1,0 +1,149 @@
+//! The notification events a GKLM server lists (4.2.1's
+//! `/ckms/notification/status`): undelivered first, a filter by delivery and
+//! channel, a page at a time. A click on an event looks it up.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::lang::Language;
+use crate::model::notification::NotificationDelivery;
+use crate::state::event_list::{
+    channels, page, DeliveryFilter, EventListAction, EventListView, PAGE_ROWS,
+};
+use crate::text::{Message, Text};
+use crate::verdict;
+
+#[derive(Properties, PartialEq)]
+pub struct EventListProps {
+    /// Every delivery the server listed; `None`: it has no list (before 4.2.1).
+    pub rows: std::rc::Rc<Option<Vec<NotificationDelivery>>>,
+    pub lang: Language,
+    /// Told the event a person wants to look up.
+    pub on_look_up: Callback<String>,
+}
+
+#[component]
+pub fn EventList(props: &EventListProps) -> Html {
+    let lang = props.lang;
+    let view = use_state_eq(EventListView::default);
+    let Some(all) = props.rows.as_ref() else {
+        return html! {
+            <p class="kw-muted" data-kw="event-list" data-state="unavailable">
+                { Text::EventListUnavailable.get(lang) }
+            </p>
+        };
+    };
+    let act = {
+        let view = view.clone();
+        Callback::from(move |action: EventListAction| view.set(view.next(action)))
+    };
+    let shown = page(all, &view);
+    let on_filter = act.reform(|e: Event| {
+        let all = e
+            .target_dyn_into::<HtmlSelectElement>()
+            .is_some_and(|s| s.value() == "all");
+        EventListAction::Filter(if all {
+            DeliveryFilter::All
+        } else {
+            DeliveryFilter::Undelivered
+        })
+    });
+    let on_channel = act.reform(|e: Event| {
+        let chosen = e
+            .target_dyn_into::<HtmlSelectElement>()
+            .map(|s| s.value())
+            .unwrap_or_default();
+        EventListAction::Channel((!chosen.is_empty()).then_some(chosen))
+    });
+    let to_page = |n: usize| act.reform(move |_: MouseEvent| EventListAction::Page(n));
+
+    let rows = shown.rows.iter().enumerate().map(|(i, row)| {
+        let (tone, word, name) = verdict::delivery(&row.delivered);
+        let shown_word = word.map_or_else(|| row.delivered_raw.clone(), |w| w.get(lang).to_owned());
+        let event = row.event_uuid.clone();
+        let onclick = props.on_look_up.reform(move |_: MouseEvent| event.clone());
+        html! {
+            <tr key={format!("{i}-{}-{}", row.event_uuid, row.channel)} data-kw="event" data-state={name}>
+                <th scope="row">
+                    <button type="button" class="kw-link" data-kw="event-id" {onclick}>{ row.event_uuid.clone() }</button>
+                </th>
+                <td>{ row.channel.clone() }</td>
+                <td>
+                    <span class={classes!("kw-badge", tone.class())} title={row.delivered_raw.clone()}>
+                        <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
+                        { shown_word }
+                    </span>
+                </td>
+                <td class="kw-num">{ row.tries_raw.clone() }</td>
+            </tr>
+        }
+    });
+    let first = shown.page * PAGE_ROWS;
+    let empty = if all.is_empty() {
+        Some(Text::NoEventsListed)
+    } else if shown.matching == 0 {
+        Some(Text::EveryEventDelivered)
+    } else {
+        None
+    };
+    html! {
+        <div class="kw-events" data-kw="event-list">
+            <div class="kw-filters">
+                <label>
+                    { Text::ShowDeliveries.get(lang) }{ " " }
+                    <select data-kw="delivery-filter" onchange={on_filter}>
+                        <option value="undelivered" selected={view.filter == DeliveryFilter::Undelivered}>
+                            { Text::OnlyUndelivered.get(lang) }
+                        </option>
+                        <option value="all" selected={view.filter == DeliveryFilter::All}>
+                            { Text::AllDeliveries.get(lang) }
+                        </option>
+                    </select>
+                </label>
+                <label>
+                    { Text::Channel.get(lang) }{ " " }
+                    <select data-kw="channel-filter" onchange={on_channel}>
+                        <option value="" selected={view.channel.is_none()}>{ Text::AllChannels.get(lang) }</option>
+                        { for channels(all).into_iter().map(|c| html! {
+                            <option value={c.to_owned()} selected={view.channel.as_deref() == Some(c)}>{ c.to_owned() }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            if let Some(text) = empty {
+                <p class="kw-muted" data-kw="no-events">{ text.get(lang) }</p>
+            } else {
+                <table class="kw-table" data-kw="events">
+                    <thead>
+                        <tr>
+                            <th scope="col">{ Text::EventColumn.get(lang) }</th>
+                            <th scope="col">{ Text::Channel.get(lang) }</th>
+                            <th scope="col">{ Text::DeliveryColumn.get(lang) }</th>
+                            <th scope="col" class="kw-num">{ Text::Tries.get(lang) }</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+                if shown.pages > 1 {
+                    <div class="kw-pager" data-kw="event-pager">
+                        <span data-kw="range">
+                            { Message::PageRange {
+                                first: first as u64 + 1,
+                                last: (first + shown.rows.len()) as u64,
+                                total: shown.matching as u64,
+                            }.get(lang) }
+                        </span>
+                        <button type="button" class="kw-button kw-secondary" data-kw="previous"
+                            disabled={shown.page == 0} onclick={to_page(shown.page.saturating_sub(1))}>
+                            <span aria-hidden="true">{ "‹" }</span><span class="kw-visually-hidden">{ Text::PreviousPage.get(lang) }</span>
+                        </button>
+                        <button type="button" class="kw-button kw-secondary" data-kw="next"
+                            disabled={shown.page + 1 >= shown.pages} onclick={to_page(shown.page + 1)}>
+                            <span aria-hidden="true">{ "›" }</span><span class="kw-visually-hidden">{ Text::NextPage.get(lang) }</span>
+                        </button>
+                    </div>
+                }
+            }
+        </div>
+    }
+}
