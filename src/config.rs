@@ -45,15 +45,17 @@ pub enum CardKind {
     BackupActivity,
     Restore,
     Notifications,
+    Cluster,
     SyncJobs,
 }
 
 impl CardKind {
-    pub const ALL: [CardKind; 5] = [
+    pub const ALL: [CardKind; 6] = [
         CardKind::LastBackup,
         CardKind::BackupActivity,
         CardKind::Restore,
         CardKind::Notifications,
+        CardKind::Cluster,
         CardKind::SyncJobs,
     ];
 
@@ -64,6 +66,7 @@ impl CardKind {
             CardKind::BackupActivity => "backupActivity",
             CardKind::Restore => "restore",
             CardKind::Notifications => "notifications",
+            CardKind::Cluster => "cluster",
             CardKind::SyncJobs => "syncJobs",
         }
     }
@@ -526,7 +529,8 @@ mod tests {
                 CardKind::LastBackup,
                 CardKind::BackupActivity,
                 CardKind::Restore,
-                CardKind::Notifications
+                CardKind::Notifications,
+                CardKind::Cluster
             ]
         );
         let cckm = PanelConfig::from_json(r#"{"cckmUrl":"/api/v1"}"#).unwrap();

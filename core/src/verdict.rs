@@ -4,6 +4,8 @@
 
 use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
 use crate::model::backup_info::BackupAge;
+use crate::model::cluster::MasterState;
+use crate::model::cluster_report::ClusterReading;
 use crate::model::notification::{DeliveryReading, EventUuidProblem};
 use crate::model::restore::{PhaseState, RestorePhase, RestoreProgress};
 use crate::model::sync_job::{RegionReading, SyncStatus};
@@ -81,6 +83,29 @@ pub fn backup_age(age: BackupAge) -> Option<Verdict> {
         BackupAge::Never => verdict(Tone::Bad, Text::BackupNeverMade, "never-backed-up"),
         BackupAge::Unknown => return None,
     })
+}
+
+/// The "Cluster and server" card at a glance.
+pub fn cluster(reading: ClusterReading) -> Verdict {
+    match reading {
+        ClusterReading::MasterDown => verdict(Tone::Bad, Text::ClusterMasterDown, "master-down"),
+        ClusterReading::Isolated => verdict(Tone::Bad, Text::ClusterIsolated, "isolated"),
+        ClusterReading::Unhealthy => verdict(Tone::Bad, Text::ServerUnhealthy, "unhealthy"),
+        ClusterReading::AgentDown => verdict(Tone::Warning, Text::ClusterAgentDown, "agent-down"),
+        ClusterReading::ListenerDown => verdict(Tone::Warning, Text::ListenerDown, "listener-down"),
+        ClusterReading::Whole => verdict(Tone::Good, Text::ClusterWhole, "cluster-whole"),
+        ClusterReading::Standalone => verdict(Tone::Good, Text::NotInCluster, "standalone"),
+        ClusterReading::Unknown => verdict(Tone::Neutral, Text::NothingRead, "unknown"),
+    }
+}
+
+/// A master's reachability: tone, word and a stable name.
+pub fn master_state(state: Option<MasterState>) -> (Tone, Text, &'static str) {
+    match state {
+        Some(MasterState::Reachable) => (Tone::Good, Text::ReachableWord, "reachable"),
+        Some(MasterState::Unreachable) => (Tone::Bad, Text::UnreachableWord, "unreachable"),
+        _ => (Tone::Neutral, Text::UnknownWord, "unknown"),
+    }
 }
 
 /// The worse of two verdicts (bad over warning over anything else); the

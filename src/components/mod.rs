@@ -3,6 +3,7 @@
 pub mod age;
 pub mod backup_activity;
 pub mod card;
+pub mod cluster;
 pub mod event_list;
 pub mod gklm_card;
 pub mod last_backup;

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::backup_activity::BackupActivity;
+use crate::components::cluster::Cluster;
 use crate::components::gklm_card::GklmCardProps;
 use crate::components::last_backup::LastBackup;
 use crate::components::notifications::Notifications;
@@ -102,6 +103,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             }
             CardKind::Restore => html! { <Restore key="restore" ..gklm_props /> },
             CardKind::Notifications => html! { <Notifications key="notifications" ..gklm_props /> },
+            CardKind::Cluster => html! { <Cluster key="cluster" ..gklm_props /> },
             CardKind::SyncJobs => html! {
                 <SyncJobs key="sync-jobs" cckm={cckm_config.clone()} {lang} {every_ms}
                     on_sign_in_needed={cckm.on_sign_in_needed.clone()}

@@ -21,6 +21,9 @@ pub struct StatusSummary {
     pub restore_phase: Option<String>,
     /// `idle`, `running`, `completed` or `unrecognised`.
     pub restore_state: Option<&'static str>,
+    /// Masters of GKLM's cluster that cannot be reached (`None` when not
+    /// known, or not in a cluster).
+    pub cluster_nodes_down: Option<u32>,
     /// Sync jobs failed, for the list's current filter.
     pub sync_jobs_failed: Option<u64>,
     /// Sync jobs in progress, for the list's current filter.
@@ -38,6 +41,7 @@ pub enum StatusPart {
         hours: Option<u32>,
     },
     BackupRunning(bool),
+    ClusterNodesDown(Option<u32>),
     Restore {
         phase: String,
         state: &'static str,
@@ -59,6 +63,7 @@ impl StatusSummary {
                 self.backup_age_hours = hours;
             }
             StatusPart::BackupRunning(running) => self.backup_running = Some(running),
+            StatusPart::ClusterNodesDown(down) => self.cluster_nodes_down = down,
             StatusPart::Restore { phase, state } => {
                 self.restore_phase = Some(phase);
                 self.restore_state = Some(state);
@@ -106,6 +111,7 @@ mod tests {
                 backup_running: Some(true),
                 restore_phase: Some("3".into()),
                 restore_state: Some("running"),
+                cluster_nodes_down: None,
                 sync_jobs_failed: Some(2),
                 sync_jobs_in_progress: Some(0),
             }

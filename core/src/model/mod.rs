@@ -4,6 +4,7 @@ pub mod backup;
 pub mod backup_history;
 pub mod backup_info;
 pub mod cluster;
+pub mod cluster_report;
 pub mod code;
 pub mod csv;
 pub mod decode;

@@ -52,6 +52,34 @@ texts! {
     KeysAwaitBackup,
     KeysBackupNeedUnknown,
     LastBackupMade,
+    ClusterAndServer,
+    ClusterMasterDown,
+    ClusterIsolated,
+    ServerUnhealthy,
+    ClusterAgentDown,
+    ListenerDown,
+    ClusterWhole,
+    NotInCluster,
+    NothingRead,
+    ClusterName,
+    ThisServer,
+    IsolatedWord,
+    ConnectedWord,
+    AgentLabel,
+    LastContact,
+    VersionLabel,
+    ListenersLabel,
+    HealthLabel,
+    MasterColumn,
+    RoleColumn,
+    ReachableColumn,
+    ReachableWord,
+    UnreachableWord,
+    UnknownWord,
+    NotOffered,
+    NotAllowed,
+    HealthyWord,
+    UnhealthyWord,
     EventColumn,
     ShowDeliveries,
     OnlyUndelivered,
@@ -311,7 +339,12 @@ mod tests {
     const LANGUAGES: [Language; 2] = [Language::En, Language::De];
 
     /// Texts that are the same word in both languages.
-    const SAME_IN_GERMAN: [Text; 0] = [];
+    const SAME_IN_GERMAN: [Text; 4] = [
+        Text::ClusterName,
+        Text::AgentLabel,
+        Text::VersionLabel,
+        Text::MasterColumn,
+    ];
 
     #[test]
     fn every_text_exists_in_every_language_and_is_translated() {
