@@ -12,11 +12,17 @@ use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_json, read_reply, Reply};
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
+use crate::model::backup_history::BackupRecord;
 use crate::model::backup_info::BackupInfo;
 use crate::model::cluster::MasterStatus;
 use crate::model::decode::{DecodeError, Fields};
+use crate::model::multimaster::{
+    cluster_name_from_json, AgentStatus, ClusterMaster, NodeIsolation,
+};
 use crate::model::notification::{check_event_uuid, EventLookup, NotificationDelivery};
+use crate::model::notification_events::NotificationEvent;
 use crate::model::restore::RestoreProgress;
+use crate::model::server_info::{Health, SystemDetails, VersionInfo};
 
 impl headers::Endpoint for GklmConfig {
     fn base_url(&self) -> &str {
@@ -120,6 +126,174 @@ pub async fn master_status(
     cfg: &GklmConfig,
 ) -> Result<Reply<Vec<MasterStatus>>, ApiError> {
     read_master_status(&transport.send(&master_status_request(cfg)).await?)
+}
+
+/// True when the server does not have this service (HTTP 404, JSON or
+/// not): GKLM 4.2 has no `/ckms/backups` list, `/backupInfo` or
+/// `/ckms/notification`; a standalone server may have no `/ckms/nodes`.
+pub fn is_service_missing(err: &ApiError) -> bool {
+    matches!(
+        err,
+        ApiError::Http { status: 404, .. } | ApiError::NotJson { status: 404, .. }
+    )
+}
+
+/// `GET /ckms/backups`: the backup files (history). No `backupDirectory`:
+/// the server's configured directory.
+pub fn backup_history_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/backups")
+}
+
+pub fn read_backup_history(resp: &HttpResponse) -> Result<Reply<Vec<BackupRecord>>, ApiError> {
+    read_reply(Server::Gklm, resp, BackupRecord::list_from_json)
+}
+
+/// The backup files, as the server sends them; see
+/// [`crate::model::backup_history::newest_first`].
+pub async fn backup_history(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<Vec<BackupRecord>>, ApiError> {
+    read_backup_history(&transport.send(&backup_history_request(cfg)).await?)
+}
+
+/// `GET /ckms/notification` (GKLM 5.x): the notification events.
+pub fn notification_events_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/notification")
+}
+
+pub fn read_notification_events(
+    resp: &HttpResponse,
+) -> Result<Reply<Vec<NotificationEvent>>, ApiError> {
+    read_reply(Server::Gklm, resp, NotificationEvent::list_from_json)
+}
+
+/// The notification events; servers before 5.x answer 404.
+pub async fn notification_events(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<Vec<NotificationEvent>>, ApiError> {
+    read_notification_events(&transport.send(&notification_events_request(cfg)).await?)
+}
+
+/// `GET /ckms/config/nodes/isNodeIsolatedFromCluster` (4.2.1).
+pub fn node_isolation_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/config/nodes/isNodeIsolatedFromCluster")
+}
+
+pub fn read_node_isolation(resp: &HttpResponse) -> Result<Reply<NodeIsolation>, ApiError> {
+    read_reply(Server::Gklm, resp, NodeIsolation::from_json)
+}
+
+/// Whether this server is cut off from its cluster, and its role.
+pub async fn node_isolation(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<NodeIsolation>, ApiError> {
+    read_node_isolation(&transport.send(&node_isolation_request(cfg)).await?)
+}
+
+/// `GET /ckms/nodes` (4.2.1): the masters of the cluster.
+pub fn cluster_masters_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/nodes")
+}
+
+pub fn read_cluster_masters(resp: &HttpResponse) -> Result<Reply<Vec<ClusterMaster>>, ApiError> {
+    read_reply(Server::Gklm, resp, ClusterMaster::list_from_json)
+}
+
+/// The masters of the cluster; a standalone server answers an empty list
+/// or 404.
+pub async fn cluster_masters(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<Vec<ClusterMaster>>, ApiError> {
+    read_cluster_masters(&transport.send(&cluster_masters_request(cfg)).await?)
+}
+
+/// `GET /ckms/multimaster/agentstatus` (4.2.1).
+pub fn agent_status_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/multimaster/agentstatus")
+}
+
+pub fn read_agent_status(resp: &HttpResponse) -> Result<Reply<AgentStatus>, ApiError> {
+    read_reply(Server::Gklm, resp, AgentStatus::from_json)
+}
+
+/// The multi-master agent's version, status and when it last answered.
+pub async fn agent_status(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<AgentStatus>, ApiError> {
+    read_agent_status(&transport.send(&agent_status_request(cfg)).await?)
+}
+
+/// `GET /ckms/config/nodes/getClusterName` (5.x).
+pub fn cluster_name_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/config/nodes/getClusterName")
+}
+
+pub fn read_cluster_name(resp: &HttpResponse) -> Result<Reply<Option<String>>, ApiError> {
+    read_reply(Server::Gklm, resp, cluster_name_from_json)
+}
+
+/// The cluster's name; `None` when the server gives none.
+pub async fn cluster_name(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<Option<String>>, ApiError> {
+    read_cluster_name(&transport.send(&cluster_name_request(cfg)).await?)
+}
+
+/// `GET /ckms/versionInfo`.
+pub fn version_info_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "ckms/versionInfo")
+}
+
+pub fn read_version_info(resp: &HttpResponse) -> Result<Reply<VersionInfo>, ApiError> {
+    read_reply(Server::Gklm, resp, VersionInfo::from_json)
+}
+
+/// The server's version and build level.
+pub async fn version_info(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<VersionInfo>, ApiError> {
+    read_version_info(&transport.send(&version_info_request(cfg)).await?)
+}
+
+/// `GET /systemDetails` (no `/ckms/`).
+pub fn system_details_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "systemDetails")
+}
+
+pub fn read_system_details(resp: &HttpResponse) -> Result<Reply<SystemDetails>, ApiError> {
+    read_reply(Server::Gklm, resp, SystemDetails::from_json)
+}
+
+/// Which listeners are up.
+pub async fn system_details(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<SystemDetails>, ApiError> {
+    read_system_details(&transport.send(&system_details_request(cfg)).await?)
+}
+
+/// `GET /health` (no `/ckms/`, no `componentType`: every component).
+pub fn health_request(cfg: &GklmConfig) -> HttpRequest {
+    get(cfg, "health")
+}
+
+pub fn read_health(resp: &HttpResponse) -> Result<Reply<Health>, ApiError> {
+    read_reply(Server::Gklm, resp, Health::from_json)
+}
+
+/// The server's health, overall and per component.
+pub async fn health(
+    transport: &impl Transport,
+    cfg: &GklmConfig,
+) -> Result<Reply<Health>, ApiError> {
+    read_health(&transport.send(&health_request(cfg)).await?)
 }
 
 /// `GET /ckms/backupRestore/progress`, the documented path.

@@ -10,13 +10,19 @@ use super::gklm;
 use super::http::HttpResponse;
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupResult};
+use crate::model::backup_history::{file_name_time, newest_first, BackupRecord};
 use crate::model::backup_info::BackupInfo;
 use crate::model::cluster::MasterStatus;
 use crate::model::code::code_text;
+use crate::model::multimaster::{
+    cluster_name_from_json, AgentStatus, ClusterMaster, NodeIsolation,
+};
 use crate::model::notification::EventLookup;
 use crate::model::notification::NotificationDelivery;
+use crate::model::notification_events::{event_type_words, NotificationEvent};
 use crate::model::percent::percent_encode;
 use crate::model::restore::{phase_states, RestoreProgress};
+use crate::model::server_info::{Health, SystemDetails, VersionInfo};
 use crate::model::sync_job::{SyncJob, SyncJobFilter, SyncJobPage, SyncStatus};
 use crate::model::text::{excerpt, plain_text, MAX_MESSAGE_CHARS};
 use crate::model::timestamp::Timestamp;
@@ -61,6 +67,19 @@ const KEYS: &[&str] = &[
     "refresh_token",
     "duration",
     "token_type",
+    "productHomeDir",
+    "backupFilePath",
+    "timestamp",
+    "description",
+    "eventType",
+    "nodeIsolatedFromCluster",
+    "multimasterRole",
+    "clusterName",
+    "Agent Status",
+    "Agent Last Available Time",
+    "keyStoreInitialized",
+    "KMIPStatus",
+    "overall",
 ];
 
 fn leaf() -> impl Strategy<Value = Value> {
@@ -124,6 +143,15 @@ fn read_everything(resp: &HttpResponse) {
         gklm::read_backup_info(resp).err(),
         gklm::read_master_status(resp).err(),
         gklm::read_notification_statuses(resp).err(),
+        gklm::read_backup_history(resp).err(),
+        gklm::read_notification_events(resp).err(),
+        gklm::read_node_isolation(resp).err(),
+        gklm::read_cluster_masters(resp).err(),
+        gklm::read_agent_status(resp).err(),
+        gklm::read_cluster_name(resp).err(),
+        gklm::read_version_info(resp).err(),
+        gklm::read_system_details(resp).err(),
+        gklm::read_health(resp).err(),
         cckm::read_sync_jobs(resp, &filter).err(),
         cckm::read_sync_job(resp).err(),
         cckm::read_tokens(resp).err(),
@@ -133,7 +161,7 @@ fn read_everything(resp: &HttpResponse) {
     .collect();
     let success = (200..300).contains(&resp.status);
     if !success {
-        assert_eq!(errors.len(), 11, "an error status was read as a value");
+        assert_eq!(errors.len(), 20, "an error status was read as a value");
     }
     // Only GKLM's JSON 404 for an unknown event is an answer among errors.
     let lookup = gklm::read_notification_status(resp);
@@ -170,6 +198,32 @@ fn decode_everything(value: &Value) {
         let _ = info.last_backup();
     }
     let _ = NotificationDelivery::list_from_json(value);
+    if let Ok(records) = BackupRecord::list_from_json(value) {
+        let sorted = newest_first(&records);
+        assert_eq!(sorted.len(), records.len());
+        let _ = sorted.iter().map(BackupRecord::file_name).count();
+    }
+    if let Ok(events) = NotificationEvent::list_from_json(value) {
+        for event in &events {
+            let _ = event.type_words(Language::En);
+            let _ = event.type_words(Language::De);
+        }
+    }
+    let _ = NodeIsolation::from_json(value);
+    let _ = ClusterMaster::list_from_json(value);
+    if let Ok(agent) = AgentStatus::from_json(value) {
+        let _ = agent.reading();
+    }
+    let _ = cluster_name_from_json(value);
+    if let Ok(info) = VersionInfo::from_json(value) {
+        let _ = (info.version(), info.build());
+    }
+    if let Ok(details) = SystemDetails::from_json(value) {
+        let _ = details.not_ready();
+    }
+    if let Ok(health) = Health::from_json(value) {
+        let _ = health.unhealthy();
+    }
     let _ = SyncJobPage::from_json(value);
     let _ = SyncJob::from_json(value, "");
     let _ = CckmTokens::from_json(value);
@@ -190,6 +244,9 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics_the_text_helpers(text in ".{0,600}") {
         let _ = Timestamp::parse(&text);
+        let _ = file_name_time(&text);
+        let _ = event_type_words(&text, Language::De);
+        let _ = crate::api::read::gklm_session_ended(text.as_bytes());
         let _ = Language::from_tag(&text);
         let shown = plain_text(&text);
         prop_assert!(shown.chars().count() <= MAX_MESSAGE_CHARS);

@@ -58,7 +58,9 @@ impl BackupInfo {
     }
 }
 
-fn read_date(text: &str) -> Option<Timestamp> {
+/// A date as RFC 3339, Unix seconds or milliseconds, or Java's
+/// `Date.toString()`; `None` for any other form.
+pub(crate) fn read_date(text: &str) -> Option<Timestamp> {
     if let Some(at) = Timestamp::parse(text) {
         return Some(at);
     }

@@ -78,6 +78,61 @@ pub(crate) fn index_path(parent: &str, index: usize) -> String {
     format!("{parent}[{index}]")
 }
 
+/// The answer's array; an object holding exactly one array under any name
+/// is read as that array (IBM's pages say array; servers wrap lists at times).
+pub(crate) fn one_list(value: &Value) -> Result<&Vec<Value>, DecodeError> {
+    match value {
+        Value::Array(list) => Ok(list),
+        Value::Object(map) => {
+            let mut arrays = map.values().filter_map(Value::as_array);
+            match (arrays.next(), arrays.next()) {
+                (Some(list), None) => Ok(list),
+                _ => Err(DecodeError::not_a("", Expected::List)),
+            }
+        }
+        _ => Err(DecodeError::not_a("", Expected::List)),
+    }
+}
+
+/// A value a person can read as text: a string (trimmed), a number or a
+/// flag; `None` for `null`, lists and objects.
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Every field of `map` not in `known` whose value reads as text, in the
+/// map's order (no promise), for a panel to show what the pages do not name.
+pub(crate) fn other_text_fields(map: &Map<String, Value>, known: &[&str]) -> Vec<(String, String)> {
+    map.iter()
+        .filter(|(name, _)| !known.contains(&name.as_str()))
+        .filter_map(|(name, value)| scalar_text(value).map(|text| (name.clone(), text)))
+        .collect()
+}
+
+/// A flag sent as a JSON boolean or as text (`true`, `yes`, `1` and their
+/// opposites, any case); `None` for anything else.
+pub(crate) fn lenient_flag(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" | "y" => Some(true),
+            "false" | "no" | "0" | "n" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// A JSON object being read, with its path for error messages.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Fields<'a> {
@@ -92,6 +147,11 @@ impl<'a> Fields<'a> {
             Value::Object(map) => Ok(Fields { map, path }),
             _ => Err(DecodeError::not_a(path, Expected::Object)),
         }
+    }
+
+    /// The object itself, for fields read by pattern rather than by name.
+    pub fn map(&self) -> &'a Map<String, Value> {
+        self.map
     }
 
     pub fn path_of(&self, name: &str) -> String {
