@@ -58,7 +58,7 @@ async fn refuses_writes_unknown_endpoints_and_traversal_without_touching_upstrea
     let proxy = start_proxy(&upstream, "", false).await;
     for path in [
         "/_sim/reset",
-        "/SKLM/rest/v1/ckms/backups",
+        "/SKLM/rest/v1/ckms/backups/now",
         "/SKLM/rest/v1/ckms/backups/%2e%2e/%2e%2e/_sim/reset",
         "/SKLM/rest/v1/ckms/notification/status/..%2F..%2F..%2F_sim%2Fstate",
         "/api/v1/cckm/aws/synchronization-jobs/..%5c..%5cadmin",
