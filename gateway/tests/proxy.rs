@@ -283,3 +283,63 @@ async fn untrusted_certificate_is_refused() {
     assert_eq!(reply.status, StatusCode::BAD_GATEWAY);
     assert_eq!(upstream.hits.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn gklm_5_prefix_reaches_the_configured_upstream_and_join_back_the_cluster_never_does() {
+    let upstream = tls_upstream().await;
+    let proxy = start_proxy(&upstream, "cache_seconds = 0", false).await;
+    let login = proxy
+        .post(
+            "/GKLM/rest/v1/ckms/login",
+            json!({"userid": "kwdemo", "password": "kwdemo"}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{:?}", login.body);
+    let auth = format!(
+        "SKLMAuth userAuthId={}",
+        login.body["UserAuthId"].as_str().unwrap()
+    );
+    for (path, field) in [
+        ("/GKLM/rest/v1/ckms/versionInfo", "version"),
+        ("/GKLM/rest/v1/health", "overall"),
+        (
+            "/GKLM/rest/v1/ckms/config/nodes/getClusterName",
+            "clusterName",
+        ),
+        ("/SKLM/rest/v1/systemDetails", "KMIPStatus"),
+    ] {
+        let reply = proxy.get(path, Some(&auth)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {:?}", reply.body);
+        assert!(!reply.body[field].is_null(), "{path}: {:?}", reply.body);
+    }
+    let reached: Vec<String> = upstream
+        .seen()
+        .requests
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    // Under the upstream's own prefix (gklm_base_url), whatever the browser used.
+    assert_eq!(
+        reached,
+        [
+            "/SKLM/rest/v1/ckms/login",
+            "/SKLM/rest/v1/ckms/versionInfo",
+            "/SKLM/rest/v1/health",
+            "/SKLM/rest/v1/ckms/config/nodes/getClusterName",
+            "/SKLM/rest/v1/systemDetails",
+        ]
+    );
+
+    let hits = upstream.hits.load(Ordering::SeqCst);
+    for prefix in ["/SKLM/rest/v1", "/GKLM/rest/v1"] {
+        let path = format!("{prefix}/ckms/config/nodes/joinBackTheCluster");
+        let reply = proxy.get(&path, Some(&auth)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(
+        upstream.hits.load(Ordering::SeqCst),
+        hits,
+        "nothing went up"
+    );
+    upstream.server.shut_down().await;
+}
