@@ -58,7 +58,7 @@ async fn refuses_writes_unknown_endpoints_and_traversal_without_touching_upstrea
     let proxy = start_proxy(&upstream, "", false).await;
     for path in [
         "/_sim/reset",
-        "/SKLM/rest/v1/ckms/backups",
+        "/SKLM/rest/v1/ckms/backups/now",
         "/SKLM/rest/v1/ckms/backups/%2e%2e/%2e%2e/_sim/reset",
         "/SKLM/rest/v1/ckms/notification/status/..%2F..%2F..%2F_sim%2Fstate",
         "/api/v1/cckm/aws/synchronization-jobs/..%5c..%5cadmin",
@@ -282,4 +282,64 @@ async fn untrusted_certificate_is_refused() {
     let reply = proxy.get("/SKLM/rest/v1/ckms/backups/result", None).await;
     assert_eq!(reply.status, StatusCode::BAD_GATEWAY);
     assert_eq!(upstream.hits.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn gklm_5_prefix_reaches_the_configured_upstream_and_join_back_the_cluster_never_does() {
+    let upstream = tls_upstream().await;
+    let proxy = start_proxy(&upstream, "cache_seconds = 0", false).await;
+    let login = proxy
+        .post(
+            "/GKLM/rest/v1/ckms/login",
+            json!({"userid": "kwdemo", "password": "kwdemo"}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{:?}", login.body);
+    let auth = format!(
+        "SKLMAuth userAuthId={}",
+        login.body["UserAuthId"].as_str().unwrap()
+    );
+    for (path, field) in [
+        ("/GKLM/rest/v1/ckms/versionInfo", "version"),
+        ("/GKLM/rest/v1/health", "overall"),
+        (
+            "/GKLM/rest/v1/ckms/config/nodes/getClusterName",
+            "clusterName",
+        ),
+        ("/SKLM/rest/v1/systemDetails", "KMIPStatus"),
+    ] {
+        let reply = proxy.get(path, Some(&auth)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {:?}", reply.body);
+        assert!(!reply.body[field].is_null(), "{path}: {:?}", reply.body);
+    }
+    let reached: Vec<String> = upstream
+        .seen()
+        .requests
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    // Under the upstream's own prefix (gklm_base_url), whatever the browser used.
+    assert_eq!(
+        reached,
+        [
+            "/SKLM/rest/v1/ckms/login",
+            "/SKLM/rest/v1/ckms/versionInfo",
+            "/SKLM/rest/v1/health",
+            "/SKLM/rest/v1/ckms/config/nodes/getClusterName",
+            "/SKLM/rest/v1/systemDetails",
+        ]
+    );
+
+    let hits = upstream.hits.load(Ordering::SeqCst);
+    for prefix in ["/SKLM/rest/v1", "/GKLM/rest/v1"] {
+        let path = format!("{prefix}/ckms/config/nodes/joinBackTheCluster");
+        let reply = proxy.get(&path, Some(&auth)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(
+        upstream.hits.load(Ordering::SeqCst),
+        hits,
+        "nothing went up"
+    );
+    upstream.server.shut_down().await;
 }

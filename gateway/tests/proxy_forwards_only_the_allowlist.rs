@@ -70,7 +70,10 @@ fn safe_id(id: &str) -> bool {
 
 /// Which query keys an endpoint takes; `None` for one the panel never calls.
 fn endpoint(method: &str, path: &str) -> Option<Vec<&'static str>> {
-    let (server, rest) = if let Some(rest) = path.strip_prefix("/SKLM/rest/v1/") {
+    let gklm = ["/SKLM/rest/v1/", "/GKLM/rest/v1/"]
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix));
+    let (server, rest) = if let Some(rest) = gklm {
         ("gklm", rest)
     } else if let Some(rest) = path.strip_prefix("/api/v1/") {
         ("cckm", rest)
@@ -84,6 +87,14 @@ fn endpoint(method: &str, path: &str) -> Option<Vec<&'static str>> {
         | ("GET", "gklm", ["ckms", "notification", "status"])
         | ("GET", "gklm", ["backupInfo"])
         | ("GET", "gklm", ["ckms", "nodes", "allNodeStatus"])
+        | ("GET", "gklm", ["ckms", "backups" | "notification" | "nodes" | "versionInfo"])
+        | (
+            "GET",
+            "gklm",
+            ["ckms", "config", "nodes", "isNodeIsolatedFromCluster" | "getClusterName"],
+        )
+        | ("GET", "gklm", ["ckms", "multimaster", "agentstatus"])
+        | ("GET", "gklm", ["systemDetails" | "health"])
         | ("POST", "gklm", ["ckms", "login"])
         | ("DELETE", "gklm", ["ckms", "logout"])
         | ("POST", "cckm", ["auth", "tokens"]) => Some(vec![]),
@@ -178,6 +189,11 @@ const WORDS: &[&str] = &[
     "_sim",
     "reset",
     "SKLM",
+    "GKLM",
+    "config",
+    "nodes",
+    "joinBackTheCluster",
+    "health",
     "rest",
     "v1",
     "api",
@@ -202,6 +218,20 @@ fn near_request_line() -> impl Strategy<Value = (String, String)> {
         ("GET", "/SKLM/rest/v1/ckms/notification/status"),
         ("POST", "/SKLM/rest/v1/ckms/login"),
         ("DELETE", "/SKLM/rest/v1/ckms/logout"),
+        ("GET", "/SKLM/rest/v1/ckms/backups"),
+        ("GET", "/GKLM/rest/v1/ckms/notification"),
+        (
+            "GET",
+            "/GKLM/rest/v1/ckms/config/nodes/isNodeIsolatedFromCluster",
+        ),
+        ("GET", "/SKLM/rest/v1/ckms/config/nodes/getClusterName"),
+        ("GET", "/GKLM/rest/v1/ckms/config/nodes/joinBackTheCluster"),
+        ("GET", "/SKLM/rest/v1/ckms/nodes"),
+        ("GET", "/GKLM/rest/v1/ckms/multimaster/agentstatus"),
+        ("GET", "/SKLM/rest/v1/ckms/versionInfo"),
+        ("GET", "/GKLM/rest/v1/systemDetails"),
+        ("GET", "/SKLM/rest/v1/health"),
+        ("GET", "/GKLM/rest/v1/ckms/backups/result"),
         ("POST", "/api/v1/auth/tokens"),
         ("GET", "/api/v1/cckm/aws/synchronization-jobs"),
         ("GET", "/api/v1/cckm/azure/synchronization-jobs"),

@@ -205,7 +205,7 @@ async fn pass_through(upstream: &Upstream) {
 async fn refusals(proxy: &Demo, session: &str) {
     for path in [
         "/_sim/reset",
-        "/SKLM/rest/v1/ckms/backups",
+        "/SKLM/rest/v1/ckms/backups/now",
         "/api/v1/cckm/aws/keys",
         "/SKLM/rest/v1/ckms/backups/%2e%2e/%2e%2e/_sim/reset",
         "/SKLM/rest/v1/ckms/notification/status/..%2F..%2F..%2F_sim%2Fstate",

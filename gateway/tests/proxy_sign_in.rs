@@ -301,7 +301,12 @@ async fn preflights_are_answered_only_for_what_the_allowlist_forwards() {
     }
     for (path, method, status) in [
         ("/_sim/reset", "POST", StatusCode::FORBIDDEN),
-        ("/SKLM/rest/v1/ckms/backups", "POST", StatusCode::FORBIDDEN),
+        // A read now: running a backup (POST) is a write to it.
+        (
+            "/SKLM/rest/v1/ckms/backups",
+            "POST",
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
         ("/api/v1/cckm/aws/keys", "GET", StatusCode::FORBIDDEN),
         ("/healthz", "GET", StatusCode::FORBIDDEN),
         (RESULT, "DELETE", StatusCode::METHOD_NOT_ALLOWED),

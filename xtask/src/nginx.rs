@@ -226,7 +226,6 @@ impl Checks {
             "/",
             "/_sim/reset",
             "/_sim/hits",
-            "/SKLM/rest/v1/ckms/backups",
             "/SKLM/rest/v1/ckms/restore",
             "/SKLM/rest/v1/ckms/backups/result/",
             "/SKLM/rest/v1/ckms//backups/result",
@@ -237,9 +236,18 @@ impl Checks {
             "/SKLM/rest/v1/ckms/notification/status/%252e%252e",
             "/SKLM/rest/v1/ckms/notification/status/.hidden",
             "/SKLM/rest/v1/ckms/config/nodes/joinBackTheCluster",
+            "/GKLM/rest/v1/ckms/config/nodes/joinBackTheCluster",
+            "/GKLM/rest/v1/ckms/config/nodes",
             "/SKLM/rest/v1/backupInfo/x",
-            "/SKLM/rest/v1/ckms/nodes",
-            "/GKLM/rest/v1/ckms/backups/result",
+            "/SKLM/rest/v1/ckms/nodes/x",
+            "/GKLM/rest/v1/ckms/backups/x",
+            "/GKLM/rest/v1/ckms/backups/%2e%2e/result",
+            "/SKLM/rest/v1/ckms/notification/x",
+            "/SKLM/rest/v1/systemDetails/KMIP",
+            "/GKLM/rest/v1/health/x",
+            "/GKLM/rest/v1/ckms/multimaster/agentstatus/x",
+            "/gklm/rest/v1/health",
+            "/GKLM/rest/v2/health",
             "/api/v1/cckm/aws/keys",
             "/api/v1/cckm/azure/synchronization-jobs/x/cancel",
             "/api/v1/cckm/other/synchronization-jobs",
@@ -251,6 +259,9 @@ impl Checks {
         for (method, path) in [
             ("DELETE", "/SKLM/rest/v1/ckms/backups/result"),
             ("HEAD", "/SKLM/rest/v1/ckms/backups/result"),
+            ("POST", "/SKLM/rest/v1/ckms/backups"),
+            ("POST", "/GKLM/rest/v1/ckms/backups"),
+            ("DELETE", "/GKLM/rest/v1/ckms/nodes"),
             ("POST", "/api/v1/cckm/aws/synchronization-jobs"),
             ("PUT", "/SKLM/rest/v1/ckms/login"),
             ("GET", "/SKLM/rest/v1/ckms/login"),
@@ -323,6 +334,14 @@ impl Checks {
             .as_ref()
             .and_then(|r| json_string(&r.body, "UserAuthId"))
             .unwrap_or("none");
+        // 5.x's prefix signs in too (a second session, not used further).
+        self.expect(
+            "POST",
+            "/GKLM/rest/v1/ckms/login",
+            &[JSON, origin],
+            Some(r#"{"userid":"kwdemo","password":"kwdemo"}"#),
+            200,
+        );
         let gklm = format!("SKLMAuth userAuthId={id}");
         let reads = [
             "/SKLM/rest/v1/ckms/backups/result",
@@ -333,6 +352,17 @@ impl Checks {
             "/SKLM/rest/v1/ckms/notification/status",
             "/SKLM/rest/v1/backupInfo",
             "/SKLM/rest/v1/ckms/nodes/allNodeStatus",
+            "/SKLM/rest/v1/ckms/backups",
+            "/SKLM/rest/v1/ckms/config/nodes/isNodeIsolatedFromCluster",
+            "/SKLM/rest/v1/ckms/nodes",
+            "/SKLM/rest/v1/ckms/multimaster/agentstatus",
+            // 5.x's prefix, to the upstream's own: these reach the
+            // simulator as /SKLM/rest/v1/… only this way.
+            "/GKLM/rest/v1/ckms/notification",
+            "/GKLM/rest/v1/ckms/config/nodes/getClusterName",
+            "/GKLM/rest/v1/ckms/versionInfo",
+            "/GKLM/rest/v1/systemDetails",
+            "/GKLM/rest/v1/health",
         ];
         for path in reads {
             self.expect("GET", path, &[("Authorization", &gklm)], None, 200);
@@ -444,6 +474,15 @@ impl Checks {
             "/SKLM/rest/v1/ckms/notification/status",
             "/SKLM/rest/v1/backupInfo",
             "/SKLM/rest/v1/ckms/nodes/allNodeStatus",
+            "/SKLM/rest/v1/ckms/backups",
+            "/SKLM/rest/v1/ckms/config/nodes/isNodeIsolatedFromCluster",
+            "/SKLM/rest/v1/ckms/nodes",
+            "/SKLM/rest/v1/ckms/multimaster/agentstatus",
+            "/SKLM/rest/v1/ckms/notification",
+            "/SKLM/rest/v1/ckms/config/nodes/getClusterName",
+            "/SKLM/rest/v1/ckms/versionInfo",
+            "/SKLM/rest/v1/systemDetails",
+            "/SKLM/rest/v1/health",
             "/api/v1/auth/tokens",
             "/api/v1/cckm/aws/synchronization-jobs",
             "/api/v1/cckm/oci/synchronization-jobs",

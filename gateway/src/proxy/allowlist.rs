@@ -29,7 +29,9 @@ pub enum Refusal {
     Forbidden(&'static str),
 }
 
-const GKLM_PREFIX: &str = "/SKLM/rest/v1/";
+/// GKLM 4.x's context root, and 5.x's; both go to the configured GKLM
+/// base (`gklm_base_url`, which carries the upstream's own prefix).
+const GKLM_PREFIXES: [&str; 2] = ["/SKLM/rest/v1/", "/GKLM/rest/v1/"];
 const CCKM_PREFIX: &str = "/api/v1/";
 const CLOUDS: [(&str, &str); 4] = [
     ("aws", "kms"),
@@ -40,7 +42,10 @@ const CLOUDS: [(&str, &str); 4] = [
 
 /// Decides whether `method raw_path?raw_query` may go upstream.
 pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Allowed, Refusal> {
-    let (upstream, rest) = if let Some(rest) = raw_path.strip_prefix(GKLM_PREFIX) {
+    let gklm = GKLM_PREFIXES
+        .iter()
+        .find_map(|prefix| raw_path.strip_prefix(prefix));
+    let (upstream, rest) = if let Some(rest) = gklm {
         (Upstream::Gklm, rest)
     } else if let Some(rest) = raw_path.strip_prefix(CCKM_PREFIX) {
         (Upstream::CipherTrust, rest)
@@ -63,6 +68,15 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
         | (Upstream::Gklm, ["ckms", "backupRestore" | "restore", "progress"])
         | (Upstream::Gklm, ["backupInfo"])
         | (Upstream::Gklm, ["ckms", "nodes", "allNodeStatus"])
+        | (Upstream::Gklm, ["ckms", "backups"])
+        | (Upstream::Gklm, ["ckms", "notification"])
+        | (Upstream::Gklm, ["ckms", "config", "nodes", "isNodeIsolatedFromCluster"])
+        | (Upstream::Gklm, ["ckms", "config", "nodes", "getClusterName"])
+        | (Upstream::Gklm, ["ckms", "nodes"])
+        | (Upstream::Gklm, ["ckms", "multimaster", "agentstatus"])
+        | (Upstream::Gklm, ["ckms", "versionInfo"])
+        | (Upstream::Gklm, ["systemDetails"])
+        | (Upstream::Gklm, ["health"])
         | (Upstream::Gklm, ["ckms", "notification", "status"])
         | (Upstream::Gklm, ["ckms", "notification", "status", _]) => (false, None),
         (Upstream::CipherTrust, ["cckm", cloud, "synchronization-jobs"]) => {
@@ -159,6 +173,94 @@ mod tests {
         );
     }
 
+    /// The GKLM status services, under 4.x's prefix and 5.x's.
+    const STATUS_READS: [&str; 10] = [
+        "ckms/backups",
+        "ckms/notification",
+        "ckms/config/nodes/isNodeIsolatedFromCluster",
+        "ckms/config/nodes/getClusterName",
+        "ckms/nodes",
+        "ckms/nodes/allNodeStatus",
+        "ckms/multimaster/agentstatus",
+        "ckms/versionInfo",
+        "systemDetails",
+        "health",
+    ];
+
+    #[test]
+    fn allows_the_status_services_under_both_prefixes_as_reads_only() {
+        for prefix in ["/SKLM/rest/v1/", "/GKLM/rest/v1/"] {
+            for read in STATUS_READS
+                .iter()
+                .chain(&["backupInfo", "ckms/backups/result"])
+            {
+                let path = format!("{prefix}{read}");
+                let allowed = check(
+                    "GET",
+                    &path,
+                    Some("backupDirectory=/etc&componentType=KMIP"),
+                )
+                .unwrap_or_else(|refusal| panic!("{path}: {refusal:?}"));
+                assert_eq!(allowed.upstream, Upstream::Gklm);
+                assert_eq!(
+                    allowed.path,
+                    format!("/{read}"),
+                    "below the upstream's own base"
+                );
+                assert_eq!(allowed.query, None, "no query goes up");
+                for method in ["POST", "PUT", "DELETE"] {
+                    assert_eq!(
+                        check(method, &path, None),
+                        Err(Refusal::MethodNotAllowed),
+                        "{method} {path}"
+                    );
+                }
+            }
+        }
+        let five = check("POST", "/GKLM/rest/v1/ckms/login", None).unwrap();
+        assert!(five.is_sign_in);
+    }
+
+    #[test]
+    fn the_cluster_changing_get_and_near_misses_stay_refused() {
+        for prefix in ["/SKLM/rest/v1/", "/GKLM/rest/v1/"] {
+            for rest in [
+                "ckms/config/nodes/joinBackTheCluster",
+                "ckms/config/nodes/joinbackthecluster",
+                "ckms/config/nodes",
+                "ckms/config/nodes/getClusterName/x",
+                "ckms/nodes/x",
+                "ckms/nodes/allNodeStatus/x",
+                "ckms/notification/x/y",
+                "ckms/multimaster",
+                "ckms/multimaster/agentstatus/restart",
+                "ckms/versioninfo",
+                "systemDetails/KMIP",
+                "health/x",
+                "ckms/health",
+                "ckms/systemDetails",
+                "ckms/backups/x",
+            ] {
+                let path = format!("{prefix}{rest}");
+                assert!(
+                    matches!(check("GET", &path, None), Err(Refusal::Forbidden(_))),
+                    "{path}"
+                );
+            }
+        }
+        for path in [
+            "/gklm/rest/v1/health",
+            "/GKLM/rest/v2/health",
+            "/GKLM/health",
+            "/SKLM/rest/v1health",
+        ] {
+            assert!(
+                matches!(check("GET", path, None), Err(Refusal::Forbidden(_))),
+                "{path}"
+            );
+        }
+    }
+
     #[test]
     fn allows_exactly_one_logout() {
         let logout = check("DELETE", "/SKLM/rest/v1/ckms/logout", None).unwrap();
@@ -195,7 +297,7 @@ mod tests {
             Err(Refusal::MethodNotAllowed)
         );
         for path in [
-            "/SKLM/rest/v1/ckms/backups",
+            "/SKLM/rest/v1/ckms/backups/now",
             "/SKLM/rest/v1/ckms/restore",
             "/api/v1/cckm/aws/synchronization-jobs/x/cancel",
             "/api/v1/cckm/aws/keys",

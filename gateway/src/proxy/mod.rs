@@ -556,13 +556,17 @@ impl Proxy {
     }
 }
 
-/// GKLM says CTGKM6004E for an unknown or expired session; CipherTrust any 401.
+/// GKLM says CTGKM6004E for an unknown or expired session (or CTGKM6002E
+/// for a session header it does not take), in `code`, `messageId` or as the
+/// first word of `message`, with 401, 400 or even 200; CipherTrust any 401.
 fn session_rejected(upstream: Upstream, reply: &UpstreamReply) -> bool {
-    reply.status == 401
-        && match upstream {
-            Upstream::Gklm => reply.body.windows(10).any(|w| w == b"CTGKM6004E"),
-            Upstream::CipherTrust => true,
+    match upstream {
+        Upstream::Gklm => {
+            (reply.status == 401 && reply.body.windows(10).any(|w| w == b"CTGKM6004E"))
+                || keywatch_core::api::read::gklm_session_ended(&reply.body)
         }
+        Upstream::CipherTrust => reply.status == 401,
+    }
 }
 
 fn gateway_error(status: u16, message: &str) -> UpstreamReply {
@@ -586,4 +590,52 @@ fn into_response(reply: UpstreamReply) -> Response {
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+
+    fn reply(status: u16, body: &str) -> UpstreamReply {
+        UpstreamReply {
+            status,
+            content_type: None,
+            content_language: None,
+            body: Bytes::from(body.to_owned()),
+        }
+    }
+
+    #[test]
+    fn every_form_of_gklm_session_end_is_recognised() {
+        for (status, body) in [
+            (
+                401,
+                r#"{"code":"CTGKM6004E","message":"CTGKM6004E User is not authenticated"}"#,
+            ),
+            (400, r#"{"code":"1","messageId":"CTGKM6004E"}"#),
+            (200, r#"{"message":"CTGKM6004E User is not authenticated"}"#),
+            (400, r#"{"code":"CTGKM6002E","message":"Bad Request"}"#),
+        ] {
+            assert!(
+                session_rejected(Upstream::Gklm, &reply(status, body)),
+                "{status} {body}"
+            );
+        }
+        for (status, body) in [
+            (200, r#"{"code":"0","status":"CTGKM3465I done"}"#),
+            (200, r#"[{"message":"CTGKM6004E inside a list item"}]"#),
+            (401, r#"{"code":"CTGKM6003E"}"#),
+            (500, "<html>CTGKM6004E</html>"),
+        ] {
+            assert!(
+                !session_rejected(Upstream::Gklm, &reply(status, body)),
+                "{status} {body}"
+            );
+        }
+        assert!(session_rejected(Upstream::CipherTrust, &reply(401, "")));
+        assert!(!session_rejected(
+            Upstream::CipherTrust,
+            &reply(200, r#"{"code":"CTGKM6004E"}"#)
+        ));
+    }
 }

@@ -110,6 +110,38 @@ pub fn backup_result_status(result: BackupResult, lang: Lang) -> &'static str {
     }
 }
 
+/// `status` and `description` of a file in `GET /ckms/backups`. IBM's page
+/// says `status` tells "whether the specified backup file was found" and
+/// gives no message: the simulator says so in words.
+pub fn backup_file_texts(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => ("Backup file found", "Scheduled backup"),
+        Lang::De => ("Sicherungsdatei gefunden", "Geplante Sicherung"),
+    }
+}
+
+/// The text of a 5.x notification event of `event_type`.
+pub fn notification_event_message(event_type: &str, lang: Lang) -> &'static str {
+    match (event_type, lang) {
+        ("CERTIFICATE_EXPIRY_IN_30DAYS", Lang::En) => {
+            "The certificate kw-tls-01 expires within 30 days."
+        }
+        ("CERTIFICATE_EXPIRY_IN_30DAYS", Lang::De) => {
+            "Das Zertifikat kw-tls-01 läuft innerhalb von 30 Tagen ab."
+        }
+        ("FAILED_LOGIN", Lang::En) => "Several login attempts for user kwdemo failed.",
+        ("FAILED_LOGIN", Lang::De) => {
+            "Mehrere Anmeldeversuche für den Benutzer kwdemo sind fehlgeschlagen."
+        }
+        ("ACCOUNT_LOCKOUT", Lang::En) => "The account kwops was locked.",
+        ("ACCOUNT_LOCKOUT", Lang::De) => "Das Konto kwops wurde gesperrt.",
+        ("DATABASE_UNREACHABLE", Lang::En) => "The database could not be reached.",
+        ("DATABASE_UNREACHABLE", Lang::De) => "Die Datenbank war nicht erreichbar.",
+        (_, Lang::En) => "A notification event occurred.",
+        (_, Lang::De) => "Ein Benachrichtigungsereignis ist eingetreten.",
+    }
+}
+
 pub fn unknown_event(uuid: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("CTGKM0404E The notification event {uuid} was not found."),

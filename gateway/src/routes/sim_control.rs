@@ -14,6 +14,7 @@ use super::DemoState;
 use crate::sim::faults::{FaultPlan, FaultSpec};
 use crate::sim::gklm_tasks::{BackupResult, RESTORE_COMPLETED};
 use crate::sim::scenario::Scenario;
+use crate::sim::world::GklmVersion;
 
 /// The longest single clock jump; longer ones would only burn CPU.
 const MAX_ADVANCE_SECONDS: u64 = 30 * 86_400;
@@ -24,6 +25,7 @@ pub fn router() -> Router<DemoState> {
         .route("/backup", post(pin_backup))
         .route("/restore", post(pin_restore))
         .route("/cluster", post(pin_cluster))
+        .route("/gklm", post(pin_gklm))
         .route("/faults", post(add_fault).delete(clear_faults))
         .route("/scenario", post(choose_scenario))
         .route("/clock", post(advance_clock))
@@ -143,6 +145,70 @@ async fn pin_cluster(State(state): State<DemoState>, body: Bytes) -> Response {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct GklmPinRequest {
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    standalone: Option<bool>,
+    #[serde(default)]
+    isolated: Option<bool>,
+    #[serde(default)]
+    agent_running: Option<bool>,
+}
+
+/// What the simulated GKLM is; every field optional, a field left out
+/// keeps its value, `/_sim/reset` goes back to a 5.x master in a cluster,
+/// connected, its agent running:
+///
+/// - `"version"`: `"4.2"` (no `/ckms/backups`, `/ckms/notification/status`,
+///   `/ckms/notification`, `/backupInfo`, nor 4.2.1's multi-master
+///   services: 404), `"4.2.1"` (no 5.x `/ckms/notification` nor
+///   `getClusterName`), `"5.x"` (everything);
+/// - `"standalone": true`: not in a cluster (`/ckms/nodes` and
+///   `allNodeStatus` list nothing; see the simulator's `cluster_nodes`);
+/// - `"isolated": true`: this server's `isNodeIsolatedFromCluster` says so;
+/// - `"agent_running": false`: the multi-master agent is stopped (from now).
+///
+/// A three-master cluster with one isolated master and the agent down:
+/// `POST /_sim/cluster {"masters": 3, "unreachable": 1}` and
+/// `POST /_sim/gklm {"isolated": true, "agent_running": false}`.
+async fn pin_gklm(State(state): State<DemoState>, body: Bytes) -> Response {
+    let request: GklmPinRequest = match parse(&body) {
+        Ok(request) => request,
+        Err(problem) => return bad_request(problem),
+    };
+    let version = match request.version.as_deref() {
+        None => None,
+        Some(text) => match GklmVersion::parse(text) {
+            Some(version) => Some(version),
+            None => return bad_request(format!("version is 4.2, 4.2.1 or 5.x; got {text:?}")),
+        },
+    };
+    if version.is_none()
+        && request.standalone.is_none()
+        && request.isolated.is_none()
+        && request.agent_running.is_none()
+    {
+        return bad_request("give version, standalone, isolated, agent_running or several");
+    }
+    let mut sim = state.sim();
+    let profile = sim.gklm();
+    let standalone = request.standalone.unwrap_or(profile.standalone);
+    let isolated = request.isolated.unwrap_or(profile.isolated && !standalone);
+    if standalone && isolated {
+        return bad_request("a standalone server cannot be isolated from a cluster");
+    }
+    sim.pin_gklm(
+        version,
+        request.standalone,
+        Some(isolated),
+        request.agent_running,
+    );
+    StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RestorePinRequest {
     phase: u8,
 }
@@ -235,5 +301,11 @@ async fn describe_state(State(state): State<DemoState>) -> Json<Value> {
             "all_backed_up": sim.keys_backed_up(),
         },
         "restore_phase": sim.restore_phase(),
+        "gklm": {
+            "version": sim.gklm().version,
+            "standalone": sim.gklm().standalone,
+            "isolated": sim.gklm().isolated,
+            "agent_running": sim.gklm().agent_running,
+        },
     }))
 }

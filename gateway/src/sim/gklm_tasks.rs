@@ -70,7 +70,13 @@ pub struct GklmTasks {
     /// When the last successful backup ended (simulated ms; before the
     /// world began when negative), for `GET /backupInfo`.
     last_success_ms: Option<i64>,
+    /// When each successful backup ended (the files `GET /ckms/backups`
+    /// lists), oldest first, at most [`BACKUP_FILES_KEPT`].
+    successes: Vec<i64>,
 }
+
+/// The backup files the simulated server keeps.
+pub const BACKUP_FILES_KEPT: usize = 30;
 
 /// The server has a nightly backup from before the simulation began.
 const FIRST_BACKUP_BEFORE_START_MS: i64 = -9 * 3_600_000;
@@ -96,6 +102,12 @@ impl GklmTasks {
             keys_backed_up: false,
             next_key_change_ms: first_key_change_ms,
             last_success_ms: Some(FIRST_BACKUP_BEFORE_START_MS),
+            // The nightly backups of the two nights before as well.
+            successes: vec![
+                FIRST_BACKUP_BEFORE_START_MS - 2 * 86_400_000,
+                FIRST_BACKUP_BEFORE_START_MS - 86_400_000,
+                FIRST_BACKUP_BEFORE_START_MS,
+            ],
         }
     }
 
@@ -108,6 +120,12 @@ impl GklmTasks {
     /// When the last successful backup ended, in simulated ms.
     pub fn last_success_ms(&self) -> Option<i64> {
         self.last_success_ms
+    }
+
+    /// When each kept backup file was made, in simulated ms, oldest first;
+    /// the last is [`GklmTasks::last_success_ms`].
+    pub fn successes(&self) -> &[i64] {
+        &self.successes
     }
 
     pub fn result(&self) -> BackupResult {
@@ -162,6 +180,10 @@ impl GklmTasks {
                 ) {
                     self.keys_backed_up = true;
                     self.last_success_ms = Some(at);
+                    self.successes.push(at);
+                    if self.successes.len() > BACKUP_FILES_KEPT {
+                        self.successes.remove(0);
+                    }
                 }
                 self.rest(at);
             }
@@ -314,6 +336,21 @@ mod tests {
             differed |= with_changes.keys_backed_up() != without.keys_backed_up();
         }
         assert!(differed, "key changes did happen");
+    }
+
+    #[test]
+    fn the_newest_backup_file_is_the_last_success() {
+        let mut tasks = GklmTasks::new(1, Scenario::Busy.rates());
+        let mut grew = false;
+        for second in (0..86_400).step_by(60) {
+            let before = tasks.successes().len();
+            tasks.advance_to(second * 1000);
+            grew |= tasks.successes().len() > before;
+            assert_eq!(tasks.successes().last().copied(), tasks.last_success_ms());
+            assert!(tasks.successes().len() <= BACKUP_FILES_KEPT);
+            assert!(tasks.successes().windows(2).all(|w| w[0] < w[1]));
+        }
+        assert!(grew, "backups were made");
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct ChannelDelivery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotificationEvent {
     pub uuid: String,
+    /// When the event happened, in simulated ms.
+    pub created_ms: i64,
     pub channels: Vec<ChannelDelivery>,
 }
 
@@ -40,6 +42,8 @@ impl Notifications {
         let mut rng = SimRng::new(seed, 2);
         let seed_event = NotificationEvent {
             uuid: SEED_EVENT_UUID.to_string(),
+            // A day before the simulation began.
+            created_ms: -86_400_000,
             channels: vec![ChannelDelivery {
                 channel_type: "email",
                 tenant_id: "0".to_string(),
@@ -63,6 +67,11 @@ impl Notifications {
 
     pub fn uuids(&self) -> Vec<&str> {
         self.events.iter().map(|e| e.uuid.as_str()).collect()
+    }
+
+    /// Every event, oldest first.
+    pub fn events(&self) -> &[NotificationEvent] {
+        &self.events
     }
 
     pub fn event(&self, uuid: &str) -> Option<&NotificationEvent> {
@@ -158,7 +167,11 @@ impl Notifications {
                 }
             })
             .collect();
-        self.events.push(NotificationEvent { uuid, channels });
+        self.events.push(NotificationEvent {
+            uuid,
+            created_ms: at,
+            channels,
+        });
         if self.events.len() > EVENTS_KEPT {
             self.events.remove(1);
         }

@@ -56,6 +56,90 @@ impl Cluster {
     }
 }
 
+/// Which GKLM release the simulator plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum GklmVersion {
+    /// 4.2: none of the list services (backups, notification lists,
+    /// `/backupInfo`) nor 4.2.1's multi-master services.
+    #[serde(rename = "4.2")]
+    V4_2,
+    /// 4.2.1: everything but 5.x's `/ckms/notification` and `getClusterName`.
+    #[serde(rename = "4.2.1")]
+    V4_2_1,
+    /// 5.x: every service.
+    #[serde(rename = "5.x")]
+    V5,
+}
+
+/// A GKLM service that not every release has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GklmService {
+    BackupList,
+    BackupInfo,
+    NotificationStatusList,
+    NotificationEvents,
+    NodeIsolation,
+    Nodes,
+    AgentStatus,
+    ClusterName,
+}
+
+impl GklmVersion {
+    pub fn parse(text: &str) -> Option<GklmVersion> {
+        match text.trim() {
+            "4.2" | "4.2.0" => Some(GklmVersion::V4_2),
+            "4.2.1" => Some(GklmVersion::V4_2_1),
+            "5" | "5.x" | "5.0" | "5.1" => Some(GklmVersion::V5),
+            _ => None,
+        }
+    }
+
+    /// The version `versionInfo` reports and backup file names carry.
+    pub fn release(self) -> &'static str {
+        match self {
+            GklmVersion::V4_2 => "4.2.0.0",
+            GklmVersion::V4_2_1 => "4.2.1.0",
+            GklmVersion::V5 => "5.0.0.0",
+        }
+    }
+
+    pub fn has(self, service: GklmService) -> bool {
+        use GklmService::*;
+        match self {
+            GklmVersion::V5 => true,
+            GklmVersion::V4_2_1 => !matches!(service, NotificationEvents | ClusterName),
+            GklmVersion::V4_2 => false,
+        }
+    }
+}
+
+/// The simulated GKLM server itself: its release, and its place in a
+/// multi-master cluster (the masters and their reachability are [`Cluster`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GklmProfile {
+    pub version: GklmVersion,
+    /// Not in a cluster at all.
+    pub standalone: bool,
+    /// What this server's `isNodeIsolatedFromCluster` says.
+    pub isolated: bool,
+    /// Whether the multi-master agent runs; when it stopped (simulated ms).
+    pub agent_running: bool,
+    pub agent_stopped_ms: i64,
+}
+
+/// A 5.x master in a cluster, connected, its agent running.
+impl Default for GklmProfile {
+    fn default() -> Self {
+        GklmProfile {
+            version: GklmVersion::V5,
+            standalone: false,
+            isolated: false,
+            agent_running: true,
+            agent_stopped_ms: 0,
+        }
+    }
+}
+
 /// Backup state fixed by a test; the living backup cycle no longer shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackupPin {
@@ -79,6 +163,7 @@ pub struct Simulator {
     /// The multi-master cluster: how many masters, and how many of them
     /// cannot be reached (the last ones listed).
     cluster: Cluster,
+    gklm: GklmProfile,
     /// When the last backup was, as pinned: `Some(None)` for never.
     last_backup_pin: Option<Option<i64>>,
     restore_pin: Option<u8>,
@@ -99,6 +184,7 @@ impl Simulator {
             backup_pin: None,
             last_backup_pin: None,
             cluster: Cluster::default(),
+            gklm: GklmProfile::default(),
             restore_pin: None,
             gklm_sessions: GklmSessions::new(seed),
             cckm_tokens: CckmTokens::new(seed),
@@ -149,6 +235,7 @@ impl Simulator {
         self.backup_pin = None;
         self.last_backup_pin = None;
         self.cluster = Cluster::default();
+        self.gklm = GklmProfile::default();
         self.restore_pin = None;
     }
 
@@ -190,6 +277,64 @@ impl Simulator {
 
     pub fn cluster(&self) -> Cluster {
         self.cluster
+    }
+
+    pub fn gklm(&self) -> GklmProfile {
+        self.gklm
+    }
+
+    /// Changes what the simulated GKLM is; a field left out keeps its value.
+    /// Stopping the agent records when it stopped.
+    pub fn pin_gklm(
+        &mut self,
+        version: Option<GklmVersion>,
+        standalone: Option<bool>,
+        isolated: Option<bool>,
+        agent_running: Option<bool>,
+    ) {
+        let now = self.now_ms();
+        let profile = &mut self.gklm;
+        if let Some(version) = version {
+            profile.version = version;
+        }
+        if let Some(standalone) = standalone {
+            profile.standalone = standalone;
+        }
+        if let Some(isolated) = isolated {
+            profile.isolated = isolated;
+        }
+        if let Some(running) = agent_running {
+            if profile.agent_running && !running {
+                profile.agent_stopped_ms = now;
+            }
+            profile.agent_running = running;
+        }
+    }
+
+    /// When each backup file `GET /ckms/backups` lists was made (Unix ms),
+    /// oldest first. Its newest is what `GET /backupInfo` says, pinned or
+    /// not: a pinned last backup drops later files and adds its own.
+    pub fn backup_files_unix_ms(&mut self) -> Vec<i64> {
+        self.now_ms();
+        let mut files: Vec<i64> = self.tasks.successes().to_vec();
+        match self.last_backup_pin {
+            None => {}
+            Some(None) => files.clear(),
+            Some(Some(last)) => {
+                files.retain(|at| *at < last);
+                files.push(last);
+            }
+        }
+        files
+            .into_iter()
+            .map(|sim_ms| self.unix_ms(sim_ms))
+            .collect()
+    }
+
+    /// The notification events (oldest first) as of now.
+    pub fn notification_events(&mut self) -> Vec<super::notifications::NotificationEvent> {
+        self.now_ms();
+        self.notifications.events().to_vec()
     }
 
     pub fn pin_cluster(&mut self, cluster: Cluster) {
@@ -286,6 +431,50 @@ mod tests {
         assert_eq!(sim.backup_result(), BackupResult::NotRunSinceStart);
         assert!(sim.backup_running());
         assert!(!sim.keys_backed_up());
+    }
+
+    #[test]
+    fn the_backup_files_end_with_the_last_backup_pinned_or_not() {
+        let mut sim = Simulator::new(1, 0.0);
+        let files = sim.backup_files_unix_ms();
+        assert_eq!(files.len(), 3);
+        assert_eq!(files.last().copied(), sim.last_backup_unix_ms());
+        sim.pin_last_backup(Some(30 * 3600));
+        let files = sim.backup_files_unix_ms();
+        assert_eq!(
+            files.len(),
+            3,
+            "the 9 h old file gives way to the pinned one"
+        );
+        assert_eq!(files.last().copied(), sim.last_backup_unix_ms());
+        sim.pin_backup(Some(BackupResult::Succeeded), None, None);
+        let files = sim.backup_files_unix_ms();
+        assert_eq!(files.len(), 4, "the three older files and the new one");
+        assert_eq!(files.last().copied(), sim.last_backup_unix_ms());
+        sim.pin_last_backup(None);
+        assert!(sim.backup_files_unix_ms().is_empty());
+        assert_eq!(sim.last_backup_unix_ms(), None);
+    }
+
+    #[test]
+    fn releases_have_the_services_ibm_documents_for_them() {
+        use GklmService::*;
+        let all = [
+            BackupList,
+            BackupInfo,
+            NotificationStatusList,
+            NotificationEvents,
+            NodeIsolation,
+            Nodes,
+            AgentStatus,
+            ClusterName,
+        ];
+        let count = |v: GklmVersion| all.iter().filter(|s| v.has(**s)).count();
+        assert_eq!(count(GklmVersion::V5), 8);
+        assert_eq!(count(GklmVersion::V4_2_1), 6);
+        assert_eq!(count(GklmVersion::V4_2), 0);
+        assert_eq!(GklmVersion::parse("4.2.1"), Some(GklmVersion::V4_2_1));
+        assert_eq!(GklmVersion::parse("6"), None);
     }
 
     #[test]
