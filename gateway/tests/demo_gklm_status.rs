@@ -458,7 +458,7 @@ async fn releases_answer_404_for_the_services_they_do_not_have() {
                     // Before any session check, as the application never sees it.
                     assert_eq!(demo.get(&path, None).await.status, StatusCode::NOT_FOUND);
                     let err = gklm::read_backup_history(&answer.raw).unwrap_err();
-                    assert!(gklm::is_service_missing(&err), "{err:?}");
+                    assert!(err.is_service_missing(), "{err:?}");
                 } else {
                     assert_eq!(answer.status, StatusCode::OK, "{version} {path}");
                 }

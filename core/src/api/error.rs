@@ -108,6 +108,17 @@ impl ApiError {
         }
     }
 
+    /// True when the server does not have this service (HTTP 404, JSON or
+    /// not: Liberty answers an unknown path with its own HTML page): GKLM
+    /// 4.2 has no `/ckms/backups` list, `/backupInfo` or
+    /// `/ckms/notification`.
+    pub fn is_service_missing(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Http { status: 404, .. } | ApiError::NotJson { status: 404, .. }
+        )
+    }
+
     /// True when only a new sign-in can fix this.
     pub fn is_sign_in_needed(&self) -> bool {
         matches!(self, ApiError::SignInNeeded { .. })

@@ -128,16 +128,6 @@ pub async fn master_status(
     read_master_status(&transport.send(&master_status_request(cfg)).await?)
 }
 
-/// True when the server does not have this service (HTTP 404, JSON or
-/// not): GKLM 4.2 has no `/ckms/backups` list, `/backupInfo` or
-/// `/ckms/notification`; a standalone server may have no `/ckms/nodes`.
-pub fn is_service_missing(err: &ApiError) -> bool {
-    matches!(
-        err,
-        ApiError::Http { status: 404, .. } | ApiError::NotJson { status: 404, .. }
-    )
-}
-
 /// `GET /ckms/backups`: the backup files (history). No `backupDirectory`:
 /// the server's configured directory.
 pub fn backup_history_request(cfg: &GklmConfig) -> HttpRequest {

@@ -120,7 +120,7 @@ pub fn gklm_session_ended(body: &[u8]) -> bool {
 pub fn if_served<T>(result: Result<Reply<T>, ApiError>) -> Result<Reply<Option<T>>, ApiError> {
     match result {
         Ok(reply) => Ok(reply.map(Some)),
-        Err(ApiError::Http { status: 404, .. }) => Ok(Reply {
+        Err(error) if error.is_service_missing() => Ok(Reply {
             value: None,
             content_language: None,
         }),

@@ -24,7 +24,7 @@ impl<T> Part<T> {
     pub fn from_result(result: Result<Reply<T>, ApiError>) -> Part<T> {
         match result {
             Ok(reply) => Part::Shown(reply.value),
-            Err(ApiError::Http { status: 404, .. }) => Part::NotOffered,
+            Err(error) if error.is_service_missing() => Part::NotOffered,
             Err(ApiError::Http {
                 status: 401 | 403, ..
             })
