@@ -5,6 +5,7 @@
 use keywatch::api::http::Method;
 use keywatch::api::GklmConfig;
 use keywatch::components::backup_activity::BackupActivity;
+use keywatch::components::cluster::Cluster;
 use keywatch::components::gklm_card::GklmCardProps;
 use keywatch::components::last_backup::LastBackup;
 use keywatch::components::notifications::Notifications;
@@ -618,6 +619,111 @@ async fn a_server_without_the_list_keeps_the_lookup_and_says_so_once() {
         1
     );
     sim(Method::Delete, "/_sim/faults", None).await;
+    app.destroy();
+    root.remove();
+}
+
+/// Waits for the cluster card in `state`.
+async fn cluster_in(root: &Element, state: &str) -> Element {
+    appears(
+        root,
+        &format!("[data-kw=\"cluster\"][data-state=\"{state}\"]"),
+    )
+    .await
+}
+
+#[wasm_bindgen_test]
+async fn the_cluster_card_shows_an_unreachable_master_isolation_the_agent_and_a_standalone_server()
+{
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    sim(
+        Method::Post,
+        "/_sim/cluster",
+        Some(r#"{"masters":3,"unreachable":1}"#),
+    )
+    .await;
+    sim(
+        Method::Post,
+        "/_sim/gklm",
+        Some(r#"{"isolated":true,"agent_running":false}"#),
+    )
+    .await;
+    let (root, app) = render::<Cluster>(props(cfg, 300));
+    let card = cluster_in(&root, "master-down").await;
+    assert!(text_of(&card, "[data-kw=\"verdict\"]").ends_with("A master cannot be reached"));
+    let masters = card.query_selector_all("[data-kw=\"master\"]").unwrap();
+    assert_eq!(masters.length(), 3);
+    assert_eq!(
+        card.query_selector_all("[data-kw=\"master\"][data-state=\"unreachable\"]")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert!(text_of(&card, "[data-kw=\"isolation\"]").ends_with("isolated"));
+    let agent = text_of(&card, "[data-kw=\"agent\"]");
+    assert!(agent.contains("Stopped"), "{agent}");
+    assert!(!text_of(&card, "[data-kw=\"cluster-name\"]").is_empty());
+    assert!(!text_of(&card, "[data-kw=\"version\"]").is_empty());
+    assert!(
+        card.query_selector_all("[data-kw=\"listener\"]")
+            .unwrap()
+            .length()
+            >= 1
+    );
+
+    // Each problem goes, and the next one shows; then the cluster is whole.
+    sim(
+        Method::Post,
+        "/_sim/cluster",
+        Some(r#"{"masters":3,"unreachable":0}"#),
+    )
+    .await;
+    let card = cluster_in(&root, "isolated").await;
+    assert!(text_of(&card, "[data-kw=\"verdict\"]").ends_with("isolated from its cluster"));
+    sim(Method::Post, "/_sim/gklm", Some(r#"{"isolated":false}"#)).await;
+    cluster_in(&root, "agent-down").await;
+    sim(
+        Method::Post,
+        "/_sim/gklm",
+        Some(r#"{"agent_running":true}"#),
+    )
+    .await;
+    let card = cluster_in(&root, "cluster-whole").await;
+    assert!(text_of(&card, "[data-kw=\"isolation\"]").ends_with("connected"));
+
+    // A standalone server is not an error.
+    sim(Method::Post, "/_sim/gklm", Some(r#"{"standalone":true}"#)).await;
+    let card = cluster_in(&root, "standalone").await;
+    assert_eq!(
+        text_of(&card, "[data-kw=\"cluster-name\"]"),
+        "Not in a cluster"
+    );
+    assert!(card
+        .query_selector("[data-kw=\"masters\"]")
+        .unwrap()
+        .is_none());
+    assert!(card
+        .query_selector("[data-kw=\"error\"]")
+        .unwrap()
+        .is_none());
+
+    // GKLM 4.2 has no multi-master services: those parts alone grey out.
+    sim(Method::Post, "/_sim/gklm", Some(r#"{"version":"4.2"}"#)).await;
+    let card = appears(
+        &root,
+        "[data-kw=\"cluster\"] [data-kw=\"isolation\"][data-state=\"not-offered\"]",
+    )
+    .await;
+    assert!(card
+        .text_content()
+        .unwrap_or_default()
+        .contains("not offered"));
+    let version = appears(&root, "[data-kw=\"cluster\"] [data-kw=\"version\"]").await;
+    assert_eq!(
+        version.get_attribute("data-state").as_deref(),
+        Some("shown")
+    );
     app.destroy();
     root.remove();
 }

@@ -185,7 +185,7 @@ fn facts(report: &ClusterReport, lang: Language) -> Html {
                 let listeners = [
                     ("TCP", s.tcp_transports_initialized, s.tcp_port.as_deref()),
                     ("TLS", s.tls_transports_initialized.filter(|_| s.tls_configured != Some(false)), s.tls_port.as_deref()),
-                    ("KMIP", s.kmip_status.as_deref().map(|k| k.eq_ignore_ascii_case("started") || k.eq_ignore_ascii_case("true") || k.eq_ignore_ascii_case("running")).filter(|_| s.kmip_configured != Some(false)), s.kmip_tls_port.as_deref()),
+                    ("KMIP", s.kmip_up(), s.kmip_tls_port.as_deref()),
                 ];
                 html! {
                     <ul class="kw-inline">

@@ -150,12 +150,14 @@ impl ClusterReport {
         if in_cluster && self.isolation.shown().and_then(|i| i.isolated) == Some(true) {
             return ClusterReading::Isolated;
         }
-        if self.health.shown().and_then(|h| h.overall) == Some(false) {
-            return ClusterReading::Unhealthy;
-        }
+        // A stopped agent is what a server's health reports then too: the
+        // more precise reading first.
         if in_cluster && self.agent.shown().map(AgentStatus::reading) == Some(AgentReading::Stopped)
         {
             return ClusterReading::AgentDown;
+        }
+        if self.health.shown().and_then(|h| h.overall) == Some(false) {
+            return ClusterReading::Unhealthy;
         }
         if self
             .system
@@ -279,6 +281,30 @@ mod tests {
         deaf.system =
             shown(SystemDetails::from_json(&json!({"TCPTransportsInitialized": false})).unwrap());
         assert_eq!(deaf.reading(), ClusterReading::ListenerDown);
+        // A stopped agent makes health say so too: the agent is named.
+        let mut both = three_masters(false);
+        both.agent = shown(AgentStatus::from_json(&json!({"Agent Status": "Stopped"})).unwrap());
+        both.health = shown(Health::from_json(&json!({"overall": false})).unwrap());
+        assert_eq!(both.reading(), ClusterReading::AgentDown);
+    }
+
+    #[test]
+    fn kmip_reads_its_status_words_and_says_nothing_of_others() {
+        let kmip = |status: &str| {
+            SystemDetails::from_json(&json!({"KMIPStatus": status}))
+                .unwrap()
+                .kmip_up()
+        };
+        assert_eq!(kmip("enabled"), Some(true));
+        assert_eq!(kmip("Stopped"), Some(false));
+        assert_eq!(kmip("whatever"), None);
+        let off =
+            SystemDetails::from_json(&json!({"KMIPConfigured": "false", "KMIPStatus": "stopped"}));
+        assert_eq!(
+            off.unwrap().kmip_up(),
+            None,
+            "not configured: not a listener down"
+        );
     }
 
     #[test]

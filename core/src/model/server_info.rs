@@ -131,6 +131,22 @@ impl SystemDetails {
         })
     }
 
+    /// Whether the KMIP listener is up, from `KMIPStatus` (its words are
+    /// *unconfirmed*: `enabled`, `started`, `running`, `up` or a true flag
+    /// read as up, their opposites as down, anything else as not known),
+    /// unless KMIP is not configured at all.
+    pub fn kmip_up(&self) -> Option<bool> {
+        if self.kmip_configured == Some(false) {
+            return None;
+        }
+        let word = self.kmip_status.as_deref()?.trim().to_ascii_lowercase();
+        match word.as_str() {
+            "enabled" | "started" | "running" | "up" | "true" | "active" => Some(true),
+            "disabled" | "stopped" | "down" | "false" | "inactive" | "failed" => Some(false),
+            _ => None,
+        }
+    }
+
     /// The flags that say something is not up, by their wire name: a
     /// listener that is not initialised, or configured and not initialised.
     pub fn not_ready(&self) -> Vec<&'static str> {
