@@ -155,3 +155,72 @@ fn a_bad_configuration_is_refused_with_what_to_fix() {
     assert_eq!(root.inner_html(), "", "nothing is rendered");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_session_ended_in_message_id_brings_the_form_back_as_a_401_does() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    pin_backup_result("0").await;
+    let page = host();
+    let panel = mount(page.clone(), config(2)).expect("the configuration is good");
+    let root = inside(&page);
+    sign_in(&root, "kwdemo", "kwdemo").await;
+    appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
+    // HTTP 400, no `code`: the end of the session is in `messageId` and in
+    // the first word of `message` only.
+    fault(r#"{"route":"/SKLM/rest/v1/ckms/backups/result","kind":"session-in-message"}"#).await;
+    let form = appears(&root, "[data-kw=\"sign-in\"]").await;
+    let reason = appears(&form, "[data-kw=\"sign-in-reason\"][role=\"alert\"]").await;
+    assert!(reason.text_content().unwrap().contains("CTGKM6004E"));
+    sim(Method::Delete, "/_sim/faults", None).await;
+    panel.destroy();
+    page.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_gklm_5_server_on_its_own_prefix_fills_every_card() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    sim(Method::Post, "/_sim/gklm", Some(r#"{"version":"5.x"}"#)).await;
+    pin_backup_result("0").await;
+    clear_hits().await;
+    let page = host();
+    let config = JsValue::from_str(&format!(
+        r#"{{"gklmUrl":"{}/GKLM/rest/v1","pollSeconds":2,"language":"en"}}"#,
+        gateway()
+    ));
+    let panel = mount(page.clone(), config).expect("the configuration is good");
+    let root = inside(&page);
+    sign_in(&root, "kwdemo", "kwdemo").await;
+    for (card, state) in [
+        ("last-backup", "succeeded"),
+        ("backup-activity", "idle"),
+        ("notifications", "events-undelivered"),
+        ("cluster", "cluster-whole"),
+    ] {
+        appears(
+            &root,
+            &format!("[data-kw=\"{card}\"][data-state=\"{state}\"]"),
+        )
+        .await;
+    }
+    appears(
+        &root,
+        "[data-kw=\"restore\"]:not([data-state=\"loading\"]):not([data-state=\"error\"])",
+    )
+    .await;
+    assert!(root
+        .query_selector("[data-kw=\"error\"]")
+        .unwrap()
+        .is_none());
+    // Everything went to /GKLM, nothing to /SKLM.
+    hits_reach("/GKLM/rest/v1/ckms/backups/result", 1).await;
+    let report = support::sim_report("/_sim/hits").await;
+    let sklm: Vec<&String> = report
+        .as_object()
+        .map(|o| o.keys().filter(|p| p.starts_with("/SKLM")).collect())
+        .unwrap_or_default();
+    assert!(sklm.is_empty(), "{sklm:?}");
+    panel.destroy();
+    page.remove();
+}

@@ -89,6 +89,23 @@ fn fault_response(fault: Fault, server: Server, lang: Lang) -> Response {
                 "Unauthorized: Bearer token malformed: Token is expired by 50s",
             ),
         },
+        FaultKind::SessionInMessage => match server {
+            Server::Gklm => {
+                let text =
+                    crate::routes::language::gklm_message(GklmMessage::NotAuthenticated, lang);
+                let code = text.split(' ').next().unwrap_or_default().to_string();
+                (
+                    StatusCode::BAD_REQUEST,
+                    axum::Json(json!({"messageId": code, "message": text})),
+                )
+                    .into_response()
+            }
+            Server::CipherTrust => cckm_error(
+                StatusCode::UNAUTHORIZED,
+                "NCERRUnauthorized",
+                "Unauthorized: Bearer token malformed: Token is expired by 50s",
+            ),
+        },
         FaultKind::Huge => json_bytes(StatusCode::OK, huge_json()),
     }
 }

@@ -11,6 +11,10 @@ pub enum FaultKind {
     Latency,
     Drop,
     ExpiredSession,
+    /// GKLM only: the session's end said in `messageId` and the first word
+    /// of `message`, with no `code`, and HTTP 400 (as clients of real
+    /// servers have met it).
+    SessionInMessage,
     Huge,
 }
 
