@@ -8,6 +8,7 @@ use keywatch::api::GklmConfig;
 use keywatch::components::gklm_card::GklmCardProps;
 use keywatch::components::last_backup::LastBackup;
 use keywatch::lang::Language;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::Callback;
@@ -122,10 +123,11 @@ async fn without_a_session_waits_and_asks_the_panel_for_a_sign_in() {
         .query_selector("[data-kw=\"error\"]")
         .unwrap()
         .is_none());
-    // The card's endpoints (result, need, backupInfo) tell, with the same refusal.
+    // The card's endpoints (result, need, backupInfo, the backup list) tell,
+    // with the same refusal.
     let told = told.borrow();
     assert!(
-        (1..=3).contains(&told.len()),
+        (1..=4).contains(&told.len()),
         "told {} times: {told:?}",
         told.len()
     );
@@ -352,6 +354,56 @@ async fn a_server_without_backup_info_keeps_its_card_and_says_once_the_age_is_un
         1
     );
     sim(Method::Delete, "/_sim/faults", None).await;
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_last_backups_are_listed_newest_first_a_few_then_more_on_demand() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    // An hour of a busy server: a backup every few minutes.
+    sim(
+        Method::Post,
+        "/_sim/clock",
+        Some(r#"{"advance_seconds":3600}"#),
+    )
+    .await;
+    let mut cfg = config(Language::En);
+    cfg.auth_id = Some(support::signed_in_again().await);
+    let (root, app) = render(props(cfg, 60_000));
+    let history = appears(&root, "[data-kw=\"backup-history\"]").await;
+    let times = |history: &Element| -> Vec<String> {
+        let rows = history
+            .query_selector_all("[data-kw=\"backup-file\"] time")
+            .unwrap();
+        (0..rows.length())
+            .filter_map(|i| rows.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .filter_map(|t| t.get_attribute("datetime"))
+            .collect()
+    };
+    let first = times(&history);
+    assert_eq!(first.len(), 3, "a few lines first");
+    let mut sorted = first.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(first, sorted, "newest first");
+    let file = text_of(&history, "[data-kw=\"backup-file\"] .kw-file");
+    assert!(file.ends_with(".jar"), "{file}");
+    assert!(text_of(&history, "caption").contains("Recent backups"));
+    // The newest file is the backup /backupInfo speaks of.
+    let age = appears(&root, "[data-kw=\"backup-age\"] time").await;
+    assert_eq!(
+        age.get_attribute("datetime").as_deref(),
+        first.first().map(String::as_str)
+    );
+    support::click(&root, "[data-kw=\"more-backups\"]");
+    let more = support::until(
+        || "Show more showed nothing more".to_owned(),
+        || Some(times(&history)).filter(|t| t.len() > 3),
+    )
+    .await;
+    assert_eq!(&more[..3], &first[..]);
     app.destroy();
     root.remove();
 }

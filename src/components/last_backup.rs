@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::api::read::if_served;
 use crate::api::{gklm, Fetch, GklmConfig};
 use crate::clock::{exact_time, hours_ago, iso_time, now_ms};
+use crate::components::backup_history::BackupHistory;
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
 use crate::hooks::{
@@ -15,6 +16,7 @@ use crate::hooks::{
 };
 use crate::lang::Language;
 use crate::model::backup::{BackupNeed, BackupResult};
+use crate::model::backup_history::BackupRecord;
 use crate::model::backup_info::{BackupAge, BackupInfo};
 use crate::state::polled::Cadence;
 use crate::state::status::StatusPart;
@@ -57,10 +59,23 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
             Some(_) => Cadence::Normal,
             None => Cadence::Stop,
         },
-        backup_ended,
+        backup_ended.clone(),
         telling_sign_in(
             props.on_sign_in_needed.clone(),
             |cfg: GklmConfig| async move { if_served(gklm::backup_info(&Fetch, &cfg).await) },
+        ),
+    );
+    let history = use_poll(
+        props.gklm.clone(),
+        props.every_ms,
+        |records: &Option<Vec<BackupRecord>>| match records {
+            Some(_) => Cadence::Normal,
+            None => Cadence::Stop,
+        },
+        backup_ended,
+        telling_sign_in(
+            props.on_sign_in_needed.clone(),
+            |cfg: GklmConfig| async move { if_served(gklm::backup_history(&Fetch, &cfg).await) },
         ),
     );
     use_age_tick();
@@ -148,6 +163,10 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
         },
     };
 
+    let history_table = match (frame.state, history.state.last_reading()) {
+        (Some("sign-in"), _) | (_, None) => Html::default(),
+        (_, Some(reading)) => html! { <BackupHistory records={reading.value.clone()} {lang} /> },
+    };
     html! {
         <CardFrame
             name="last-backup"
@@ -159,6 +178,7 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
         >
             { content }
             { need_line }
+            { history_table }
         </CardFrame>
     }
 }

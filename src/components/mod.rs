@@ -2,6 +2,7 @@
 
 pub mod age;
 pub mod backup_activity;
+pub mod backup_history;
 pub mod card;
 pub mod cluster;
 pub mod event_list;

@@ -47,11 +47,12 @@ impl SimClock {
         self.epoch_unix_ms + sim_ms
     }
 
-    /// Wall-clock time (Unix ms) that is as long before the wall clock's
-    /// now as `sim_ms` is before the simulated now: an age a browser counts
-    /// with its own clock grows when a test moves the simulated clock on.
-    pub fn unix_ms_as_long_ago(&self, sim_ms: i64) -> i64 {
-        wall_clock_unix_ms() - (self.now_ms() - sim_ms)
+    /// Wall-clock time (Unix ms) for a simulated moment, with every advance
+    /// of the clock counted as time that has passed: a backup made before a
+    /// test moves the clock on by a day is a day older to a browser, which
+    /// counts ages with its own clock.
+    pub fn unix_ms_aged(&self, sim_ms: i64) -> i64 {
+        self.epoch_unix_ms - self.advanced_ms + sim_ms
     }
 }
 

@@ -264,7 +264,7 @@ impl Simulator {
         self.now_ms();
         self.last_backup_pin
             .unwrap_or_else(|| self.tasks.last_success_ms())
-            .map(|sim_ms| self.clock.unix_ms_as_long_ago(sim_ms))
+            .map(|sim_ms| self.clock.unix_ms_aged(sim_ms))
     }
 
     /// Pins when the last backup was: `Some(seconds)` ago, or `None` for never.
@@ -327,7 +327,7 @@ impl Simulator {
         }
         files
             .into_iter()
-            .map(|sim_ms| self.unix_ms(sim_ms))
+            .map(|sim_ms| self.clock.unix_ms_aged(sim_ms))
             .collect()
     }
 
