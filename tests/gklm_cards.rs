@@ -491,7 +491,7 @@ fn listed(root: &Element) -> Vec<(String, String, String)> {
         .map(|row| {
             (
                 text_of(&row, "[data-kw=\"event-id\"]"),
-                text_of(&row, "td"),
+                text_of(&row, "[data-kw=\"channel\"]"),
                 row.get_attribute("data-state").unwrap_or_default(),
             )
         })
@@ -525,7 +525,15 @@ async fn the_events_list_shows_undelivered_first_filters_pages_and_looks_one_up(
     )
     .await;
     let card = appears(&root, "[data-kw=\"events\"]").await;
-    assert_eq!(text_of(&card, "thead"), "EventChannelDeliveryTries");
+    // GKLM 5.x names each event's type: in words.
+    assert_eq!(text_of(&card, "thead"), "EventTypeChannelDeliveryTries");
+    let typed = appears(&card, "[data-kw=\"event-type\"]").await;
+    let words = typed.text_content().unwrap_or_default();
+    let code = typed.get_attribute("title").unwrap_or_default();
+    assert!(
+        !words.is_empty() && !words.contains('_'),
+        "{words:?} for {code}"
+    );
 
     // By default only what was not delivered, a page of 8 at a time.
     let first_page = listed(&root);
@@ -585,11 +593,27 @@ async fn the_events_list_shows_undelivered_first_filters_pages_and_looks_one_up(
 }
 
 #[wasm_bindgen_test]
+async fn a_4_2_1_server_lists_its_deliveries_without_types() {
+    let _turn = turn().await;
+    let cfg = signed_in(Language::En).await;
+    sim(Method::Post, "/_sim/gklm", Some(r#"{"version":"4.2.1"}"#)).await;
+    let (root, app) = render::<Notifications>(props(cfg, 60_000));
+    let table = appears(&root, "[data-kw=\"events\"]").await;
+    assert_eq!(text_of(&table, "thead"), "EventChannelDeliveryTries");
+    assert!(table
+        .query_selector("[data-kw=\"event-type\"]")
+        .unwrap()
+        .is_none());
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn a_server_without_the_list_keeps_the_lookup_and_says_so_once() {
     let _turn = turn().await;
     let cfg = signed_in(Language::En).await;
-    fault(r#"{"route":"/SKLM/rest/v1/ckms/notification/status","kind":"status","status":404}"#)
-        .await;
+    // GKLM 4.2: neither 4.2.1's list nor 5.x's events.
+    sim(Method::Post, "/_sim/gklm", Some(r#"{"version":"4.2"}"#)).await;
     clear_hits().await;
     let (root, app) = render::<Notifications>(props(cfg, 300));
     let note = appears(
@@ -609,6 +633,11 @@ async fn a_server_without_the_list_keeps_the_lookup_and_says_so_once() {
     sleep(1_500).await;
     assert_eq!(
         hits("/SKLM/rest/v1/ckms/notification/status").await.0,
+        1,
+        "asked once"
+    );
+    assert_eq!(
+        hits("/SKLM/rest/v1/ckms/notification").await.0,
         1,
         "asked once"
     );

@@ -6,9 +6,9 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::lang::Language;
-use crate::model::notification::NotificationDelivery;
+use crate::model::notification_events::event_type_words;
 use crate::state::event_list::{
-    channels, page, DeliveryFilter, EventListAction, EventListView, PAGE_ROWS,
+    channels, page, DeliveryFilter, EventListAction, EventListView, ListedEvent, PAGE_ROWS,
 };
 use crate::text::{Message, Text};
 use crate::verdict;
@@ -16,7 +16,7 @@ use crate::verdict;
 #[derive(Properties, PartialEq)]
 pub struct EventListProps {
     /// Every delivery the server listed; `None`: it has no list (before 4.2.1).
-    pub rows: std::rc::Rc<Option<Vec<NotificationDelivery>>>,
+    pub rows: std::rc::Rc<Option<Vec<ListedEvent>>>,
     pub lang: Language,
     /// Told the event a person wants to look up.
     pub on_look_up: Callback<String>,
@@ -57,7 +57,9 @@ pub fn EventList(props: &EventListProps) -> Html {
     });
     let to_page = |n: usize| act.reform(move |_: MouseEvent| EventListAction::Page(n));
 
-    let rows = shown.rows.iter().enumerate().map(|(i, row)| {
+    let typed = all.iter().any(|row| row.event_type.is_some());
+    let rows = shown.rows.iter().enumerate().map(|(i, listed)| {
+        let row = &listed.delivery;
         let (tone, word, name) = verdict::delivery(&row.delivered);
         let shown_word = word.map_or_else(|| row.delivered_raw.clone(), |w| w.get(lang).to_owned());
         let event = row.event_uuid.clone();
@@ -67,7 +69,12 @@ pub fn EventList(props: &EventListProps) -> Html {
                 <th scope="row">
                     <button type="button" class="kw-link" data-kw="event-id" {onclick}>{ row.event_uuid.clone() }</button>
                 </th>
-                <td>{ row.channel.clone() }</td>
+                if typed {
+                    <td data-kw="event-type" title={listed.event_type.clone()}>
+                        { listed.event_type.as_deref().map(|code| event_type_words(code, lang)).unwrap_or_default() }
+                    </td>
+                }
+                <td data-kw="channel">{ row.channel.clone() }</td>
                 <td>
                     <span class={classes!("kw-badge", tone.class())} title={row.delivered_raw.clone()}>
                         <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
@@ -117,6 +124,7 @@ pub fn EventList(props: &EventListProps) -> Html {
                     <thead>
                         <tr>
                             <th scope="col">{ Text::EventColumn.get(lang) }</th>
+                            if typed { <th scope="col">{ Text::TypeColumn.get(lang) }</th> }
                             <th scope="col">{ Text::Channel.get(lang) }</th>
                             <th scope="col">{ Text::DeliveryColumn.get(lang) }</th>
                             <th scope="col" class="kw-num">{ Text::Tries.get(lang) }</th>

@@ -19,7 +19,7 @@ use crate::lang::Language;
 use crate::model::notification::{
     check_event_uuid, EventLookup, EventUuidProblem, NotificationDelivery, MAX_EVENT_UUID_CHARS,
 };
-use crate::state::event_list::undelivered;
+use crate::state::event_list::{listed, undelivered, ListedEvent};
 use crate::state::polled::Cadence;
 use crate::text::{Message, Text};
 use crate::verdict;
@@ -74,12 +74,13 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
         }
     });
 
-    // The list, where the server has one: asked once when it has none.
+    // The lists, where the server has them (4.2.1: every delivery; 5.x:
+    // the events, with their types), asked once when it has neither.
     let tell = props.on_sign_in_needed.clone();
     let listed = use_poll(
         props.gklm.clone(),
         props.every_ms,
-        |rows: &Option<Vec<NotificationDelivery>>| match rows {
+        |rows: &Option<Vec<ListedEvent>>| match rows {
             Some(_) => Cadence::Normal,
             None => Cadence::Stop,
         },
@@ -87,7 +88,14 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
         move |cfg: GklmConfig| {
             let tell = tell.clone();
             async move {
-                let reply = if_served(gklm::notification_statuses(&Fetch, &cfg).await);
+                let (statuses, events) = futures::join!(
+                    gklm::notification_statuses(&Fetch, &cfg),
+                    gklm::notification_events(&Fetch, &cfg)
+                );
+                // The types are a help: a failing 5.x list leaves them out.
+                let events = if_served(events).map(|r| r.value).unwrap_or_default();
+                let reply = if_served(statuses)
+                    .map(|statuses| statuses.map(|s| listed(s.as_deref(), events.as_deref())));
                 tell_if_sign_in_needed(&reply, cfg.auth_id.clone(), &tell);
                 reply
             }

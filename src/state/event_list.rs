@@ -3,6 +3,7 @@
 //! Filtering and paging are local: nothing is fetched per choice.
 
 use crate::model::notification::{DeliveryReading, NotificationDelivery};
+use crate::model::notification_events::NotificationEvent;
 
 /// Rows on one page of the list.
 pub const PAGE_ROWS: usize = 8;
@@ -54,17 +55,71 @@ impl EventListView {
     }
 }
 
+/// One line of the list: a delivery, with its event's type code where the
+/// server names it (GKLM 5.x's `/ckms/notification`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedEvent {
+    pub delivery: NotificationDelivery,
+    pub event_type: Option<String>,
+}
+
+/// The list: 4.2.1's deliveries (`/ckms/notification/status`), else 5.x's
+/// events read as deliveries; each with its type from 5.x's events where an
+/// id matches. `None` when the server has neither list.
+pub fn listed(
+    statuses: Option<&[NotificationDelivery]>,
+    events: Option<&[NotificationEvent]>,
+) -> Option<Vec<ListedEvent>> {
+    let type_of = |id: &str| {
+        events?
+            .iter()
+            .find(|e| e.id.as_deref() == Some(id))
+            .and_then(|e| e.event_type.clone())
+    };
+    if let Some(statuses) = statuses {
+        return Some(
+            statuses
+                .iter()
+                .map(|d| ListedEvent {
+                    event_type: type_of(&d.event_uuid),
+                    delivery: d.clone(),
+                })
+                .collect(),
+        );
+    }
+    Some(
+        events?
+            .iter()
+            .map(|e| ListedEvent {
+                delivery: NotificationDelivery {
+                    event_uuid: e.id.clone().unwrap_or_default(),
+                    tenant_id: String::new(),
+                    channel: e.channel.clone().unwrap_or_default(),
+                    delivered: e
+                        .delivered
+                        .clone()
+                        .unwrap_or_else(|| DeliveryReading::Other(String::new())),
+                    delivered_raw: e.delivered_raw.clone().unwrap_or_default(),
+                    tries: e.tries,
+                    tries_raw: e.tries.map(|t| t.to_string()).unwrap_or_default(),
+                },
+                event_type: e.event_type.clone(),
+            })
+            .collect(),
+    )
+}
+
 /// Not (yet) delivered: anything but a delivery the panel reads as done.
-pub fn undelivered(row: &NotificationDelivery) -> bool {
-    row.delivered != DeliveryReading::Delivered
+pub fn undelivered(row: &ListedEvent) -> bool {
+    row.delivery.delivered != DeliveryReading::Delivered
 }
 
 /// Every channel named, in the order first seen.
-pub fn channels(rows: &[NotificationDelivery]) -> Vec<&str> {
+pub fn channels(rows: &[ListedEvent]) -> Vec<&str> {
     let mut seen: Vec<&str> = Vec::new();
     for row in rows {
-        if !seen.contains(&row.channel.as_str()) {
-            seen.push(&row.channel);
+        if !seen.contains(&row.delivery.channel.as_str()) {
+            seen.push(&row.delivery.channel);
         }
     }
     seen
@@ -73,7 +128,7 @@ pub fn channels(rows: &[NotificationDelivery]) -> Vec<&str> {
 /// One page of the list.
 #[derive(Debug, PartialEq)]
 pub struct EventPage<'a> {
-    pub rows: Vec<&'a NotificationDelivery>,
+    pub rows: Vec<&'a ListedEvent>,
     /// Rows that match the filter, on every page.
     pub matching: usize,
     /// The page shown (the asked one, or the last there is).
@@ -83,11 +138,15 @@ pub struct EventPage<'a> {
 
 /// The rows the view shows: undelivered before delivered, each group in
 /// the server's order, then filtered and cut to a page.
-pub fn page<'a>(rows: &'a [NotificationDelivery], view: &EventListView) -> EventPage<'a> {
-    let mut matching: Vec<&NotificationDelivery> = rows
+pub fn page<'a>(rows: &'a [ListedEvent], view: &EventListView) -> EventPage<'a> {
+    let mut matching: Vec<&ListedEvent> = rows
         .iter()
         .filter(|row| view.filter == DeliveryFilter::All || undelivered(row))
-        .filter(|row| view.channel.as_deref().is_none_or(|c| c == row.channel))
+        .filter(|row| {
+            view.channel
+                .as_deref()
+                .is_none_or(|c| c == row.delivery.channel)
+        })
         .collect();
     matching.sort_by_key(|row| !undelivered(row));
     let pages = matching.len().div_ceil(PAGE_ROWS).max(1);
@@ -110,7 +169,14 @@ pub fn page<'a>(rows: &'a [NotificationDelivery], view: &EventListView) -> Event
 mod tests {
     use super::*;
 
-    fn row(event: &str, channel: &str, delivered: DeliveryReading) -> NotificationDelivery {
+    fn row(event: &str, channel: &str, delivered: DeliveryReading) -> ListedEvent {
+        ListedEvent {
+            event_type: None,
+            delivery: delivery(event, channel, delivered),
+        }
+    }
+
+    fn delivery(event: &str, channel: &str, delivered: DeliveryReading) -> NotificationDelivery {
         NotificationDelivery {
             event_uuid: event.into(),
             tenant_id: String::new(),
@@ -126,7 +192,7 @@ mod tests {
         }
     }
 
-    fn rows() -> Vec<NotificationDelivery> {
+    fn rows() -> Vec<ListedEvent> {
         vec![
             row("a", "email", DeliveryReading::Delivered),
             row("b", "email", DeliveryReading::NotDelivered),
@@ -137,7 +203,10 @@ mod tests {
     }
 
     fn events(page: &EventPage<'_>) -> Vec<String> {
-        page.rows.iter().map(|r| r.event_uuid.clone()).collect()
+        page.rows
+            .iter()
+            .map(|r| r.delivery.event_uuid.clone())
+            .collect()
     }
 
     #[test]
@@ -169,7 +238,7 @@ mod tests {
 
     #[test]
     fn pages_hold_a_few_rows_and_a_new_filter_starts_at_the_first() {
-        let many: Vec<NotificationDelivery> = (0..20)
+        let many: Vec<ListedEvent> = (0..20)
             .map(|i| row(&format!("e{i:02}"), "email", DeliveryReading::NotDelivered))
             .collect();
         let view = EventListView::default().next(EventListAction::Page(2));
@@ -182,5 +251,30 @@ mod tests {
         assert_eq!(refiltered.page, 0);
         let empty = page(&[], &EventListView::default());
         assert_eq!((empty.rows.len(), empty.pages, empty.page), (0, 1, 0));
+    }
+
+    #[test]
+    fn types_come_from_5x_events_and_5x_events_alone_make_a_list() {
+        let events = NotificationEvent::list_from_json(&serde_json::json!([
+            {"eventUUID": "b", "eventType": "CERTIFICATE_EXPIRY_IN_30DAYS",
+             "channelType": "email", "delivered": "0", "numberOfTries": "2"}
+        ]))
+        .unwrap();
+        let statuses = [
+            delivery("a", "email", DeliveryReading::Delivered),
+            delivery("b", "email", DeliveryReading::NotDelivered),
+        ];
+        let both = listed(Some(&statuses), Some(&events)).unwrap();
+        assert_eq!(both.len(), 2, "the status list decides the rows");
+        assert_eq!(both[0].event_type, None);
+        assert_eq!(
+            both[1].event_type.as_deref(),
+            Some("CERTIFICATE_EXPIRY_IN_30DAYS")
+        );
+        let only_events = listed(None, Some(&events)).unwrap();
+        assert_eq!(only_events.len(), 1);
+        assert_eq!(only_events[0].delivery.tries_raw, "2");
+        assert!(undelivered(&only_events[0]));
+        assert_eq!(listed(None, None), None, "neither: the look-up alone");
     }
 }

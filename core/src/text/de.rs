@@ -34,6 +34,7 @@ pub(super) fn text(t: Text) -> &'static str {
         KeysAwaitBackup => "Schlüssel oder Zertifikate warten auf eine Sicherung.",
         KeysBackupNeedUnknown => "Ob Schlüssel auf eine Sicherung warten, ist nicht bekannt.",
         LastBackupMade => "Letzte Sicherung",
+        TypeColumn => "Art",
         RecentBackups => "Letzte Sicherungen",
         DateColumn => "Datum",
         AgeColumn => "Alter",

@@ -34,6 +34,7 @@ pub(super) fn text(t: Text) -> &'static str {
         KeysAwaitBackup => "Keys or certificates are waiting to be backed up.",
         KeysBackupNeedUnknown => "Whether keys wait for a backup is not known.",
         LastBackupMade => "Last backup",
+        TypeColumn => "Type",
         RecentBackups => "Recent backups",
         DateColumn => "Date",
         AgeColumn => "Age",

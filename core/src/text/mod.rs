@@ -52,6 +52,7 @@ texts! {
     KeysAwaitBackup,
     KeysBackupNeedUnknown,
     LastBackupMade,
+    TypeColumn,
     RecentBackups,
     DateColumn,
     AgeColumn,
