@@ -108,10 +108,22 @@ for (const colorScheme of ["light", "dark"]) {
     await sim("/_sim/reset");
     await sim("/_sim/backup", { result: "2", running: false });
     await sim("/_sim/restore", { phase: 5 });
+    // A cluster with one master out of reach, and a backup past the day.
+    await sim("/_sim/cluster", { masters: 3, unreachable: 1 });
+    await sim("/_sim/backup", { last_backup_seconds_ago: 26 * 3600 });
     for (const width of [320, 1280]) {
       const { context, page, problems } = await open({ width, colorScheme });
       await page.locator('[data-kw="restore"] li[aria-current="step"]').waitFor({ timeout: 15000 });
       await page.locator('[data-kw="backup-need"]').waitFor({ timeout: 15000 });
+      await page.locator('[data-kw="backup-age"][data-state="backup-old"]').waitFor({ timeout: 15000 });
+      await page.locator('[data-kw="backup-history"]').waitFor({ timeout: 15000 });
+      await page.locator('[data-kw="events"]').waitFor({ timeout: 15000 });
+      await page.locator('[data-kw="cluster"][data-state="master-down"] [data-kw="masters"]').waitFor({ timeout: 15000 });
+      // Every table fits its card: no header is wider than its cell.
+      const headers = await page.evaluate(() => [...document.querySelector("keywatch-panel").shadowRoot.querySelectorAll("thead th")]
+        .map((th) => ({ text: th.textContent, cut: th.scrollWidth > th.clientWidth + 1 })));
+      assert.ok(headers.length >= 8, `the tables' headers: ${headers.length}`);
+      assert.deepEqual(headers.filter((h) => h.cut).map((h) => h.text), [], `headers cut inside a word at ${width} px`);
       await page.screenshot({ path: shot(`panel-${width}-${colorScheme}.png`), fullPage: true });
       assert.deepEqual(await axe(page), [], `axe at ${width} px, ${colorScheme}`);
       assert.deepEqual(problems, []);

@@ -490,7 +490,11 @@ fn listed(root: &Element) -> Vec<(String, String, String)> {
         .filter_map(|n| n.dyn_into::<Element>().ok())
         .map(|row| {
             (
-                text_of(&row, "[data-kw=\"event-id\"]"),
+                // The whole id (the cell shows its telling part).
+                row.query_selector("[data-kw=\"event-id\"]")
+                    .unwrap()
+                    .and_then(|b| b.get_attribute("title"))
+                    .unwrap_or_default(),
                 text_of(&row, "[data-kw=\"channel\"]"),
                 row.get_attribute("data-state").unwrap_or_default(),
             )

@@ -390,7 +390,7 @@ async fn the_last_backups_are_listed_newest_first_a_few_then_more_on_demand() {
     assert_eq!(first, sorted, "newest first");
     let file = text_of(&history, "[data-kw=\"backup-file\"] .kw-file");
     assert!(file.ends_with(".jar"), "{file}");
-    assert!(text_of(&history, "caption").contains("Recent backups"));
+    assert!(text_of(&history, "h4").contains("Recent backups"));
     // The newest file is the backup /backupInfo speaks of.
     let age = appears(&root, "[data-kw=\"backup-age\"] time").await;
     assert_eq!(

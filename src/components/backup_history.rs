@@ -1,5 +1,6 @@
 //! The last backups GKLM lists (`/ckms/backups`), newest first: date, age,
-//! description and file name, a few lines with more on demand.
+//! description and file name, a few lines with more on demand; a list, not
+//! a table, so that it reads at 320 px as at 1280.
 
 use yew::prelude::*;
 
@@ -38,44 +39,35 @@ pub fn BackupHistory(props: &BackupHistoryProps) -> Html {
         let shown = shown.clone();
         Callback::from(move |_: MouseEvent| shown.set(*shown + MORE_LINES))
     };
-    let rows = sorted.iter().take(*shown).enumerate().map(|(i, record)| {
+    let lines = sorted.iter().take(*shown).enumerate().map(|(i, record)| {
         let at = record.time.map(|t| t.unix_millis() as f64);
+        let said = [
+            at.map(|at| hours_ago(at, now, lang)),
+            record.description.clone(),
+        ];
         html! {
-            <tr key={i} data-kw="backup-file">
-                <td>
-                    if let Some(at) = at {
-                        <time datetime={iso_time(at)}>{ exact_time(at, lang) }</time>
-                    } else {
-                        { record.timestamp_raw.clone().unwrap_or_default() }
-                    }
-                </td>
-                <td>{ at.map(|at| hours_ago(at, now, lang)).unwrap_or_default() }</td>
-                <td>{ record.description.clone().unwrap_or_default() }</td>
-                <td class="kw-file" title={record.backup_file_path.clone()}>
+            <li key={i} data-kw="backup-file">
+                if let Some(at) = at {
+                    <time datetime={iso_time(at)}>{ exact_time(at, lang) }</time>
+                } else {
+                    { record.timestamp_raw.clone().unwrap_or_default() }
+                }
+                { for said.into_iter().flatten().map(|part| html! { <>{ " · " }{ part }</> }) }
+                <span class="kw-muted kw-file" title={record.backup_file_path.clone()}>
                     { record.file_name().unwrap_or_default().to_owned() }
-                </td>
-            </tr>
+                </span>
+            </li>
         }
     });
     html! {
-        <div class="kw-table-wrap" data-kw="backup-history">
-            <table class="kw-table">
-                <caption class="kw-caption">{ Text::RecentBackups.get(lang) }</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{ Text::DateColumn.get(lang) }</th>
-                        <th scope="col">{ Text::AgeColumn.get(lang) }</th>
-                        <th scope="col">{ Text::DescriptionColumn.get(lang) }</th>
-                        <th scope="col">{ Text::FileColumn.get(lang) }</th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+        <section data-kw="backup-history" aria-label={Text::RecentBackups.get(lang)}>
+            <h4 class="kw-caption">{ Text::RecentBackups.get(lang) }</h4>
+            <ul class="kw-history">{ for lines }</ul>
             if sorted.len() > *shown {
                 <button type="button" class="kw-link" data-kw="more-backups" onclick={more}>
                     { Text::ShowMore.get(lang) }
                 </button>
             }
-        </div>
+        </section>
     }
 }

@@ -216,6 +216,7 @@ fn masters(report: &ClusterReport, lang: Language) -> Html {
         return Html::default();
     }
     html! {
+        <div class="kw-table-wrap" tabindex="0" role="region" aria-label={Text::MasterColumn.get(lang)}>
         <table class="kw-table" data-kw="masters">
             <thead>
                 <tr>
@@ -246,5 +247,6 @@ fn masters(report: &ClusterReport, lang: Language) -> Html {
                 }) }
             </tbody>
         </table>
+        </div>
     }
 }

@@ -64,10 +64,19 @@ pub fn EventList(props: &EventListProps) -> Html {
         let shown_word = word.map_or_else(|| row.delivered_raw.clone(), |w| w.get(lang).to_owned());
         let event = row.event_uuid.clone();
         let onclick = props.on_look_up.reform(move |_: MouseEvent| event.clone());
+        // GKLM's ids start alike (`NOT_EVENT-`): what tells them apart, the
+        // whole id on hover and for screen readers.
+        let short: String = {
+            let id = row.event_uuid.strip_prefix("NOT_EVENT-").unwrap_or(&row.event_uuid);
+            let mut chars = id.chars();
+            let head: String = chars.by_ref().take(12).collect();
+            if chars.next().is_some() { format!("{head}…") } else { head }
+        };
         html! {
             <tr key={format!("{i}-{}-{}", row.event_uuid, row.channel)} data-kw="event" data-state={name}>
                 <th scope="row">
-                    <button type="button" class="kw-link" data-kw="event-id" {onclick}>{ row.event_uuid.clone() }</button>
+                    <button type="button" class="kw-link" data-kw="event-id" {onclick}
+                        title={row.event_uuid.clone()} aria-label={row.event_uuid.clone()}>{ short }</button>
                 </th>
                 if typed {
                     <td data-kw="event-type" title={listed.event_type.clone()}>
@@ -120,6 +129,7 @@ pub fn EventList(props: &EventListProps) -> Html {
             if let Some(text) = empty {
                 <p class="kw-muted" data-kw="no-events">{ text.get(lang) }</p>
             } else {
+                <div class="kw-table-wrap" tabindex="0" role="region" aria-label={Text::ListedEvents.get(lang)}>
                 <table class="kw-table" data-kw="events">
                     <thead>
                         <tr>
@@ -132,6 +142,7 @@ pub fn EventList(props: &EventListProps) -> Html {
                     </thead>
                     <tbody>{ for rows }</tbody>
                 </table>
+                </div>
                 if shown.pages > 1 {
                     <div class="kw-pager" data-kw="event-pager">
                         <span data-kw="range">
