@@ -184,7 +184,10 @@ async fn run_proxy(path: PathBuf) -> Result<(), String> {
         let listener = tokio::net::TcpListener::bind(metrics_listen)
             .await
             .map_err(|e| format!("cannot listen on {metrics_listen} (metrics_listen): {e}"))?;
-        println!("metrics on http://{metrics_listen}/metrics");
+        let bound = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the bound address: {e}"))?;
+        println!("metrics on http://{bound}/metrics");
         let metrics_app = parts.metrics_router;
         tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, metrics_app).await {

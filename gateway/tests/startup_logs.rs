@@ -244,3 +244,58 @@ fn a_refused_configuration_is_not_echoed() {
     }
     let _ = std::fs::remove_file(&config);
 }
+
+#[tokio::test]
+async fn metrics_on_their_own_address_ask_for_the_token_and_leave_the_listen_address() {
+    let upstream = tls_upstream_with(DemoOptions {
+        time_scale: 0.0,
+        ..DemoOptions::default()
+    })
+    .await;
+    let config = std::env::temp_dir().join(format!("keywatch-metrics-{}.toml", std::process::id()));
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:0\"\nmetrics_listen = \"127.0.0.1:0\"\nmetrics_token_env = \"KW_TEST_METRICS_TOKEN\"\ngklm_base_url = \"{base}/SKLM/rest/v1\"\nciphertrust_base_url = \"{base}/api/v1\"\n[tls]\nca_bundle = \"{ca}\"\n",
+            base = upstream.base,
+            ca = upstream.ca_file.display()
+        ),
+    )
+    .unwrap();
+    let mut process = Process::start(
+        Command::new(BINARY)
+            .arg("proxy")
+            .arg("--config")
+            .arg(&config)
+            .env("KW_TEST_METRICS_TOKEN", "metrics-secret-8d1f"),
+    );
+    let line = process.line();
+    let metrics = line
+        .strip_prefix("metrics on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    let base = process.base_url();
+    let http = common::client();
+    let refused = http.get(&metrics).send().await.unwrap();
+    assert_eq!(refused.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let answered = http
+        .get(&metrics)
+        .bearer_auth("metrics-secret-8d1f")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), reqwest::StatusCode::OK);
+    let text = answered.text().await.unwrap();
+    assert!(
+        text.contains("keywatch_gateway_cache_hits_total 0") && text.ends_with("# EOF\n"),
+        "{text}"
+    );
+    assert!(!text.contains("metrics-secret-8d1f"));
+    let elsewhere = http.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_ne!(elsewhere.status(), reqwest::StatusCode::OK);
+    assert!(!elsewhere.text().await.unwrap().contains("keywatch_"));
+    let (stdout, stderr) = process.stop();
+    assert_never_printed(&stdout, &["metrics-secret-8d1f"]);
+    assert_never_printed(&stderr, &["metrics-secret-8d1f"]);
+    let _ = std::fs::remove_file(&config);
+}

@@ -5,6 +5,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::notifications::delivery_cells;
 use crate::lang::Language;
 use crate::model::notification_events::event_type_words;
 use crate::state::event_list::{
@@ -60,8 +61,7 @@ pub fn EventList(props: &EventListProps) -> Html {
     let typed = all.iter().any(|row| row.event_type.is_some());
     let rows = shown.rows.iter().enumerate().map(|(i, listed)| {
         let row = &listed.delivery;
-        let (tone, word, name) = verdict::delivery(&row.delivered);
-        let shown_word = word.map_or_else(|| row.delivered_raw.clone(), |w| w.get(lang).to_owned());
+        let (_, _, name) = verdict::delivery(&row.delivered);
         let event = row.event_uuid.clone();
         let onclick = props.on_look_up.reform(move |_: MouseEvent| event.clone());
         // GKLM's ids start alike (`NOT_EVENT-`): what tells them apart, the
@@ -84,13 +84,7 @@ pub fn EventList(props: &EventListProps) -> Html {
                     </td>
                 }
                 <td data-kw="channel">{ row.channel.clone() }</td>
-                <td>
-                    <span class={classes!("kw-badge", tone.class())} title={row.delivered_raw.clone()}>
-                        <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
-                        { shown_word }
-                    </span>
-                </td>
-                <td class="kw-num">{ row.tries_raw.clone() }</td>
+                { delivery_cells(row, lang) }
             </tr>
         }
     });

@@ -311,20 +311,31 @@ fn result(lookup: &EventLookup, lang: Language) -> (&'static str, Html) {
     }
 }
 
+/// A delivery's two last cells: delivered or not (the raw value on hover,
+/// or shown when it cannot be read), and the tries.
+pub fn delivery_cells(row: &NotificationDelivery, lang: Language) -> Html {
+    let (tone, word, _) = verdict::delivery(&row.delivered);
+    let shown = word.map_or_else(|| row.delivered_raw.clone(), |w| w.get(lang).to_owned());
+    html! {
+        <>
+            <td>
+                <span class={classes!("kw-badge", tone.class())} title={row.delivered_raw.clone()}>
+                    <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
+                    { shown }
+                </span>
+            </td>
+            <td class="kw-num">{ row.tries_raw.clone() }</td>
+        </>
+    }
+}
+
 fn table(rows: &[NotificationDelivery], lang: Language) -> Html {
     let rows = rows.iter().enumerate().map(|(i, row)| {
-        let (tone, word, name) = verdict::delivery(&row.delivered);
-        let shown = word.map_or_else(|| row.delivered_raw.clone(), |w| w.get(lang).to_owned());
+        let (_, _, name) = verdict::delivery(&row.delivered);
         html! {
             <tr key={format!("{i}-{}", row.channel)} data-kw="delivery" data-state={name}>
                 <th scope="row">{ row.channel.clone() }</th>
-                <td>
-                    <span class={classes!("kw-badge", tone.class())} title={row.delivered_raw.clone()}>
-                        <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
-                        { shown }
-                    </span>
-                </td>
-                <td class="kw-num">{ row.tries_raw.clone() }</td>
+                { delivery_cells(row, lang) }
             </tr>
         }
     });
