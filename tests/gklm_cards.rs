@@ -321,6 +321,9 @@ async fn a_check_that_brings_nothing_new_renders_nothing() {
     let (root, app) = render::<LastBackup>(props(cfg, 300));
     appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
     appears(&root, "[data-kw=\"backup-need\"]").await;
+    // Every first reading is in: the age and the list of backups too.
+    appears(&root, "[data-kw=\"backup-age\"]").await;
+    appears(&root, "[data-kw=\"backup-history\"]").await;
     let before = renders(&root, "last-backup");
     clear_hits().await;
     hits_reach(RESULT, 5).await;
