@@ -12,16 +12,12 @@ use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_reply, Reply};
 use crate::lang::Language;
 use crate::model::decode::{DecodeError, Fields};
-use crate::model::sync_job::{Cloud, SyncJob, SyncJobFilter, SyncJobPage};
-
-fn sync_jobs_path(cloud: Cloud) -> String {
-    format!("cckm/{}/synchronization-jobs", cloud.key())
-}
+use crate::model::sync_job::{Source, SyncJob, SyncJobFilter, SyncJobPage};
 
 /// The list's query, in the API's own parameters: `id`, `overall_status`
-/// (when one status is selected), the cloud's container filter repeated,
-/// `sort` where the key has a field, `skip` and `limit`; values
-/// percent-encoded, blanks left out.
+/// (when one status is selected), the source's container filter repeated,
+/// `sort` where the source documents it and the key has a field, `skip` and
+/// `limit`; values percent-encoded, blanks left out.
 pub fn sync_jobs_query(filter: &SyncJobFilter) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
     if let Some(id) = filter
@@ -35,7 +31,7 @@ pub fn sync_jobs_query(filter: &SyncJobFilter) -> String {
     if let Some(status) = filter.server_status() {
         pairs.push(("overall_status", status.as_wire().to_owned()));
     }
-    let containers = filter.cloud.container_param();
+    let containers = filter.source.containers().wire();
     for name in filter
         .containers
         .iter()
@@ -44,7 +40,7 @@ pub fn sync_jobs_query(filter: &SyncJobFilter) -> String {
     {
         pairs.push((containers, name.to_owned()));
     }
-    if let Some(order) = filter.sort {
+    if let Some(order) = filter.sort.filter(|_| filter.source.sorts()) {
         if let Some(field) = order.key.wire_field() {
             let sign = if order.descending { "-" } else { "" };
             pairs.push(("sort", format!("{sign}{field}")));
@@ -74,13 +70,9 @@ impl headers::Endpoint for CckmConfig {
     }
 }
 
-/// `GET /cckm/{cloud}/synchronization-jobs?…` with the filter as the query.
+/// `GET /cckm/…/synchronization-jobs?…` with the filter as the query.
 pub fn sync_jobs_request(cfg: &CckmConfig, filter: &SyncJobFilter) -> HttpRequest {
-    let path = format!(
-        "{}?{}",
-        sync_jobs_path(filter.cloud),
-        sync_jobs_query(filter)
-    );
+    let path = format!("{}?{}", filter.source.path(), sync_jobs_query(filter));
     headers::request(cfg, Method::Get, &path, None, true)
 }
 
@@ -106,15 +98,19 @@ pub async fn sync_jobs(
     )
 }
 
-/// `GET /cckm/{cloud}/synchronization-jobs/{id}`, the id percent-encoded.
-pub fn sync_job_request(cfg: &CckmConfig, cloud: Cloud, id: &str) -> Result<HttpRequest, ApiError> {
+/// `GET /cckm/…/synchronization-jobs/{id}`, the id percent-encoded.
+pub fn sync_job_request(
+    cfg: &CckmConfig,
+    source: Source,
+    id: &str,
+) -> Result<HttpRequest, ApiError> {
     if !is_path_segment(id) {
         return Err(ApiError::BadInput {
             what: InputName::SyncJobId,
             value: id.to_owned(),
         });
     }
-    let path = format!("{}/{}", sync_jobs_path(cloud), percent_encode(id.trim()));
+    let path = format!("{}/{}", source.path(), percent_encode(id.trim()));
     Ok(headers::request(cfg, Method::Get, &path, None, true))
 }
 
@@ -126,10 +122,10 @@ pub fn read_sync_job(resp: &HttpResponse) -> Result<Reply<SyncJob>, ApiError> {
 pub async fn sync_job(
     transport: &impl Transport,
     cfg: &CckmConfig,
-    cloud: Cloud,
+    source: Source,
     id: &str,
 ) -> Result<Reply<SyncJob>, ApiError> {
-    read_sync_job(&transport.send(&sync_job_request(cfg, cloud, id)?).await?)
+    read_sync_job(&transport.send(&sync_job_request(cfg, source, id)?).await?)
 }
 
 /// What `POST /auth/tokens` gives.
@@ -177,9 +173,43 @@ impl CckmTokens {
     }
 }
 
-/// `POST /auth/tokens` with the password grant; never carries an `Authorization` header.
-pub fn sign_in_request(cfg: &CckmConfig, username: &str, password: &str) -> HttpRequest {
-    let body = json!({"grant_type": "password", "username": username, "password": password});
+/// The CipherTrust domain a password sign-in asks a token for: `domain` is
+/// the domain the token works in, `auth_domain` the one the user is defined
+/// in, when that is another (a root administrator looking into a
+/// sub-domain). Blank fields are left out: the server then takes the root
+/// domain, and the user's domain as `domain`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignInDomain {
+    pub domain: String,
+    pub auth_domain: String,
+}
+
+impl SignInDomain {
+    pub fn new(domain: &str, auth_domain: &str) -> Self {
+        SignInDomain {
+            domain: domain.trim().to_owned(),
+            auth_domain: auth_domain.trim().to_owned(),
+        }
+    }
+}
+
+/// `POST /auth/tokens` with the password grant, in `domain` where one is
+/// given; never carries an `Authorization` header.
+pub fn sign_in_request(
+    cfg: &CckmConfig,
+    username: &str,
+    password: &str,
+    domain: &SignInDomain,
+) -> HttpRequest {
+    let mut body = json!({"grant_type": "password", "username": username, "password": password});
+    for (name, value) in [
+        ("domain", &domain.domain),
+        ("auth_domain", &domain.auth_domain),
+    ] {
+        if !value.is_empty() {
+            body[name] = Value::from(value.as_str());
+        }
+    }
     headers::request(
         cfg,
         Method::Post,
@@ -189,9 +219,15 @@ pub fn sign_in_request(cfg: &CckmConfig, username: &str, password: &str) -> Http
     )
 }
 
-/// `POST /auth/tokens` with the refresh-token grant.
+/// `POST /auth/tokens` with the refresh-token grant, asking for a new
+/// refresh token too (`renew_refresh_token`): a server that sends none
+/// leaves the old one in use.
 pub fn refresh_request(cfg: &CckmConfig, refresh_token: &str) -> HttpRequest {
-    let body = json!({"grant_type": "refresh_token", "refresh_token": refresh_token});
+    let body = json!({
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+        "renew_refresh_token": true
+    });
     headers::request(
         cfg,
         Method::Post,
@@ -211,19 +247,26 @@ pub async fn sign_in(
     cfg: &CckmConfig,
     username: &str,
     password: &str,
+    domain: &SignInDomain,
 ) -> Result<CckmTokens, ApiError> {
     read_tokens(
         &transport
-            .send(&sign_in_request(cfg, username, password))
+            .send(&sign_in_request(cfg, username, password, domain))
             .await?,
     )
 }
 
-/// Exchanges a refresh token for a new JWT.
+/// Exchanges a refresh token for a new JWT. The tokens keep `refresh_token`
+/// when the server sent no new one.
 pub async fn refresh(
     transport: &impl Transport,
     cfg: &CckmConfig,
     refresh_token: &str,
 ) -> Result<CckmTokens, ApiError> {
-    read_tokens(&transport.send(&refresh_request(cfg, refresh_token)).await?)
+    read_tokens(&transport.send(&refresh_request(cfg, refresh_token)).await?).map(|mut tokens| {
+        if tokens.refresh_token.is_none() {
+            tokens.refresh_token = Some(refresh_token.to_owned());
+        }
+        tokens
+    })
 }

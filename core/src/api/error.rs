@@ -183,6 +183,31 @@ impl ApiError {
                 }
             }
             ApiError::Http {
+                server: Server::Cckm,
+                status,
+                said:
+                    ServerMessage {
+                        code,
+                        code_desc,
+                        message: Some(sentence),
+                    },
+            } => {
+                // Thales' shape: the sentence first, the code word after it.
+                let code = code_desc
+                    .as_deref()
+                    .or(code.as_deref())
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
+                return Message::ServerSaid {
+                    server: Server::Cckm,
+                    sentence,
+                    code: &code,
+                    status: *status,
+                    advice: HttpAdvice::for_status(*status),
+                }
+                .get(lang);
+            }
+            ApiError::Http {
                 server,
                 status,
                 said,
@@ -371,7 +396,10 @@ mod tests {
                 message: Some("boom".to_owned()),
             },
         };
-        assert!(bare.describe(Language::En).contains("(boom)"));
+        assert_eq!(
+            bare.describe(Language::En),
+            "CipherTrust Manager: boom (HTTP 500): the server has a problem; try again later or check its log."
+        );
         assert_eq!(bare.server_code(), None);
     }
 }

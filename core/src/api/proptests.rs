@@ -23,7 +23,7 @@ use crate::model::notification_events::{event_type_words, NotificationEvent};
 use crate::model::percent::percent_encode;
 use crate::model::restore::{phase_states, RestoreProgress};
 use crate::model::server_info::{Health, SystemDetails, VersionInfo};
-use crate::model::sync_job::{SyncJob, SyncJobFilter, SyncJobPage, SyncStatus};
+use crate::model::sync_job::{ContainerField, SyncJob, SyncJobFilter, SyncJobPage, SyncStatus};
 use crate::model::text::{excerpt, plain_text, MAX_MESSAGE_CHARS};
 use crate::model::timestamp::Timestamp;
 
@@ -62,6 +62,12 @@ const KEYS: &[&str] = &[
     "cloud",
     "regions",
     "kms",
+    "key_vaults",
+    "key_rings",
+    "vaults",
+    "organizations",
+    "organization_ids",
+    "groups",
     "abort",
     "jwt",
     "refresh_token",
@@ -321,5 +327,22 @@ proptest! {
         let kept: Vec<usize> = page.map(|p| p.jobs.iter().filter_map(|j| j.id.parse().ok()).collect()).unwrap_or_default();
         let expected: Vec<usize> = picks.iter().enumerate().filter(|(_, i)| selected.contains(i)).map(|(n, _)| n).collect();
         prop_assert_eq!(kept, expected);
+    }
+
+    /// Whatever field a family carries its containers in, the names are read
+    /// whole, whatever they hold, and the other fields do not disturb them.
+    #[test]
+    fn containers_are_read_under_each_family_s_field(field in 0usize..6, names in proptest::collection::vec(".{0,12}", 1..5), noise in json()) {
+        let wire = ContainerField::ALL.get(field).map_or("kms", |f| f.wire());
+        let job = serde_json::json!({
+            "id": "j", "createdAt": "2024-01-01T00:00:00Z",
+            "updatedAt": "2024-01-01T00:00:00Z", "overall_status": "completed",
+            wire: names, "detailed_status": noise
+        });
+        match SyncJob::from_json(&job, "") {
+            Ok(job) => prop_assert_eq!(job.containers, names),
+            // Only the arbitrary `detailed_status` may be refused.
+            Err(error) => prop_assert!(error.field.starts_with("detailed_status"), "{error:?}"),
+        }
     }
 }

@@ -170,10 +170,27 @@ fn server_message(value: &Value) -> ServerMessage {
             .map(|s| plain_text(&s))
             .filter(|s| !s.is_empty())
     };
+    let message = text("message").or_else(|| text("error"));
+    // Thales' `codeDesc` is `NCERRResourceNotFound: Resource not found`: a
+    // code word, then a sentence that stands in for an absent `message`.
+    let (code_desc, message) = match text("codeDesc") {
+        Some(desc) => match desc.split_once(':') {
+            Some((word, sentence))
+                if !word.trim().is_empty() && !word.trim().contains(char::is_whitespace) =>
+            {
+                let sentence = sentence.trim();
+                let message =
+                    message.or_else(|| (!sentence.is_empty()).then(|| sentence.to_owned()));
+                (Some(word.trim().to_owned()), message)
+            }
+            _ => (Some(desc), message),
+        },
+        None => (None, message),
+    };
     ServerMessage {
         code: text("code"),
-        code_desc: text("codeDesc"),
-        message: text("message").or_else(|| text("error")),
+        code_desc,
+        message,
     }
 }
 

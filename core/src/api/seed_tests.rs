@@ -15,7 +15,9 @@ use crate::model::backup::{BackupActivity, BackupResult};
 use crate::model::decode::{DecodeProblem, Expected};
 use crate::model::notification::{DeliveryReading, EventLookup};
 use crate::model::restore::RestorePhase;
-use crate::model::sync_job::{Cloud, RegionReading, SortKey, SortOrder, SyncJobFilter, SyncStatus};
+use crate::model::sync_job::{
+    RegionReading, SortKey, SortOrder, Source, SyncJobFilter, SyncStatus,
+};
 use crate::model::timestamp::Timestamp;
 
 macro_rules! fixture {
@@ -244,7 +246,7 @@ fn seed_sync_job_page_keeps_every_field() {
     assert_eq!(aborted.overall_status, SyncStatus::Aborted);
     assert_eq!(aborted.cloud, "aws");
     assert_eq!(aborted.regions, None);
-    assert_eq!(aborted.kms, ["kms"]);
+    assert_eq!(aborted.containers, ["kms"]);
     assert!(aborted.abort);
     assert_eq!(aborted.details.len(), 1);
     let detail = aborted.details.first();
@@ -320,7 +322,7 @@ fn lenient_job_fields() {
         Some(Duration::from_secs(60))
     );
     assert!(job.abort);
-    assert!(job.kms.is_empty());
+    assert!(job.containers.is_empty());
     let readings: Vec<_> = job
         .details
         .iter()
@@ -443,8 +445,42 @@ fn cckm_errors_keep_code_description_and_message() {
     assert_eq!(err.server_code(), Some("NCERRResourceNotFound"));
     assert_eq!(
         err.describe(Language::En),
-        "CipherTrust Manager answered HTTP 404 (NCERRResourceNotFound: Resource not found): check the configured address."
+        "CipherTrust Manager: Resource not found (NCERRResourceNotFound) (HTTP 404): check the configured address."
     );
+    // Thales' own shape: no `message`, the sentence after the code word.
+    for (body, code, sentence) in [
+        (
+            r#"{"code":16,"codeDesc":"NCERRResourceNotFound: Resource not found"}"#,
+            "NCERRResourceNotFound",
+            "CipherTrust Manager: Resource not found (NCERRResourceNotFound) (HTTP 404)",
+        ),
+        (
+            r#"{"code":"14","codeDesc":" NCERRInternalServerError: unexpected error "}"#,
+            "NCERRInternalServerError",
+            "CipherTrust Manager: unexpected error (NCERRInternalServerError) (HTTP 404)",
+        ),
+        (
+            r#"{"code":16,"codeDesc":"NCERRResourceNotFound:"}"#,
+            "NCERRResourceNotFound",
+            "CipherTrust Manager answered HTTP 404 (NCERRResourceNotFound)",
+        ),
+        (
+            r#"{"code":16,"codeDesc":"Not found: the job"}"#,
+            "Not found: the job",
+            "CipherTrust Manager answered HTTP 404 (Not found: the job)",
+        ),
+        (
+            r#"{"code":16}"#,
+            "16",
+            "CipherTrust Manager answered HTTP 404 (16)",
+        ),
+    ] {
+        let err = cckm::read_sync_job(&response(404, body)).err();
+        let Some(err) = err else { panic!("no error") };
+        assert_eq!(err.server_code(), Some(code), "{body}");
+        let said = err.describe(Language::En);
+        assert!(said.starts_with(sentence), "{said}");
+    }
     let err = cckm::read_sync_jobs(
         &response(401, fixture!("cckm/token_expired.json")),
         &SyncJobFilter::default(),
@@ -670,23 +706,58 @@ fn cckm_requests_use_bearer_and_the_filter_query() {
         "https://ctm.example/api/v1/cckm/aws/synchronization-jobs?skip=0&limit=10"
     );
     assert_eq!(
-        cckm::sync_job_request(&cfg, Cloud::Aws, "afef70ff-311e").map(|r| r.url),
+        cckm::sync_job_request(&cfg, Source::Aws, "afef70ff-311e").map(|r| r.url),
         Ok("https://ctm.example/api/v1/cckm/aws/synchronization-jobs/afef70ff-311e".to_owned())
     );
-    assert!(cckm::sync_job_request(&cfg, Cloud::Aws, "..").is_err());
+    assert!(cckm::sync_job_request(&cfg, Source::Aws, "..").is_err());
 }
 
 #[test]
-fn each_cloud_has_its_path_and_container_parameter_and_sort_goes_where_it_can() {
+fn each_source_has_its_path_and_container_parameter_and_sort_goes_where_documented() {
     let cfg = cckm_config();
-    for (cloud, param) in [
-        (Cloud::Aws, "kms"),
-        (Cloud::Azure, "key_vaults"),
-        (Cloud::Google, "key_rings"),
-        (Cloud::Oci, "vaults"),
+    for (source, path, param, sort) in [
+        (Source::Aws, "aws/synchronization-jobs", "kms", ""),
+        (
+            Source::AwsCustomKeyStores,
+            "aws/custom-key-stores/synchronization-jobs",
+            "kms",
+            "",
+        ),
+        (
+            Source::Azure,
+            "azure/synchronization-jobs",
+            "key_vaults",
+            "",
+        ),
+        (
+            Source::AzureSecrets,
+            "azure/secrets/synchronization-jobs",
+            "key_vaults",
+            "",
+        ),
+        (
+            Source::AzureCertificates,
+            "azure/certificates/synchronization-jobs",
+            "key_vaults",
+            "",
+        ),
+        (
+            Source::Google,
+            "google/synchronization-jobs",
+            "key_rings",
+            "&sort=-createdAt",
+        ),
+        (Source::Oci, "oci/synchronization-jobs", "vaults", ""),
+        (
+            Source::Salesforce,
+            "sfdc/keys/synchronization-jobs",
+            "organizations",
+            "&sort=-createdAt",
+        ),
+        (Source::Sap, "sap/synchronization-jobs", "groups", ""),
     ] {
         let filter = SyncJobFilter {
-            cloud,
+            source,
             containers: vec!["a".to_owned(), "b".to_owned()],
             sort: Some(SortOrder {
                 key: SortKey::Started,
@@ -697,16 +768,12 @@ fn each_cloud_has_its_path_and_container_parameter_and_sort_goes_where_it_can() 
         assert_eq!(
             cckm::sync_jobs_request(&cfg, &filter).url,
             format!(
-                "https://ctm.example/api/v1/cckm/{}/synchronization-jobs?{param}=a&{param}=b&sort=-createdAt&skip=0&limit=10",
-                cloud.key()
+                "https://ctm.example/api/v1/cckm/{path}?{param}=a&{param}=b{sort}&skip=0&limit=10"
             )
         );
         assert_eq!(
-            cckm::sync_job_request(&cfg, cloud, "x").map(|r| r.url),
-            Ok(format!(
-                "https://ctm.example/api/v1/cckm/{}/synchronization-jobs/x",
-                cloud.key()
-            ))
+            cckm::sync_job_request(&cfg, source, "x").map(|r| r.url),
+            Ok(format!("https://ctm.example/api/v1/cckm/{path}/x"))
         );
     }
     let by_duration = SyncJobFilter {
@@ -722,6 +789,7 @@ fn each_cloud_has_its_path_and_container_parameter_and_sort_goes_where_it_can() 
             key: SortKey::Status,
             descending: false,
         }),
+        source: Source::Salesforce,
         ..SyncJobFilter::default()
     };
     assert!(cckm::sync_jobs_query(&by_status).contains("sort=overall_status"));
@@ -757,7 +825,7 @@ fn several_statuses_are_filtered_client_side() {
 #[test]
 fn token_requests_post_the_grant_without_a_bearer() {
     let cfg = cckm_config();
-    let sign_in = cckm::sign_in_request(&cfg, "admin", "pw");
+    let sign_in = cckm::sign_in_request(&cfg, "admin", "pw", &cckm::SignInDomain::default());
     assert_eq!(sign_in.method, Method::Post);
     assert_eq!(sign_in.url, "https://ctm.example/api/v1/auth/tokens");
     assert_eq!(sign_in.header("authorization"), None);
@@ -772,8 +840,27 @@ fn token_requests_post_the_grant_without_a_bearer() {
         serde_json::from_str(refresh.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
     assert_eq!(
         body,
-        serde_json::json!({"grant_type": "refresh_token", "refresh_token": "Yx6g"})
+        serde_json::json!({"grant_type": "refresh_token", "refresh_token": "Yx6g", "renew_refresh_token": true})
     );
+    let in_domain = cckm::sign_in_request(
+        &cfg,
+        "ops",
+        "pw",
+        &cckm::SignInDomain::new(" sales ", "root"),
+    );
+    let body: Value =
+        serde_json::from_str(in_domain.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
+    assert_eq!(
+        body,
+        serde_json::json!({"grant_type": "password", "username": "ops", "password": "pw",
+            "domain": "sales", "auth_domain": "root"})
+    );
+    let own_domain =
+        cckm::sign_in_request(&cfg, "ops", "pw", &cckm::SignInDomain::new("sales", " "));
+    assert!(own_domain
+        .body
+        .as_deref()
+        .is_some_and(|b| b.contains("\"domain\":\"sales\"") && !b.contains("auth_domain")));
 }
 
 #[test]

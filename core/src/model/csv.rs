@@ -1,19 +1,23 @@
 //! The current page of sync jobs as CSV, safe to open in a spreadsheet.
 
-use super::sync_job::SyncJob;
+use super::sync_job::{Source, SyncJob};
 use super::timestamp::Timestamp;
 
-const HEADER: [&str; 9] = [
-    "id",
-    "status",
-    "started",
-    "completed",
-    "duration_seconds",
-    "accounts_regions",
-    "kms",
-    "abort",
-    "cloud",
-];
+/// The header, the containers' column named as the source names them
+/// (`kms`, `key_vaults`, `organizations`, …).
+fn header(containers: &str) -> [&str; 9] {
+    [
+        "id",
+        "status",
+        "started",
+        "completed",
+        "duration_seconds",
+        "accounts_regions",
+        containers,
+        "abort",
+        "cloud",
+    ]
+}
 
 /// One CSV field: quoted when it holds a quote, comma or line break, and
 /// neutralised with a leading `'` when a spreadsheet would run it as a
@@ -31,15 +35,18 @@ pub fn field(value: &str) -> String {
     }
 }
 
-/// The jobs as CSV with a header row, lines ended by CRLF (RFC 4180).
-pub fn jobs_csv(jobs: &[SyncJob], now: Timestamp) -> String {
-    let mut out = HEADER.join(",");
+/// The jobs of `source` as CSV with a header row, lines ended by CRLF (RFC 4180).
+pub fn jobs_csv(jobs: &[SyncJob], source: Source, now: Timestamp) -> String {
+    let mut out = header(source.containers().wire()).join(",");
     out.push_str("\r\n");
     for job in jobs {
         let regions: Vec<String> = job
             .details
             .iter()
-            .map(|d| format!("{}/{}: {}", d.account, d.region, d.text))
+            .map(|d| match d.account.as_str() {
+                "" => format!("{}: {}", d.region, d.text),
+                account => format!("{account}/{}: {}", d.region, d.text),
+            })
             .collect();
         let row = [
             job.id.clone(),
@@ -50,7 +57,7 @@ pub fn jobs_csv(jobs: &[SyncJob], now: Timestamp) -> String {
                 .map(|d| d.as_secs().to_string())
                 .unwrap_or_default(),
             regions.join("; "),
-            job.kms.join("; "),
+            job.containers.join("; "),
             job.abort.to_string(),
             job.cloud.clone(),
         ];
@@ -105,11 +112,11 @@ mod tests {
             details: vec![RegionDetail::new("123/us-east-1", "failed, see log")],
             cloud: "aws".into(),
             regions: None,
-            kms: vec!["kms-a".into(), "kms-b".into()],
+            containers: vec!["kms-a".into(), "kms-b".into()],
             abort: false,
             synchronize_all: None,
         };
-        let csv = jobs_csv(&[job], at("2024-05-01T11:00:00Z"));
+        let csv = jobs_csv(&[job.clone()], Source::Aws, at("2024-05-01T11:00:00Z"));
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines.len(), 3, "{csv}");
         assert_eq!(
@@ -121,5 +128,16 @@ mod tests {
             "'=cmd|' /C calc'!A0,failed,2024-05-01 10:00:00 UTC,2024-05-01 10:01:30 UTC,90,\"123/us-east-1: failed, see log\",kms-a; kms-b,false,aws"
         );
         assert_eq!(lines[2], "");
+        let azure = SyncJob {
+            details: vec![RegionDetail::new("https://kv.vault.azure.net/", "done")],
+            containers: vec!["kv-prod".into()],
+            ..job
+        };
+        let csv = jobs_csv(&[azure], Source::AzureSecrets, at("2024-05-01T11:00:00Z"));
+        assert!(csv.starts_with("id,status,started,completed,duration_seconds,accounts_regions,key_vaults,abort,cloud\r\n"), "{csv}");
+        assert!(
+            csv.contains(",https://kv.vault.azure.net/: done,kv-prod,"),
+            "{csv}"
+        );
     }
 }

@@ -19,7 +19,7 @@ impl FindText {
 
     /// Whether `job` holds the text, in any case, in its id, its status (as
     /// sent, or `shown_status` as the panel words it), its account, its
-    /// regions or a region's status text.
+    /// regions, a region's status text or its containers.
     pub fn matches(&self, job: &SyncJob, shown_status: Option<&str>) -> bool {
         let has = |field: &str| contains_folded(field, &self.0);
         has(&job.id)
@@ -31,6 +31,7 @@ impl FindText {
                 .iter()
                 .any(|d| has(&d.account) || has(&d.region) || has(&d.text))
             || job.regions.iter().flatten().any(|r| has(r))
+            || job.containers.iter().any(|c| has(c))
     }
 }
 
@@ -106,7 +107,7 @@ mod tests {
             )],
             cloud: "aws".into(),
             regions: Some(vec!["eu-west-1".into(), "us-east-2".into()]),
-            kms: vec!["kms-one".into()],
+            containers: vec!["kms-one".into()],
             abort: false,
             synchronize_all: None,
         }
@@ -149,8 +150,9 @@ mod tests {
                 "{typed:?}"
             );
         }
+        // The containers the row shows (a key vault, an organization, …).
+        assert!(FindText::new("KMS-ONE").unwrap().matches(&j, None));
         // Fields a row does not show are not searched.
-        assert!(!FindText::new("kms-one").unwrap().matches(&j, None));
         assert!(!FindText::new("ncryptify").unwrap().matches(&j, None));
     }
 

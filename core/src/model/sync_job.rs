@@ -91,9 +91,9 @@ impl RegionReading {
 /// One `detailed_status` entry, `"<account>/<region>": "<text>"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegionDetail {
-    /// The AWS account, before the first `/`; empty when the key has no `/`.
+    /// The account, before the `/`; empty when the key is not `<account>/<region>`.
     pub account: String,
-    /// The region, after the first `/` (the whole key when it has none).
+    /// The region, after the `/` (the whole key when it is not `<account>/<region>`).
     pub region: String,
     /// The server's text, as plain text.
     pub text: String,
@@ -101,10 +101,19 @@ pub struct RegionDetail {
 }
 
 impl RegionDetail {
+    /// Splits `"<account>/<region>"`; a key of any other shape (no `/`,
+    /// several, an empty side, a URL) is kept whole as the region.
     pub fn new(key: &str, text: &str) -> Self {
         let (account, region) = match key.split_once('/') {
-            Some((account, region)) => (account, region),
-            None => ("", key),
+            Some((account, region))
+                if !account.is_empty()
+                    && !region.is_empty()
+                    && !region.contains('/')
+                    && !account.contains(':') =>
+            {
+                (account, region)
+            }
+            _ => ("", key),
         };
         let text = plain_text(text);
         RegionDetail {
@@ -135,11 +144,31 @@ pub struct SyncJob {
     pub cloud: String,
     /// The regions asked for; `None` when the field is absent.
     pub regions: Option<Vec<String>>,
-    pub kms: Vec<String>,
+    /// What the job synchronizes (AWS KMS, Azure key vaults, Google key
+    /// rings, OCI vaults, Salesforce organizations, SAP groups): the first
+    /// of [`ContainerField::ALL`] the job carries.
+    pub containers: Vec<String>,
     /// True once someone asked to cancel the job.
     pub abort: bool,
     /// `synchronize_all`, where the server says.
     pub synchronize_all: Option<bool>,
+}
+
+/// A job's containers, under whichever field its family uses
+/// (`organization_ids` is the name Salesforce's start body uses); a field
+/// present but empty does not hide a later one that has names.
+fn containers_of(fields: &Fields<'_>) -> Result<Vec<String>, DecodeError> {
+    let mut found = Vec::new();
+    let names = ContainerField::ALL.map(ContainerField::wire);
+    for field in names.iter().chain(&["organization_ids"]) {
+        if let Some(names) = fields.opt_text_list(field)? {
+            if !names.is_empty() {
+                return Ok(names);
+            }
+            found = names;
+        }
+    }
+    Ok(found)
 }
 
 impl SyncJob {
@@ -174,7 +203,7 @@ impl SyncJob {
             details,
             cloud: text("cloud")?,
             regions: fields.opt_text_list("regions")?,
-            kms: fields.opt_text_list("kms")?.unwrap_or_default(),
+            containers: containers_of(&fields)?,
             abort: fields.opt_flag("abort")?.unwrap_or(false),
             synchronize_all: fields.opt_flag("synchronize_all")?,
         })
@@ -236,51 +265,126 @@ impl SyncJobPage {
 /// The default page size, as the API documents it.
 pub const DEFAULT_LIMIT: u32 = 10;
 
-/// The clouds CCKM synchronizes, each with its own container filter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Cloud {
-    #[default]
-    Aws,
-    Azure,
-    Google,
-    Oci,
+/// What a job synchronizes into: the field a job carries its containers
+/// under, which is also the list's repeated filter parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ContainerField {
+    Kms,
+    KeyVaults,
+    KeyRings,
+    Vaults,
+    Organizations,
+    Groups,
 }
 
-impl Cloud {
-    pub const ALL: [Cloud; 4] = [Cloud::Aws, Cloud::Azure, Cloud::Google, Cloud::Oci];
+impl ContainerField {
+    /// Every field a job may carry, in the order they are looked for.
+    pub const ALL: [ContainerField; 6] = [
+        ContainerField::Kms,
+        ContainerField::KeyVaults,
+        ContainerField::KeyRings,
+        ContainerField::Vaults,
+        ContainerField::Organizations,
+        ContainerField::Groups,
+    ];
 
-    /// The path segment: `/cckm/{cloud}/synchronization-jobs`.
+    /// The name on the wire, in a job and as the list's filter.
+    pub fn wire(self) -> &'static str {
+        match self {
+            ContainerField::Kms => "kms",
+            ContainerField::KeyVaults => "key_vaults",
+            ContainerField::KeyRings => "key_rings",
+            ContainerField::Vaults => "vaults",
+            ContainerField::Organizations => "organizations",
+            ContainerField::Groups => "groups",
+        }
+    }
+}
+
+/// A family of synchronization jobs CCKM keeps, each its own list
+/// (`GET /cckm/…/synchronization-jobs`) with its own container filter.
+/// Only families whose paths Thales' public pages or code confirm are here.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Source {
+    #[default]
+    Aws,
+    /// AWS custom key stores (CloudHSM and external), one list for both.
+    AwsCustomKeyStores,
+    Azure,
+    AzureSecrets,
+    AzureCertificates,
+    Google,
+    Oci,
+    Salesforce,
+    Sap,
+}
+
+impl Source {
+    pub const ALL: [Source; 9] = [
+        Source::Aws,
+        Source::AwsCustomKeyStores,
+        Source::Azure,
+        Source::AzureSecrets,
+        Source::AzureCertificates,
+        Source::Google,
+        Source::Oci,
+        Source::Salesforce,
+        Source::Sap,
+    ];
+
+    /// The source's name in the page's address, in `keywatch-status` and in
+    /// file names.
     pub fn key(self) -> &'static str {
         match self {
-            Cloud::Aws => "aws",
-            Cloud::Azure => "azure",
-            Cloud::Google => "google",
-            Cloud::Oci => "oci",
+            Source::Aws => "aws",
+            Source::AwsCustomKeyStores => "aws-custom-key-stores",
+            Source::Azure => "azure",
+            Source::AzureSecrets => "azure-secrets",
+            Source::AzureCertificates => "azure-certificates",
+            Source::Google => "google",
+            Source::Oci => "oci",
+            Source::Salesforce => "sfdc",
+            Source::Sap => "sap",
         }
     }
 
-    pub fn from_key(key: &str) -> Option<Cloud> {
-        Cloud::ALL.into_iter().find(|c| c.key() == key.trim())
+    pub fn from_key(key: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|c| c.key() == key.trim())
     }
 
-    /// The repeated query parameter that filters by container.
-    pub fn container_param(self) -> &'static str {
+    /// The list's path under `/api/v1`.
+    pub fn path(self) -> &'static str {
         match self {
-            Cloud::Aws => "kms",
-            Cloud::Azure => "key_vaults",
-            Cloud::Google => "key_rings",
-            Cloud::Oci => "vaults",
+            Source::Aws => "cckm/aws/synchronization-jobs",
+            Source::AwsCustomKeyStores => "cckm/aws/custom-key-stores/synchronization-jobs",
+            Source::Azure => "cckm/azure/synchronization-jobs",
+            Source::AzureSecrets => "cckm/azure/secrets/synchronization-jobs",
+            Source::AzureCertificates => "cckm/azure/certificates/synchronization-jobs",
+            Source::Google => "cckm/google/synchronization-jobs",
+            Source::Oci => "cckm/oci/synchronization-jobs",
+            Source::Salesforce => "cckm/sfdc/keys/synchronization-jobs",
+            Source::Sap => "cckm/sap/synchronization-jobs",
         }
     }
 
-    /// The name an operator knows the cloud by.
-    pub fn name(self) -> &'static str {
+    /// What its jobs synchronize into, and the list's container filter.
+    pub fn containers(self) -> ContainerField {
         match self {
-            Cloud::Aws => "AWS",
-            Cloud::Azure => "Azure",
-            Cloud::Google => "Google Cloud",
-            Cloud::Oci => "Oracle Cloud",
+            Source::Aws | Source::AwsCustomKeyStores => ContainerField::Kms,
+            Source::Azure | Source::AzureSecrets | Source::AzureCertificates => {
+                ContainerField::KeyVaults
+            }
+            Source::Google => ContainerField::KeyRings,
+            Source::Oci => ContainerField::Vaults,
+            Source::Salesforce => ContainerField::Organizations,
+            Source::Sap => ContainerField::Groups,
         }
+    }
+
+    /// Whether Thales documents `sort` for this list (Google's and
+    /// Salesforce's only); elsewhere the panel orders within the page.
+    pub fn sorts(self) -> bool {
+        matches!(self, Source::Google | Source::Salesforce)
     }
 }
 
@@ -358,11 +462,11 @@ impl SortOrder {
 /// the page is filtered here, so its count is for the page, not the list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SyncJobFilter {
-    pub cloud: Cloud,
+    pub source: Source,
     /// A full job id goes straight to that job.
     pub id: Option<String>,
     pub statuses: Vec<SyncStatus>,
-    /// Container names (`kms`, `key_vaults`, … by cloud), any of them.
+    /// Container names (`kms`, `key_vaults`, … by source), any of them.
     pub containers: Vec<String>,
     pub skip: u64,
     pub limit: u32,
@@ -372,7 +476,7 @@ pub struct SyncJobFilter {
 impl Default for SyncJobFilter {
     fn default() -> Self {
         SyncJobFilter {
-            cloud: Cloud::Aws,
+            source: Source::Aws,
             id: None,
             statuses: Vec::new(),
             containers: Vec::new(),
@@ -463,8 +567,6 @@ mod tests {
             ),
             ("123456789012", "us-east-1", "in_progress")
         );
-        let odd = RegionDetail::new("a/b/c", "x");
-        assert_eq!((odd.account.as_str(), odd.region.as_str()), ("a", "b/c"));
     }
 
     #[test]
@@ -485,12 +587,87 @@ mod tests {
     }
 
     #[test]
-    fn every_cloud_has_its_own_container_filter() {
-        let params: Vec<&str> = Cloud::ALL.iter().map(|c| c.container_param()).collect();
-        assert_eq!(params, ["kms", "key_vaults", "key_rings", "vaults"]);
-        for cloud in Cloud::ALL {
-            assert_eq!(Cloud::from_key(cloud.key()), Some(cloud));
+    fn every_source_has_its_own_path_and_container_filter() {
+        let params: Vec<&str> = Source::ALL.iter().map(|c| c.containers().wire()).collect();
+        assert_eq!(
+            params,
+            [
+                "kms",
+                "kms",
+                "key_vaults",
+                "key_vaults",
+                "key_vaults",
+                "key_rings",
+                "vaults",
+                "organizations",
+                "groups"
+            ]
+        );
+        for source in Source::ALL {
+            assert_eq!(Source::from_key(source.key()), Some(source));
+            assert!(
+                source.path().starts_with("cckm/")
+                    && source.path().ends_with("/synchronization-jobs")
+            );
         }
-        assert_eq!(Cloud::from_key("sfdc"), None);
+        assert_eq!(
+            Source::Salesforce.path(),
+            "cckm/sfdc/keys/synchronization-jobs"
+        );
+        let sorting: Vec<Source> = Source::ALL.into_iter().filter(|s| s.sorts()).collect();
+        assert_eq!(sorting, [Source::Google, Source::Salesforce]);
+        assert_eq!(Source::from_key("ekm"), None);
+    }
+
+    fn job_with(field: &str, names: serde_json::Value) -> SyncJob {
+        let mut value = serde_json::json!({
+            "id": "j", "createdAt": "2024-05-01T10:00:00Z",
+            "updatedAt": "2024-05-01T10:00:00Z", "overall_status": "completed"
+        });
+        value[field] = names;
+        SyncJob::from_json(&value, "").unwrap()
+    }
+
+    #[test]
+    fn containers_are_read_under_every_family_s_field() {
+        for field in ContainerField::ALL
+            .map(ContainerField::wire)
+            .iter()
+            .chain(&["organization_ids"])
+        {
+            let job = job_with(field, serde_json::json!(["one", "two"]));
+            assert_eq!(job.containers, ["one", "two"], "{field}");
+        }
+        // An empty `kms` beside Azure's vaults does not hide them.
+        let mut both = serde_json::json!({
+            "id": "j", "createdAt": "2024-05-01T10:00:00Z",
+            "updatedAt": "2024-05-01T10:00:00Z", "overall_status": "completed",
+            "kms": [], "key_vaults": ["kv-prod"]
+        });
+        assert_eq!(
+            SyncJob::from_json(&both, "").unwrap().containers,
+            ["kv-prod"]
+        );
+        both["key_vaults"] = serde_json::json!("not a list");
+        assert!(SyncJob::from_json(&both, "").is_err());
+        assert!(job_with("regions", serde_json::json!(["x"]))
+            .containers
+            .is_empty());
+    }
+
+    #[test]
+    fn keys_that_are_not_account_and_region_are_kept_whole() {
+        for key in [
+            "a/b/c",
+            "https://kv-prod.vault.azure.net/",
+            "/eastus",
+            "kv-prod/",
+            "projects/p/locations/global/keyRings/ring",
+            "key-ring-prod",
+        ] {
+            let detail = RegionDetail::new(key, "key ring synchronized successfully");
+            assert_eq!((detail.account.as_str(), detail.region.as_str()), ("", key));
+            assert_eq!(detail.reading, RegionReading::Synchronized);
+        }
     }
 }

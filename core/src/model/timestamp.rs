@@ -218,6 +218,11 @@ mod tests {
             millis("9999-12-31T23:59:59.999Z"),
             Some(253_402_300_799_999)
         );
+        // Google's sync jobs carry nanoseconds (Thales' own test data).
+        assert_eq!(
+            millis("2020-11-05T06:38:29.676642246Z"),
+            Some(1_604_558_309_676)
+        );
         assert_eq!(millis("2020-11-05t06:39:45z"), Some(1_604_558_385_000));
         assert_eq!(millis("2020-11-05 06:39:45Z"), Some(1_604_558_385_000));
         assert_eq!(millis("2016-12-31T23:59:60Z"), Some(1_483_228_799_999));

@@ -215,28 +215,25 @@ pub(super) fn message(m: &Message) -> String {
             server,
             status,
             said,
-            advice,
+            advice: what,
         } => {
-            let advice = match advice {
-                HttpAdvice::AskForPermission => {
-                    "dem Konto fehlt die Berechtigung; an die Administration wenden"
-                }
-                HttpAdvice::CheckAddress => "die eingestellte Adresse prüfen",
-                HttpAdvice::TryLaterBusy => {
-                    "der Server ist ausgelastet oder startet neu; später erneut versuchen"
-                }
-                HttpAdvice::TryLaterServerProblem => {
-                    "der Server hat ein Problem; später erneut versuchen oder sein Protokoll prüfen"
-                }
-                HttpAdvice::CheckConfiguration => {
-                    "die Anfrage wurde abgelehnt; die Einstellungen prüfen"
-                }
-            };
+            let advice = advice(what);
             format!(
                 "{} hat mit HTTP {status} geantwortet{said}: {advice}.",
                 server.name()
             )
         }
+        Message::ServerSaid {
+            server,
+            sentence,
+            code,
+            status,
+            advice: what,
+        } => format!(
+            "{}: {sentence}{code} (HTTP {status}): {}.",
+            server.name(),
+            advice(what)
+        ),
         Message::NotJson {
             server,
             status,
@@ -302,5 +299,21 @@ fn problem_text(problem: DecodeProblem) -> &'static str {
         DecodeProblem::NotA(Expected::List | Expected::ListOrObject) => "ist keine Liste",
         DecodeProblem::NotA(Expected::Object) => "ist kein Objekt",
         DecodeProblem::NotA(Expected::Timestamp) => "ist kein Zeitpunkt",
+    }
+}
+
+fn advice(advice: HttpAdvice) -> &'static str {
+    match advice {
+        HttpAdvice::AskForPermission => {
+            "dem Konto fehlt die Berechtigung; an die Administration wenden"
+        }
+        HttpAdvice::CheckAddress => "die eingestellte Adresse prüfen",
+        HttpAdvice::TryLaterBusy => {
+            "der Server ist ausgelastet oder startet neu; später erneut versuchen"
+        }
+        HttpAdvice::TryLaterServerProblem => {
+            "der Server hat ein Problem; später erneut versuchen oder sein Protokoll prüfen"
+        }
+        HttpAdvice::CheckConfiguration => "die Anfrage wurde abgelehnt; die Einstellungen prüfen",
     }
 }

@@ -207,23 +207,22 @@ pub(super) fn message(m: &Message) -> String {
             server,
             status,
             said,
-            advice,
+            advice: what,
         } => {
-            let advice = match advice {
-                HttpAdvice::AskForPermission => {
-                    "the account lacks permission for this; ask an administrator"
-                }
-                HttpAdvice::CheckAddress => "check the configured address",
-                HttpAdvice::TryLaterBusy => "the server is busy or restarting; try again later",
-                HttpAdvice::TryLaterServerProblem => {
-                    "the server has a problem; try again later or check its log"
-                }
-                HttpAdvice::CheckConfiguration => {
-                    "the request was refused; check the configuration"
-                }
-            };
+            let advice = advice(what);
             format!("{} answered HTTP {status}{said}: {advice}.", server.name())
         }
+        Message::ServerSaid {
+            server,
+            sentence,
+            code,
+            status,
+            advice: what,
+        } => format!(
+            "{}: {sentence}{code} (HTTP {status}): {}.",
+            server.name(),
+            advice(what)
+        ),
         Message::NotJson {
             server,
             status,
@@ -312,4 +311,18 @@ pub(super) fn grouped(n: u64, separator: char) -> String {
         out.push(c);
     }
     out
+}
+
+fn advice(advice: HttpAdvice) -> &'static str {
+    match advice {
+        HttpAdvice::AskForPermission => {
+            "the account lacks permission for this; ask an administrator"
+        }
+        HttpAdvice::CheckAddress => "check the configured address",
+        HttpAdvice::TryLaterBusy => "the server is busy or restarting; try again later",
+        HttpAdvice::TryLaterServerProblem => {
+            "the server has a problem; try again later or check its log"
+        }
+        HttpAdvice::CheckConfiguration => "the request was refused; check the configuration",
+    }
 }

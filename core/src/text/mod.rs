@@ -255,6 +255,15 @@ pub enum Message<'a> {
         said: &'a str,
         advice: HttpAdvice,
     },
+    /// An error in the server's own sentence, with its code word as
+    /// ` (NCERRResourceNotFound)` or empty.
+    ServerSaid {
+        server: Server,
+        sentence: &'a str,
+        code: &'a str,
+        status: u16,
+        advice: HttpAdvice,
+    },
     NotJson {
         server: Server,
         status: u16,
@@ -398,6 +407,13 @@ mod tests {
                 said: " (X)",
                 advice: HttpAdvice::TryLaterServerProblem,
             },
+            Message::ServerSaid {
+                server: Server::Cckm,
+                sentence: "Resource not found",
+                code: " (NCERRResourceNotFound)",
+                status: 404,
+                advice: HttpAdvice::CheckAddress,
+            },
             Message::NotJson {
                 server: Server::Gklm,
                 status: 502,
@@ -451,6 +467,7 @@ mod tests {
                 | Message::CredentialsRefused { .. }
                 | Message::SignInNotAccepted { .. }
                 | Message::HttpError { .. }
+                | Message::ServerSaid { .. }
                 | Message::NotJson { .. }
                 | Message::Unreadable { .. }
                 | Message::BadInput { .. }
@@ -474,7 +491,7 @@ mod tests {
     #[test]
     fn every_message_exists_in_every_language_and_is_translated() {
         let all = every_message();
-        assert_eq!(all.len(), 23);
+        assert_eq!(all.len(), 24);
         for m in &all {
             let en = m.get(Language::En);
             let de = m.get(Language::De);
