@@ -201,15 +201,19 @@ pub fn sign_in_request(
     password: &str,
     domain: &SignInDomain,
 ) -> HttpRequest {
-    let mut body = json!({"grant_type": "password", "username": username, "password": password});
+    let mut body = serde_json::Map::new();
+    body.insert("grant_type".into(), "password".into());
+    body.insert("username".into(), username.into());
+    body.insert("password".into(), password.into());
     for (name, value) in [
         ("domain", &domain.domain),
         ("auth_domain", &domain.auth_domain),
     ] {
         if !value.is_empty() {
-            body[name] = Value::from(value.as_str());
+            body.insert(name.into(), value.as_str().into());
         }
     }
+    let body = Value::Object(body);
     headers::request(
         cfg,
         Method::Post,
