@@ -116,7 +116,7 @@ mod tests {
             abort: false,
             synchronize_all: None,
         };
-        let csv = jobs_csv(&[job.clone()], Source::Aws, at("2024-05-01T11:00:00Z"));
+        let csv = jobs_csv(std::slice::from_ref(&job), Source::Aws, at("2024-05-01T11:00:00Z"));
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines.len(), 3, "{csv}");
         assert_eq!(
