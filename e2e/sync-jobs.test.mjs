@@ -104,17 +104,17 @@ test("the view's address opens the same view in a new page", async () => {
   await sim("/_sim/scenario", { name: "busy" });
   const first = await openSignedIn();
   const card = first.page.locator('[data-kw="sync-jobs"]');
-  await card.locator('[data-kw="clouds"] [data-cloud="azure"]').click();
+  await card.locator('[data-kw="sources"] [data-source="azure"]').click();
   await card.locator('[data-kw="page-size"]').selectOption("25");
   await card.locator('[data-sort="started"]').click();
   await first.page.waitForFunction(() => location.hash.includes("sort=-started"), null, { timeout: 15000 });
   const hash = new URL(first.page.url()).hash;
-  assert.match(hash, /cloud=azure/);
+  assert.match(hash, /source=azure/);
   assert.match(hash, /limit=25/);
 
   const second = await openSignedIn({ path: hash });
   const other = second.page.locator('[data-kw="sync-jobs"]');
-  assert.equal(await other.locator('[data-cloud="azure"]').getAttribute("aria-pressed"), "true");
+  assert.equal(await other.locator('[data-source="azure"]').getAttribute("aria-pressed"), "true");
   assert.equal(await other.locator('[data-kw="page-size"]').inputValue(), "25");
   assert.equal(await other.locator('th[aria-sort="descending"] [data-sort="started"]').count(), 1);
   assert.deepEqual(first.problems, []);

@@ -29,6 +29,8 @@ pub struct PanelConfig {
     pub gklm_auth_id: Option<String>,
     /// A CipherTrust JWT the host already holds.
     pub cckm_token: Option<String>,
+    /// The CipherTrust domain the sign-in form offers; `None` is the root domain.
+    pub cckm_domain: Option<String>,
     /// The cards asked for, in order; `None` means every card whose server
     /// is configured. Use [`PanelConfig::cards`] for what is shown.
     pub cards: Option<Vec<CardKind>>,
@@ -114,6 +116,7 @@ impl std::fmt::Debug for PanelConfig {
             .field("cards", &self.cards)
             .field("theme", &self.theme)
             .field("backup_max_age_hours", &self.backup_max_age_hours)
+            .field("cckm_domain", &self.cckm_domain)
             .finish()
     }
 }
@@ -128,6 +131,7 @@ impl Default for PanelConfig {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             gklm_auth_id: None,
             cckm_token: None,
+            cckm_domain: None,
             cards: None,
             theme: Theme::Auto,
             backup_max_age_hours: DEFAULT_BACKUP_MAX_AGE_HOURS,
@@ -137,7 +141,7 @@ impl Default for PanelConfig {
 
 /// The configuration keys: the same in `mount()`, element properties,
 /// `config.json` and (in kebab-case) element attributes.
-pub const KEYS: [&str; 11] = [
+pub const KEYS: [&str; 12] = [
     "gklmUrl",
     "cckmUrl",
     "gklmAuthId",
@@ -148,6 +152,7 @@ pub const KEYS: [&str; 11] = [
     "cards",
     "theme",
     "backupMaxAgeHours",
+    "cckmDomain",
     "tokenProvider",
 ];
 
@@ -177,6 +182,7 @@ struct RawConfig {
     cards: Option<CardList>,
     theme: Option<String>,
     backup_max_age_hours: Option<Whole>,
+    cckm_domain: Option<String>,
     /// A function, read by the embedding layer itself.
     #[allow(dead_code)]
     token_provider: Option<serde::de::IgnoredAny>,
@@ -305,6 +311,10 @@ impl PanelConfig {
             )?,
             gklm_auth_id: raw.gklm_auth_id.filter(|s| !s.trim().is_empty()),
             cckm_token: raw.cckm_token.filter(|s| !s.trim().is_empty()),
+            cckm_domain: raw
+                .cckm_domain
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             cards: raw.cards.map(card_list).transpose()?,
             theme: raw
                 .theme
@@ -607,6 +617,17 @@ mod tests {
         let cfg =
             PanelConfig::from_json(r#"{"gklmUrl":"/SKLM/rest/v1","gklmAuthId":"  "}"#).unwrap();
         assert_eq!(cfg.gklm_auth_id, None);
+    }
+
+    #[test]
+    fn the_cipher_trust_domain_is_read_trimmed_and_blank_is_root() {
+        let read = |json: &str| PanelConfig::from_json(json).map(|c| c.cckm_domain);
+        assert_eq!(
+            read(r#"{"cckmUrl":"/api/v1","cckmDomain":" sales "}"#),
+            Ok(Some("sales".to_owned()))
+        );
+        assert_eq!(read(r#"{"cckmUrl":"/api/v1","cckmDomain":""}"#), Ok(None));
+        assert_eq!(read(r#"{"cckmUrl":"/api/v1"}"#), Ok(None));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use keywatch::api::{CckmConfig, Fetch};
 use keywatch::lang::Language;
 use keywatch::model::backup::BackupResult;
 use keywatch::model::notification::EventLookup;
-use keywatch::model::sync_job::{Cloud, SyncJobFilter, SyncStatus};
+use keywatch::model::sync_job::{Source, SyncJobFilter, SyncStatus};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -332,7 +332,7 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
         .err();
     assert!(unsigned.is_some_and(|e| e.is_sign_in_needed()));
 
-    let tokens = cckm::sign_in(&Fetch, &cfg, "kwdemo", "kwdemo").await;
+    let tokens = cckm::sign_in(&Fetch, &cfg, "kwdemo", "kwdemo", &Default::default()).await;
     let tokens = tokens.unwrap_or_else(|e| panic!("{}", e.describe(Language::En)));
     cfg.token = Some(tokens.jwt.clone());
     let refresh_token = tokens.refresh_token.unwrap_or_default();
@@ -365,11 +365,11 @@ async fn cckm_sign_in_and_a_filtered_page_of_jobs() {
         .all(|job| job.overall_status == SyncStatus::Completed));
 
     let job = all.jobs.first().expect("the demo lists sync jobs");
-    let one = cckm::sync_job(&Fetch, &cfg, Cloud::Aws, &job.id)
+    let one = cckm::sync_job(&Fetch, &cfg, Source::Aws, &job.id)
         .await
         .map(|r| r.value);
     assert_eq!(one.as_ref().map(|j| &j.id), Ok(&job.id));
-    let missing = cckm::sync_job(&Fetch, &cfg, Cloud::Aws, "no-such-job")
+    let missing = cckm::sync_job(&Fetch, &cfg, Source::Aws, "no-such-job")
         .await
         .err();
     assert_eq!(

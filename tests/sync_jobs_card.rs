@@ -126,7 +126,7 @@ async fn each_control_sends_the_apis_own_parameters() {
     .await;
 
     // Another cloud, its own container parameter.
-    click(&root, "[data-kw=\"clouds\"] [data-cloud=\"azure\"]");
+    click(&root, "[data-kw=\"sources\"] [data-source=\"azure\"]");
     until(
         || format!("no Key vaults field: {}", root.inner_html()),
         || {

@@ -158,6 +158,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                     status={cckm_session.status.clone()}
                     user_label={Text::Username}
                     signed_out={Text::SignedOutCckm}
+                    domain={AttrValue::from(config.cckm_domain.clone().unwrap_or_default())}
                     {lang}
                     on_sign_in={cckm.on_sign_in.clone()}
                 />

@@ -23,19 +23,28 @@ pub struct SignInProps {
     /// What the form says after the person signed out.
     #[prop_or(Text::SignedOut)]
     pub signed_out: Text,
-    /// Told the user ID and password when the person signs in.
-    pub on_sign_in: Callback<(String, String)>,
+    /// The domain field's first value, for a server that has domains
+    /// (CipherTrust Manager); `None` shows no such field.
+    #[prop_or_default]
+    pub domain: Option<AttrValue>,
+    /// Told the user ID, the password and the domain (empty: none, or the
+    /// root domain) when the person signs in.
+    pub on_sign_in: Callback<Typed>,
 }
+
+/// What the person typed: user, password, domain.
+pub type Typed = (String, String, String);
 
 #[component]
 pub fn SignIn(props: &SignInProps) -> Html {
     let user = use_node_ref();
     let password = use_node_ref();
+    let domain = use_node_ref();
     let lang = props.lang;
     let busy = props.status == SessionStatus::SigningIn;
 
     let onsubmit = {
-        let (user, password) = (user.clone(), password.clone());
+        let (user, password, domain) = (user.clone(), password.clone(), domain.clone());
         let on_sign_in = props.on_sign_in.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -44,13 +53,13 @@ pub fn SignIn(props: &SignInProps) -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            let (u, p) = (value(&user), value(&password));
+            let (u, p, d) = (value(&user), value(&password), value(&domain));
             if !u.trim().is_empty() && !p.is_empty() {
                 // The password field is emptied at once: it lives no longer than the request.
                 if let Some(input) = password.cast::<HtmlInputElement>() {
                     input.set_value("");
                 }
-                on_sign_in.emit((u.trim().to_string(), p));
+                on_sign_in.emit((u.trim().to_string(), p, d.trim().to_string()));
             }
         })
     };
@@ -86,6 +95,12 @@ pub fn SignIn(props: &SignInProps) -> Html {
                 <span>{ Text::Password.get(lang) }</span>
                 <input ref={password} name="password" type="password" autocomplete="current-password" required=true disabled={busy} />
             </label>
+            if let Some(value) = props.domain.clone() {
+                <label>
+                    <span>{ Text::Domain.get(lang) }</span>
+                    <input ref={domain} name="domain" {value} placeholder="root" autocomplete="off" spellcheck="false" disabled={busy} />
+                </label>
+            }
             <button type="submit" disabled={busy}>
                 { if busy { Text::SigningIn.get(lang) } else { Text::SignIn.get(lang) } }
             </button>

@@ -4,7 +4,7 @@
 
 const KEYS = [
   "gklmUrl", "cckmUrl", "gklmAuthId", "cckmToken", "language",
-  "pollSeconds", "timeoutMs", "cards", "theme", "backupMaxAgeHours",
+  "pollSeconds", "timeoutMs", "cards", "theme", "backupMaxAgeHours", "cckmDomain",
 ];
 const attribute = (key) => key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
 

@@ -128,12 +128,20 @@ pub fn use_cckm_session(
         let tokens = tokens.clone();
         use_callback(
             (session.dispatcher(), config.cckm(None)),
-            move |(user, password): (String, String), (session, cfg)| {
+            move |(user, password, domain): crate::components::sign_in::Typed, (session, cfg)| {
                 let Some(cfg) = cfg.clone() else { return };
                 let (session, tokens) = (session.clone(), tokens.clone());
                 session.dispatch(SessionAction::SignInStarted);
                 run(Box::pin(async move {
-                    match cckm::sign_in(&Fetch, &cfg, &user, &password).await {
+                    match cckm::sign_in(
+                        &Fetch,
+                        &cfg,
+                        &user,
+                        &password,
+                        &cckm::SignInDomain::new(&domain, ""),
+                    )
+                    .await
+                    {
                         Ok(fresh) => {
                             let jwt = fresh.jwt.clone();
                             *tokens.borrow_mut() = Some(fresh);

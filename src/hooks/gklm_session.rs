@@ -13,8 +13,8 @@ use crate::state::session::{Session, SessionAction};
 /// A server's session and what the panel's controls do with it.
 pub struct SessionControls {
     pub session: UseReducerHandle<Session>,
-    /// The form was sent: user and password.
-    pub on_sign_in: Callback<(String, String)>,
+    /// The form was sent: user, password and domain.
+    pub on_sign_in: Callback<crate::components::sign_in::Typed>,
     /// A card was refused for want of a (new) sign-in, with the credential
     /// it used.
     pub on_sign_in_needed: Callback<(Option<String>, ApiError)>,
@@ -63,7 +63,7 @@ pub fn use_gklm_session(
         let (run, own) = (run.clone(), own.clone());
         use_callback(
             (session.dispatcher(), config.gklm(None)),
-            move |(user, password): (String, String), (session, cfg)| {
+            move |(user, password, _): crate::components::sign_in::Typed, (session, cfg)| {
                 let Some(cfg) = cfg.clone() else { return };
                 let (session, own) = (session.clone(), own.clone());
                 session.dispatch(SessionAction::SignInStarted);

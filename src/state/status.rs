@@ -1,6 +1,8 @@
 //! What a host may show as a badge in its own header: a small summary of
 //! the panel's readings, told to the host only when it changes.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// The panel at a glance. A field is `None` while its card has no reading
@@ -28,6 +30,9 @@ pub struct StatusSummary {
     pub sync_jobs_failed: Option<u64>,
     /// Sync jobs in progress, for the list's current filter.
     pub sync_jobs_in_progress: Option<u64>,
+    /// Failed sync jobs of each source the server has, by the source's key
+    /// (`aws`, `azure-secrets`, `sfdc`, …).
+    pub sync_jobs_failed_by_source: Option<BTreeMap<&'static str, u64>>,
 }
 
 /// One card's part of the summary.
@@ -50,6 +55,7 @@ pub enum StatusPart {
         failed: Option<u64>,
         in_progress: Option<u64>,
     },
+    SyncJobsBySource(BTreeMap<&'static str, u64>),
 }
 
 impl StatusSummary {
@@ -75,6 +81,7 @@ impl StatusSummary {
                 self.sync_jobs_failed = failed;
                 self.sync_jobs_in_progress = in_progress;
             }
+            StatusPart::SyncJobsBySource(failed) => self.sync_jobs_failed_by_source = Some(failed),
         }
         *self != before
     }
@@ -114,6 +121,7 @@ mod tests {
                 cluster_nodes_down: None,
                 sync_jobs_failed: Some(2),
                 sync_jobs_in_progress: Some(0),
+                sync_jobs_failed_by_source: None,
             }
         );
     }
@@ -123,11 +131,16 @@ mod tests {
         let summary = StatusSummary {
             backup_result: Some("succeeded"),
             sync_jobs_failed: Some(3),
+            sync_jobs_failed_by_source: Some(BTreeMap::from([("aws", 3), ("sfdc", 0)])),
             ..StatusSummary::default()
         };
         let json = serde_json::to_value(&summary).unwrap();
         assert_eq!(json["backupResult"], "succeeded");
         assert_eq!(json["syncJobsFailed"], 3);
+        assert_eq!(
+            json["syncJobsFailedBySource"],
+            serde_json::json!({"aws": 3, "sfdc": 0})
+        );
         assert!(json["backupRunning"].is_null());
         assert!(json["syncJobsInProgress"].is_null());
         assert!(json["lastBackupAt"].is_null());

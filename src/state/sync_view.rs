@@ -1,4 +1,4 @@
-//! What the sync-job list shows: cloud, filters, page, size, sort and the
+//! What the sync-job list shows: source, filters, page, size, sort and the
 //! expanded job. Pure transitions (as patternfly-yew's `PaginationState`),
 //! and the same view written to and read from a URL query, so a view can be
 //! shared. Only view state ever goes into a URL: never a server or a credential.
@@ -8,7 +8,9 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::model::percent::percent_encode;
-use crate::model::sync_job::{Cloud, SortKey, SortOrder, SyncJobFilter, SyncStatus, DEFAULT_LIMIT};
+use crate::model::sync_job::{
+    SortKey, SortOrder, Source, SyncJobFilter, SyncStatus, DEFAULT_LIMIT,
+};
 
 /// The page sizes offered.
 pub const PAGE_SIZES: [u32; 6] = [10, 25, 50, 100, 1000, 10_000];
@@ -23,7 +25,7 @@ pub const STATUSES: [SyncStatus; 4] = [
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncView {
-    /// What is asked of the server (cloud, filters, page, sort).
+    /// What is asked of the server (source, filters, page, sort).
     pub filter: SyncJobFilter,
     /// The job whose detail is open.
     pub expanded: Option<String>,
@@ -39,7 +41,7 @@ pub enum Nav {
 }
 
 pub enum SyncViewAction {
-    Cloud(Cloud),
+    Source(Source),
     ToggleStatus(SyncStatus),
     /// Container names, as typed: comma-separated.
     Containers(String),
@@ -62,15 +64,15 @@ impl SyncView {
         let mut next = self.clone();
         let f = &mut next.filter;
         match action {
-            SyncViewAction::Cloud(cloud) if cloud != f.cloud => {
-                // Container names belong to one cloud.
-                f.cloud = cloud;
+            SyncViewAction::Source(source) if source != f.source => {
+                // Container names belong to one source.
+                f.source = source;
                 f.containers.clear();
                 f.id = None;
                 f.skip = 0;
                 next.expanded = None;
             }
-            SyncViewAction::Cloud(_) => {}
+            SyncViewAction::Source(_) => {}
             SyncViewAction::ToggleStatus(status) => {
                 if let Some(at) = f.statuses.iter().position(|s| *s == status) {
                     f.statuses.remove(at);
@@ -154,12 +156,12 @@ impl SyncView {
         !f.statuses.is_empty() || !f.containers.is_empty() || f.id.is_some()
     }
 
-    /// The view as a URL query (`cloud=azure&status=failed&…`), defaults left out.
+    /// The view as a URL query (`source=azure&status=failed&…`), defaults left out.
     pub fn to_url_query(&self) -> String {
         let f = &self.filter;
         let mut pairs: Vec<(&str, String)> = Vec::new();
-        if f.cloud != Cloud::default() {
-            pairs.push(("cloud", f.cloud.key().to_owned()));
+        if f.source != Source::default() {
+            pairs.push(("source", f.source.key().to_owned()));
         }
         for status in &f.statuses {
             pairs.push(("status", status.as_wire().to_owned()));
@@ -202,7 +204,8 @@ impl SyncView {
             let value = percent_decode(raw);
             let f = &mut view.filter;
             let ok = match key {
-                "cloud" => Cloud::from_key(&value).map(|c| f.cloud = c).is_some(),
+                // `cloud` is the name links made before other sources came.
+                "source" | "cloud" => Source::from_key(&value).map(|c| f.source = c).is_some(),
                 "status" => STATUSES
                     .iter()
                     .find(|s| s.as_wire() == value)
@@ -372,13 +375,13 @@ mod tests {
     }
 
     #[test]
-    fn another_cloud_forgets_the_containers_of_the_last() {
+    fn another_source_forgets_the_containers_of_the_last() {
         let v = view()
             .next(SyncViewAction::Containers("kms-a".into()))
             .next(SyncViewAction::ToggleStatus(SyncStatus::Failed))
             .next(SyncViewAction::Toggle("job-1".into()))
-            .next(SyncViewAction::Cloud(Cloud::Azure));
-        assert_eq!(v.filter.cloud, Cloud::Azure);
+            .next(SyncViewAction::Source(Source::Azure));
+        assert_eq!(v.filter.source, Source::Azure);
         assert!(v.filter.containers.is_empty());
         assert_eq!(v.filter.statuses, [SyncStatus::Failed]);
         assert_eq!(v.expanded, None);
@@ -418,7 +421,7 @@ mod tests {
     #[test]
     fn the_url_round_trips_every_part_of_the_view() {
         let v = view()
-            .next(SyncViewAction::Cloud(Cloud::Google))
+            .next(SyncViewAction::Source(Source::Google))
             .next(SyncViewAction::ToggleStatus(SyncStatus::Failed))
             .next(SyncViewAction::ToggleStatus(SyncStatus::Aborted))
             .next(SyncViewAction::Containers("ring one, ring&2".into()))
@@ -432,9 +435,15 @@ mod tests {
         let query = v.to_url_query();
         assert_eq!(
             query,
-            "cloud=google&status=failed&status=aborted&container=ring%20one&container=ring%262&skip=25&limit=25&sort=-duration&job=job%2F1"
+            "source=google&status=failed&status=aborted&container=ring%20one&container=ring%262&skip=25&limit=25&sort=-duration&job=job%2F1"
         );
         assert_eq!(SyncView::from_url_query(&query), (v, vec![]));
+        // A link from before the other sources names the cloud.
+        let old = SyncView::from_url_query("cloud=azure").0;
+        assert_eq!(old.filter.source, Source::Azure);
+        let sfdc = view().next(SyncViewAction::Source(Source::Salesforce));
+        assert_eq!(sfdc.to_url_query(), "source=sfdc");
+        assert_eq!(SyncView::from_url_query("source=sfdc").0, sfdc);
         assert_eq!(view().to_url_query(), "");
         assert_eq!(SyncView::from_url_query(""), (view(), vec![]));
     }
@@ -442,15 +451,15 @@ mod tests {
     #[test]
     fn invalid_url_values_are_ignored_and_named() {
         let (v, ignored) = SyncView::from_url_query(
-            "?cloud=sfdc&status=exploded&limit=7&skip=abc&sort=-name&job=&utm_source=x&status=failed",
+            "?source=ekm&status=exploded&limit=7&skip=abc&sort=-name&job=&utm_source=x&status=failed",
         );
-        assert_eq!(v.filter.cloud, Cloud::Aws);
+        assert_eq!(v.filter.source, Source::Aws);
         assert_eq!(v.filter.statuses, [SyncStatus::Failed]);
         assert_eq!(v.filter.limit, DEFAULT_LIMIT);
         assert_eq!(
             ignored,
             [
-                "cloud=sfdc",
+                "source=ekm",
                 "status=exploded",
                 "limit=7",
                 "skip=abc",

@@ -213,9 +213,10 @@ pub async fn cckm_signed_in(language: Language) -> keywatch::api::CckmConfig {
     let mut cfg = keywatch::api::CckmConfig::new(format!("{}/api/v1", gateway()));
     cfg.language = language;
     cfg.timeout_ms = 5_000;
-    let tokens = keywatch::api::cckm::sign_in(&Fetch, &cfg, "kwdemo", "kwdemo")
-        .await
-        .unwrap_or_else(|e| panic!("CipherTrust sign-in: {}", e.describe(Language::En)));
+    let tokens =
+        keywatch::api::cckm::sign_in(&Fetch, &cfg, "kwdemo", "kwdemo", &Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("CipherTrust sign-in: {}", e.describe(Language::En)));
     cfg.token = Some(tokens.jwt);
     cfg
 }

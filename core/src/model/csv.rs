@@ -43,10 +43,7 @@ pub fn jobs_csv(jobs: &[SyncJob], source: Source, now: Timestamp) -> String {
         let regions: Vec<String> = job
             .details
             .iter()
-            .map(|d| match d.account.as_str() {
-                "" => format!("{}: {}", d.region, d.text),
-                account => format!("{account}/{}: {}", d.region, d.text),
-            })
+            .map(|d| format!("{}: {}", d.key(), d.text))
             .collect();
         let row = [
             job.id.clone(),
@@ -116,7 +113,11 @@ mod tests {
             abort: false,
             synchronize_all: None,
         };
-        let csv = jobs_csv(std::slice::from_ref(&job), Source::Aws, at("2024-05-01T11:00:00Z"));
+        let csv = jobs_csv(
+            std::slice::from_ref(&job),
+            Source::Aws,
+            at("2024-05-01T11:00:00Z"),
+        );
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines.len(), 3, "{csv}");
         assert_eq!(

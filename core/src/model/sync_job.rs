@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::decode::{child_path, index_path, DecodeError, Fields};
 use super::text::plain_text;
 use super::timestamp::Timestamp;
+use crate::text::Text;
 
 /// A job's `overall_status`. Documented: `in_progress`, `completed`,
 /// `failed`; seen in the documentation's example: `aborted`. Anything else is
@@ -121,6 +122,17 @@ impl RegionDetail {
             region: region.to_owned(),
             reading: RegionReading::from_text(&text),
             text,
+        }
+    }
+}
+
+impl RegionDetail {
+    /// The key as an operator reads it: `account/region`, or the whole key.
+    pub fn key(&self) -> String {
+        if self.account.is_empty() {
+            self.region.clone()
+        } else {
+            format!("{}/{}", self.account, self.region)
         }
     }
 }
@@ -288,6 +300,18 @@ impl ContainerField {
         ContainerField::Groups,
     ];
 
+    /// The column's and the filter's label.
+    pub fn label(self) -> Text {
+        match self {
+            ContainerField::Kms => Text::ContainersKms,
+            ContainerField::KeyVaults => Text::ContainersKeyVaults,
+            ContainerField::KeyRings => Text::ContainersKeyRings,
+            ContainerField::Vaults => Text::ContainersVaults,
+            ContainerField::Organizations => Text::ContainersOrganizations,
+            ContainerField::Groups => Text::ContainersGroups,
+        }
+    }
+
     /// The name on the wire, in a job and as the list's filter.
     pub fn wire(self) -> &'static str {
         match self {
@@ -378,6 +402,21 @@ impl Source {
             Source::Oci => ContainerField::Vaults,
             Source::Salesforce => ContainerField::Organizations,
             Source::Sap => ContainerField::Groups,
+        }
+    }
+
+    /// The name an operator knows the source by.
+    pub fn name(self) -> Text {
+        match self {
+            Source::Aws => Text::SourceAws,
+            Source::AwsCustomKeyStores => Text::SourceAwsCustomKeyStores,
+            Source::Azure => Text::SourceAzure,
+            Source::AzureSecrets => Text::SourceAzureSecrets,
+            Source::AzureCertificates => Text::SourceAzureCertificates,
+            Source::Google => Text::SourceGoogle,
+            Source::Oci => Text::SourceOci,
+            Source::Salesforce => Text::SourceSalesforce,
+            Source::Sap => Text::SourceSap,
         }
     }
 

@@ -133,12 +133,25 @@ texts! {
     UuidTooLong,
     NoCardsConfigured,
     SyncJobs,
-    CloudLabel,
+    Domain,
+    SourceMissing,
+    SourceLabel,
+    SourceAws,
+    SourceAwsCustomKeyStores,
+    SourceAzure,
+    SourceAzureSecrets,
+    SourceAzureCertificates,
+    SourceGoogle,
+    SourceOci,
+    SourceSalesforce,
+    SourceSap,
     StatusFilter,
-    ContainersAws,
-    ContainersAzure,
-    ContainersGoogle,
-    ContainersOci,
+    ContainersKms,
+    ContainersKeyVaults,
+    ContainersKeyRings,
+    ContainersVaults,
+    ContainersOrganizations,
+    ContainersGroups,
     ContainersHint,
     JobIdFilter,
     ClearFilters,
@@ -157,7 +170,6 @@ texts! {
     ColCompleted,
     ColDuration,
     ColRegions,
-    ColKms,
     ColAbort,
     ShowDetails,
     CopyId,
@@ -352,11 +364,17 @@ mod tests {
     const LANGUAGES: [Language; 2] = [Language::En, Language::De];
 
     /// Texts that are the same word in both languages.
-    const SAME_IN_GERMAN: [Text; 4] = [
+    const SAME_IN_GERMAN: [Text; 10] = [
         Text::ClusterName,
         Text::AgentLabel,
         Text::VersionLabel,
         Text::MasterColumn,
+        Text::SourceAws,
+        Text::SourceGoogle,
+        Text::SourceOci,
+        Text::SourceSalesforce,
+        Text::SourceSap,
+        Text::ContainersKms,
     ];
 
     #[test]

@@ -124,7 +124,7 @@ mod tests {
             details: Vec::new(),
             cloud: "aws".into(),
             regions: None,
-            kms: Vec::new(),
+            containers: Vec::new(),
             abort: false,
             synchronize_all: None,
         }

@@ -3,19 +3,22 @@
 //! summary by status, a timeline, each job's detail, and a CSV export.
 
 mod chart;
+mod controls;
+mod fetch;
+mod pager;
 mod row;
+mod summary;
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+
 use yew::prelude::*;
 
-use crate::api::cckm;
 use crate::api::error::ApiError;
-use crate::api::{CckmConfig, Fetch, Reply};
+use crate::api::CckmConfig;
 use crate::clock::now_ms;
 use crate::components::card::{CardFrame, FrameParts};
 use crate::hooks::{
@@ -25,19 +28,20 @@ use crate::hooks::{
 use crate::lang::Language;
 use crate::model::csv::jobs_csv;
 use crate::model::find::{matching, FindText};
-use crate::model::sync_job::{Cloud, SortKey, SyncJob, SyncJobFilter, SyncStatus};
+use crate::model::sync_job::{SortKey, Source, SyncJob, SyncJobFilter, SyncStatus};
 use crate::model::timestamp::Timestamp;
 use crate::state::polled::Cadence;
 use crate::state::status::StatusPart;
-use crate::state::sync_view::{page_range, Nav, SyncView, SyncViewAction, PAGE_SIZES, STATUSES};
+use crate::state::sync_view::{Nav, SyncView, SyncViewAction};
 use crate::text::{Message, Text};
 use crate::verdict;
+
+use controls::{input_value, Controls};
+use fetch::{cadence, fetch_counts, fetch_page, fetch_source_failures, ShownPage, SourceFailures};
 
 pub use chart::Timeline;
 pub use row::{status_badge, JobRow, COLUMNS};
 
-/// How long typing rests before a filter is asked for.
-const DEBOUNCE_MS: u32 = 400;
 /// How long a job whose status changed stays highlighted.
 const HIGHLIGHT_MS: u32 = 4_000;
 
@@ -57,138 +61,10 @@ pub struct SyncJobsProps {
     pub view_in_address: bool,
 }
 
-/// A page as shown: the server's page, ordered, and whether the server did it.
-#[derive(Clone, Debug)]
-pub struct ShownPage {
-    /// Each job shared with its row, so that a render clones pointers.
-    pub jobs: Rc<Vec<Rc<SyncJob>>>,
-    pub skip: u64,
-    pub total: u64,
-    /// Jobs on the server's page before several statuses were filtered here.
-    pub page_size: usize,
-    /// `Some(true)`: the server ordered the page; `Some(false)`: it was
-    /// ordered here, within the page only; `None`: no order was asked for.
-    pub server_sorted: Option<bool>,
-    /// When the page arrived: the timeline's "now", so that it is drawn
-    /// again when a page arrives, not at every render (a keystroke in
-    /// "Find in this page" would move each of its marks).
-    pub received: Timestamp,
-}
-
-/// Equal when the server's page is: a poll that brings the same page keeps
-/// the one shown, and renders nothing, whenever it arrived.
-impl PartialEq for ShownPage {
-    fn eq(&self, other: &Self) -> bool {
-        let ShownPage {
-            jobs,
-            skip,
-            total,
-            page_size,
-            server_sorted,
-            received: _,
-        } = self;
-        *jobs == other.jobs
-            && *skip == other.skip
-            && *total == other.total
-            && *page_size == other.page_size
-            && *server_sorted == other.server_sorted
-    }
-}
-
-async fn fetch_page(cfg: CckmConfig, filter: SyncJobFilter) -> Result<Reply<ShownPage>, ApiError> {
-    let unfiltered = SyncJobFilter {
-        statuses: if filter.filters_the_page() {
-            Vec::new()
-        } else {
-            filter.statuses.clone()
-        },
-        ..filter.clone()
-    };
-    let reply = cckm::sync_jobs(&Fetch, &cfg, &unfiltered).await?;
-    let now = Timestamp::from_unix_millis(now_ms() as i64);
-    Ok(reply.map(|page| {
-        let page_size = page.jobs.len();
-        let page = filter.apply_client_side(page);
-        let mut jobs = page.jobs;
-        let server_sorted = filter.sort.map(|order| {
-            let honoured = order.key.wire_field().is_some() && order.holds(&jobs, now);
-            if !honoured {
-                order.apply(&mut jobs, now);
-            }
-            honoured
-        });
-        ShownPage {
-            jobs: Rc::new(jobs.into_iter().map(Rc::new).collect()),
-            skip: page.skip,
-            total: page.total,
-            page_size,
-            server_sorted,
-            received: now,
-        }
-    }))
-}
-
-/// How many jobs of each status the current filter (statuses aside) has:
-/// one small request per status, read for its total. One after another on
-/// purpose: asked at once, they took four of the six connections a browser
-/// opens to one origin, and the other cards' first requests queued behind
-/// them (every card filled 415 → 475 ms in `cargo xtask bench render`).
-async fn fetch_counts(
-    cfg: CckmConfig,
-    filter: SyncJobFilter,
-) -> Result<Reply<Vec<(SyncStatus, u64)>>, ApiError> {
-    let mut counts = Vec::new();
-    let mut language = None;
-    for status in STATUSES {
-        let one = SyncJobFilter {
-            statuses: vec![status.clone()],
-            skip: 0,
-            limit: 1,
-            sort: None,
-            ..filter.clone()
-        };
-        let reply = cckm::sync_jobs(&Fetch, &cfg, &one).await?;
-        language = reply.content_language;
-        counts.push((status, reply.value.total));
-    }
-    Ok(Reply {
-        value: counts,
-        content_language: language,
-    })
-}
-
-fn cadence(page: &ShownPage) -> Cadence {
-    if page
-        .jobs
-        .iter()
-        .any(|j| j.overall_status == SyncStatus::InProgress)
-    {
-        Cadence::Fast
-    } else {
-        Cadence::Normal
-    }
-}
-
-fn container_label(cloud: Cloud) -> Text {
-    match cloud {
-        Cloud::Aws => Text::ContainersAws,
-        Cloud::Azure => Text::ContainersAzure,
-        Cloud::Google => Text::ContainersGoogle,
-        Cloud::Oci => Text::ContainersOci,
-    }
-}
-
-fn status_word(status: &SyncStatus, lang: Language) -> String {
+pub(crate) fn status_word(status: &SyncStatus, lang: Language) -> String {
     verdict::sync_status(status)
         .1
         .map_or_else(|| status.as_wire().to_owned(), |w| w.get(lang).to_owned())
-}
-
-fn input_value(e: &InputEvent) -> String {
-    e.target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
 }
 
 #[component]
@@ -210,53 +86,8 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     use_view_in_address(&view, view.dispatcher(), in_address);
     let filter = &view.filter;
 
-    // Typing is debounced: the view changes when the typing rests.
-    let containers_draft = use_state_eq(|| filter.containers.join(", "));
-    let id_draft = use_state_eq(|| filter.id.clone().unwrap_or_default());
     // "Find in this page" narrows the rows held at once: no request, no debounce.
     let find = use_state_eq(String::new);
-    {
-        let dispatch = view.dispatcher();
-        use_effect_with((*containers_draft).clone(), move |text| {
-            let text = text.clone();
-            let timer = Timeout::new(DEBOUNCE_MS, move || {
-                dispatch.dispatch(SyncViewAction::Containers(text))
-            });
-            move || drop(timer)
-        });
-    }
-    {
-        let dispatch = view.dispatcher();
-        use_effect_with((*id_draft).clone(), move |text| {
-            let text = text.clone();
-            let timer = Timeout::new(DEBOUNCE_MS, move || {
-                dispatch.dispatch(SyncViewAction::JobId(text))
-            });
-            move || drop(timer)
-        });
-    }
-    // A view set from elsewhere (clear, another cloud, the address) shows in the fields.
-    {
-        let (containers_draft, id_draft) = (containers_draft.clone(), id_draft.clone());
-        use_effect_with(
-            (filter.containers.clone(), filter.id.clone()),
-            move |(containers, id)| {
-                let typed: Vec<String> = containers_draft
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(String::from)
-                    .collect();
-                if typed != *containers {
-                    containers_draft.set(containers.join(", "));
-                }
-                if id_draft.trim() != id.as_deref().unwrap_or_default() {
-                    id_draft.set(id.clone().unwrap_or_default());
-                }
-            },
-        );
-    }
-
     let tell = props.on_sign_in_needed.clone();
     let list = use_poll(
         props.cckm.clone().map(|cfg| (cfg, filter.clone())),
@@ -287,16 +118,44 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         props.every_ms,
         |_: &Vec<(SyncStatus, u64)>| Cadence::Normal,
         None,
-        move |(cfg, filter): (CckmConfig, SyncJobFilter)| {
+        {
+            let tell = tell.clone();
+            move |(cfg, filter): (CckmConfig, SyncJobFilter)| {
+                let tell = tell.clone();
+                async move {
+                    let credential = cfg.token.clone();
+                    let reply = fetch_counts(cfg, filter).await;
+                    tell_if_sign_in_needed(&reply, credential, &tell);
+                    reply
+                }
+            }
+        },
+    );
+    // Every source's failures, for the source switch: less often, as they
+    // are a glance across sources, not the list being read.
+    let failures = use_poll(
+        props.cckm.clone(),
+        props.every_ms.saturating_mul(4),
+        |_: &Rc<SourceFailures>| Cadence::Normal,
+        None,
+        move |cfg: CckmConfig| {
             let tell = tell.clone();
             async move {
                 let credential = cfg.token.clone();
-                let reply = fetch_counts(cfg, filter).await;
+                let reply = fetch_source_failures(cfg).await;
                 tell_if_sign_in_needed(&reply, credential, &tell);
                 reply
             }
         },
     );
+    use_status(failures.state.last_reading().map(|r| {
+        StatusPart::SyncJobsBySource(
+            r.value
+                .iter()
+                .filter_map(|(source, n)| n.map(|n| (source.key(), n)))
+                .collect(),
+        )
+    }));
 
     // Jobs whose status changed since the last page are highlighted a
     // moment and announced.
@@ -373,45 +232,13 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         let d = view.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(SyncViewAction::Navigate { nav, total }))
     };
-    let containers_id = use_unique_id("containers");
-    let job_id_id = use_unique_id("job-id");
-    let size_id = use_unique_id("page-size");
     let find_id = use_unique_id("find");
     let find_count_id = use_unique_id("find-count");
 
-    let clouds = Cloud::ALL.iter().map(|cloud| {
-        let d = view.dispatcher();
-        let cloud = *cloud;
-        let pressed = cloud == filter.cloud;
-        html! {
-            <button type="button" class="kw-chip" aria-pressed={pressed.to_string()} data-cloud={cloud.key()}
-                onclick={Callback::from(move |_: MouseEvent| d.dispatch(SyncViewAction::Cloud(cloud)))}>
-                { cloud.name() }
-            </button>
-        }
-    });
-    let status_chips = STATUSES.iter().map(|status| {
-        let d = view.dispatcher();
-        let pressed = filter.statuses.contains(status);
-        let s = status.clone();
-        html! {
-            <button type="button" class="kw-chip" aria-pressed={pressed.to_string()} data-status={status.as_wire().to_owned()}
-                onclick={Callback::from(move |_: MouseEvent| d.dispatch(SyncViewAction::ToggleStatus(s.clone())))}>
-                { status_word(status, lang) }
-            </button>
-        }
-    });
-    let summary = counts.state.last_reading().map(|r| {
-        let items = r.value.iter().map(|(status, n)| {
-            html! {
-                <li data-status={status.as_wire().to_owned()}>
-                    { status_badge(status, lang) }
-                    <span class="kw-count" data-kw="count">{ Message::Count { n: *n }.get(lang) }</span>
-                </li>
-            }
-        });
-        html! { <ul class="kw-summary" aria-label={Text::SummaryFor.get(lang)} data-kw="summary">{ for items }</ul> }
-    });
+    let summary = counts
+        .state
+        .last_reading()
+        .map(|r| summary::view(&r.value, lang));
 
     let sort_header = |key: SortKey, label: Text| {
         let d = view.dispatcher();
@@ -488,6 +315,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     <JobRow key={job.id.clone()} job={job.clone()} {lang}
                         expanded={view.expanded.as_deref() == Some(job.id.as_str())}
                         changed={changed.contains(&job.id)}
+                        containers={filter.source.containers().label()}
                         shown={found.is_none_or(|each| each.get(i).copied().unwrap_or(true))}
                         on_toggle={on_toggle.clone()} />
                 }
@@ -501,7 +329,6 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                 .get(lang)
             });
             let found_none = found_count == Some(0);
-            let range = page_range(page.skip, page.jobs.len());
             let sort_note = match page.server_sorted {
                 Some(true) => {
                     html! { <p class="kw-muted kw-small" data-kw="sort-note">{ Text::SortedByServer.get(lang) }</p> }
@@ -513,10 +340,10 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
             };
             let past_end = page.jobs.is_empty() && page.skip > 0 && page.skip >= page.total;
             let export = {
-                let (jobs, cloud) = (page.jobs.clone(), filter.cloud);
+                let (jobs, source) = (page.jobs.clone(), filter.source);
                 Callback::from(move |_: MouseEvent| {
                     let jobs: Vec<SyncJob> = jobs.iter().map(|job| SyncJob::clone(job)).collect();
-                    download_csv(&jobs, cloud)
+                    download_csv(&jobs, source)
                 })
             };
             html! {
@@ -566,7 +393,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                                     <th scope="col">{ Text::ColCompleted.get(lang) }</th>
                                     { sort_header(SortKey::Duration, Text::ColDuration) }
                                     <th scope="col">{ Text::ColRegions.get(lang) }</th>
-                                    <th scope="col">{ Text::ColKms.get(lang) }</th>
+                                    <th scope="col" data-kw="containers-column">{ filter.source.containers().label().get(lang) }</th>
                                     <th scope="col">{ Text::ColAbort.get(lang) }</th>
                                 </tr>
                             </thead>
@@ -581,69 +408,13 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     } else if page.jobs.is_empty() {
                         <p class="kw-muted" data-kw="no-jobs">{ Text::NoJobs.get(lang) }</p>
                     }
-                    <div class="kw-pager" data-kw="pager">
-                        <span data-kw="range">
-                            { range.map(|(first, last)| Message::PageRange { first, last, total: page.total }.get(lang)).unwrap_or_default() }
-                        </span>
-                        <button type="button" class="kw-button kw-secondary" onclick={nav(Nav::First)} disabled={page.skip == 0} data-kw="first">
-                            <span aria-hidden="true">{ "«" }</span><span class="kw-visually-hidden">{ Text::FirstPage.get(lang) }</span>
-                        </button>
-                        <button type="button" class="kw-button kw-secondary" onclick={nav(Nav::Previous)} disabled={page.skip == 0} data-kw="previous">
-                            <span aria-hidden="true">{ "‹" }</span><span class="kw-visually-hidden">{ Text::PreviousPage.get(lang) }</span>
-                        </button>
-                        <button type="button" class="kw-button kw-secondary" onclick={nav(Nav::Next)}
-                            disabled={page.skip + u64::from(filter.limit) >= page.total} data-kw="next">
-                            <span aria-hidden="true">{ "›" }</span><span class="kw-visually-hidden">{ Text::NextPage.get(lang) }</span>
-                        </button>
-                        <button type="button" class="kw-button kw-secondary" onclick={nav(Nav::Last)}
-                            disabled={page.skip + u64::from(filter.limit) >= page.total} data-kw="last">
-                            <span aria-hidden="true">{ "»" }</span><span class="kw-visually-hidden">{ Text::LastPage.get(lang) }</span>
-                        </button>
-                        <button type="button" class="kw-button kw-secondary" onclick={export} disabled={page.jobs.is_empty()} data-kw="export">
-                            { Text::ExportCsv.get(lang) }
-                        </button>
-                    </div>
+                    { pager::view(page, filter.limit, view.dispatcher(), export, lang) }
                 </>
             }
         }
         _ => html! { <p class="kw-muted">{ Text::Loading.get(lang) }</p> },
     };
 
-    let size_options = PAGE_SIZES.iter().map(|size| {
-        html! { <option value={size.to_string()} selected={*size == filter.limit}>{ Message::Count { n: u64::from(*size) }.get(lang) }</option> }
-    });
-    let on_size = {
-        let d = view.dispatcher();
-        Callback::from(move |e: Event| {
-            let size = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<u32>().ok());
-            if let Some(size) = size {
-                d.dispatch(SyncViewAction::PageSize(size));
-            }
-        })
-    };
-    let on_containers = {
-        let draft = containers_draft.clone();
-        Callback::from(move |e: InputEvent| draft.set(input_value(&e)))
-    };
-    let on_job_id = {
-        let draft = id_draft.clone();
-        Callback::from(move |e: InputEvent| draft.set(input_value(&e)))
-    };
-    let on_clear = {
-        let (d, c, i) = (
-            view.dispatcher(),
-            containers_draft.clone(),
-            id_draft.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            c.set(String::new());
-            i.set(String::new());
-            d.dispatch(SyncViewAction::ClearFilters);
-        })
-    };
     let state = frame
         .state
         .unwrap_or(if total == 0 { "empty" } else { "loaded" });
@@ -662,31 +433,8 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     { Message::IgnoredInAddress { list: &initial.1.join(", ") }.get(lang) }
                 </p>
             }
-            <div class="kw-sync-controls">
-                <div class="kw-chips" role="group" aria-label={Text::CloudLabel.get(lang)} data-kw="clouds">{ for clouds }</div>
-                <div class="kw-chips" role="group" aria-label={Text::StatusFilter.get(lang)} data-kw="statuses">{ for status_chips }</div>
-                <div class="kw-fields">
-                    <div class="kw-field">
-                        <label for={containers_id.clone()}>
-                            { container_label(filter.cloud).get(lang) }
-                            <span class="kw-muted">{ " (" }{ Text::ContainersHint.get(lang) }{ ")" }</span>
-                        </label>
-                        <input id={containers_id} data-kw="containers" value={(*containers_draft).clone()} oninput={on_containers} autocomplete="off" spellcheck="false" />
-                    </div>
-                    <div class="kw-field">
-                        <label for={job_id_id.clone()}>{ Text::JobIdFilter.get(lang) }</label>
-                        <input id={job_id_id} data-kw="job-id-filter" value={(*id_draft).clone()} oninput={on_job_id} autocomplete="off" spellcheck="false" />
-                    </div>
-                    <div class="kw-field kw-field-narrow">
-                        <label for={size_id.clone()}>{ Text::PageSize.get(lang) }</label>
-                        <select id={size_id} data-kw="page-size" onchange={on_size}>{ for size_options }</select>
-                    </div>
-                </div>
-                <button type="button" class="kw-button kw-secondary" data-kw="clear-filters" onclick={on_clear}
-                    disabled={!view.is_filtered() && containers_draft.is_empty() && id_draft.is_empty()}>
-                    { Text::ClearFilters.get(lang) }
-                </button>
-            </div>
+            <Controls filter={filter.clone()} filtered={view.is_filtered()} {lang}
+                failures={failures.state.last_reading().map(|r| (*r.value).clone())} dispatch={view.dispatcher()} />
             { summary.unwrap_or_default() }
             { body }
         </CardFrame>
@@ -694,9 +442,9 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
 }
 
 /// Offers `jobs` as a CSV file download.
-fn download_csv(jobs: &[SyncJob], cloud: Cloud) {
+fn download_csv(jobs: &[SyncJob], source: Source) {
     let now = Timestamp::from_unix_millis(now_ms() as i64);
-    let csv = jobs_csv(jobs, now);
+    let csv = jobs_csv(jobs, source, now);
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -717,7 +465,7 @@ fn download_csv(jobs: &[SyncJob], cloud: Cloud) {
         link.set_href(&url);
         link.set_download(&format!(
             "keywatch-sync-jobs-{}-{}.csv",
-            cloud.key(),
+            source.key(),
             now.unix_millis() / 1000
         ));
         link.click();

@@ -29,6 +29,8 @@ pub struct JobRowProps {
     #[prop_or(true)]
     pub shown: bool,
     pub lang: Language,
+    /// What the source calls the job's containers ("Key vaults", …).
+    pub containers: Text,
     /// Told the job's id to open or close its detail.
     pub on_toggle: Callback<String>,
 }
@@ -73,7 +75,7 @@ pub fn JobRow(props: &JobRowProps) -> Html {
             </tr>
             if props.expanded && props.shown {
                 <tr class="kw-detail" id={detail_id(job)} data-kw="job-detail">
-                    <td colspan={COLUMNS.to_string()}>{ detail(job, props.lang) }</td>
+                    <td colspan={COLUMNS.to_string()}>{ detail(job, props.containers, props.lang) }</td>
                 </tr>
             }
         </>
@@ -111,11 +113,7 @@ fn JobCells(props: &JobCellsProps) -> Html {
         .iter()
         .filter(|d| d.reading == crate::model::sync_job::RegionReading::Failed)
         .count();
-    let first_region = job
-        .details
-        .first()
-        .map(|d| format!("{}/{}", d.account, d.region))
-        .unwrap_or_default();
+    let first_region = job.details.first().map(|d| d.key()).unwrap_or_default();
     let more = job.details.len().saturating_sub(1);
 
     html! {
@@ -155,7 +153,7 @@ fn JobCells(props: &JobCellsProps) -> Html {
                         </span>
                     }
                 </td>
-                <td>{ job.kms.join(", ") }</td>
+                <td data-kw="containers">{ job.containers.join(", ") }</td>
                 <td>
                     if job.abort {
                         <span class="kw-badge kw-tone-warning kw-small">{ Text::AbortRequested.get(lang) }</span>
@@ -171,7 +169,7 @@ fn time(at: Timestamp, lang: Language) -> String {
     short_time(at.unix_millis() as f64, lang)
 }
 
-fn detail(job: &SyncJob, lang: Language) -> Html {
+fn detail(job: &SyncJob, containers: Text, lang: Language) -> Html {
     let lines = job.details.iter().map(|d| {
         let (tone, word) = verdict::region(d.reading);
         html! {
@@ -179,7 +177,7 @@ fn detail(job: &SyncJob, lang: Language) -> Html {
                 <span class={classes!("kw-badge", "kw-small", tone.class())}>
                     <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>{ word.get(lang) }
                 </span>
-                { " " }<strong>{ format!("{}/{}", d.account, d.region) }</strong>{ ": " }{ d.text.clone() }
+                { " " }<strong>{ d.key() }</strong>{ ": " }{ d.text.clone() }
             </li>
         }
     });
@@ -192,6 +190,8 @@ fn detail(job: &SyncJob, lang: Language) -> Html {
             <ul class="kw-regions">{ for lines }</ul>
             <dl>
                 <dt>{ Text::RegionsRequested.get(lang) }</dt><dd>{ regions }</dd>
+                <dt>{ containers.get(lang) }</dt>
+                <dd data-kw="detail-containers">{ if job.containers.is_empty() { "—".to_owned() } else { job.containers.join(", ") } }</dd>
                 if let Some(all) = job.synchronize_all {
                     <dt>{ Text::SynchronizeAll.get(lang) }</dt>
                     <dd>{ if all { Text::Yes.get(lang) } else { Text::No.get(lang) } }</dd>
