@@ -144,8 +144,57 @@ test("export the page as CSV and read it back", async () => {
   assert.equal(lines.length, rows + 1, "one line per row shown");
   const firstId = await page.locator('[data-kw="sync-jobs"] [data-kw="job"]').first().getAttribute("data-id");
   assert.ok(lines[1].startsWith(firstId), `${lines[1]} starts with ${firstId}`);
+
+  // Each source's CSV names its containers' column as the API does, and
+  // holds the containers the table shows.
+  const card = page.locator('[data-kw="sync-jobs"]');
+  for (const [source, column, header] of [
+    ["azure", "Key vaults", "key_vaults"],
+    ["sfdc", "Organizations", "organizations"],
+  ]) {
+    await card.locator(`[data-kw="sources"] [data-source="${source}"]`).click();
+    await card.locator('[data-kw="containers-column"]').filter({ hasText: column }).waitFor({ timeout: 15000 });
+    await card.locator('[data-kw="job"] [data-kw="containers"]').first().waitFor({ timeout: 15000 });
+    const shown = await card.locator('[data-kw="job"] [data-kw="containers"]').allInnerTexts();
+    assert.ok(shown.length > 0 && shown.every((c) => c.trim().length > 0), `${source}: ${shown}`);
+    const [file] = await Promise.all([
+      page.waitForEvent("download"),
+      card.locator('[data-kw="export"]').click(),
+    ]);
+    assert.match(file.suggestedFilename(), new RegExp(`^keywatch-sync-jobs-${source}-\\d+\\.csv$`));
+    const text = readFileSync(await file.path(), "utf8");
+    const [head, first] = text.split("\r\n");
+    assert.equal(head, `id,status,started,completed,duration_seconds,accounts_regions,${header},abort,cloud`);
+    const containers = shown[0].split(", ").join("; ");
+    assert.ok(first.includes(containers), `${source}: ${first} holds ${containers}`);
+  }
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test("the source switch fits at 320 and 1280 px and each source is one press away", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/scenario", { name: "failing" });
+  for (const width of [320, 1280]) {
+    const { context, page, problems } = await openSignedIn({ width });
+    const card = page.locator('[data-kw="sync-jobs"]');
+    const switcher = card.locator('[data-kw="sources"]');
+    assert.equal(await switcher.locator("button").count(), 9);
+    // Failures per source arrive on the switch.
+    await switcher.locator('[data-kw="source-failed"]').first().waitFor({ timeout: 20000 });
+    const box = await card.boundingBox();
+    for (const button of await switcher.locator("button").all()) {
+      const b = await button.boundingBox();
+      assert.ok(b.x >= box.x - 0.5 && b.x + b.width <= box.x + box.width + 0.5, `a source button leaves the card at ${width} px`);
+    }
+    await switcher.locator('[data-source="sap"]').click();
+    await card.locator('[data-kw="containers-column"]').filter({ hasText: "Groups" }).waitFor({ timeout: 15000 });
+    assert.match(page.url(), /source=sap/);
+    await switcher.screenshot({ path: shot(`sync-sources-${width}.png`) });
+    assert.deepEqual(await axe(page), [], `axe at ${width} px`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
 });
 
 for (const colorScheme of ["light", "dark"]) {

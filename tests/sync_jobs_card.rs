@@ -103,14 +103,40 @@ async fn each_control_sends_the_apis_own_parameters() {
     let cleared = query_reaches(AWS, "limit=10").await;
     assert_eq!(cleared, "skip=0&limit=10");
 
-    // Sorting by start goes to the server, which the simulator honours.
+    // AWS's list documents no `sort`: the page is ordered here, and said so.
     click(&root, "[data-sort=\"started\"]");
-    query_reaches(AWS, "sort=-createdAt").await;
-    let note = appears(&root, "[data-kw=\"sort-note\"]").await;
-    assert_eq!(
-        note.text_content().as_deref(),
-        Some("Sorted by CipherTrust Manager.")
-    );
+    until(
+        || "no within-page note".to_owned(),
+        || {
+            root.query_selector("[data-kw=\"sort-note\"]")
+                .ok()
+                .flatten()
+                .and_then(|n| n.text_content())
+                .filter(|t| t.starts_with("Sorted within this page only"))
+        },
+    )
+    .await;
+    let asked = query_reaches(AWS, "limit=10").await;
+    assert!(!asked.contains("sort"), "sort sent to AWS: {asked}");
+
+    // Google's list documents it: sent, and honoured by the simulator.
+    click(&root, "[data-kw=\"sources\"] [data-source=\"google\"]");
+    query_reaches(
+        "/api/v1/cckm/google/synchronization-jobs",
+        "sort=-createdAt",
+    )
+    .await;
+    until(
+        || "no server-sorted note".to_owned(),
+        || {
+            root.query_selector("[data-kw=\"sort-note\"]")
+                .ok()
+                .flatten()
+                .and_then(|n| n.text_content())
+                .filter(|t| t == "Sorted by CipherTrust Manager.")
+        },
+    )
+    .await;
     // Duration is not a server field: sorted within the page, and said so.
     click(&root, "[data-sort=\"duration\"]");
     until(
@@ -125,7 +151,7 @@ async fn each_control_sends_the_apis_own_parameters() {
     )
     .await;
 
-    // Another cloud, its own container parameter.
+    // Another source, its own container parameter.
     click(&root, "[data-kw=\"sources\"] [data-source=\"azure\"]");
     until(
         || format!("no Key vaults field: {}", root.inner_html()),
@@ -331,4 +357,174 @@ async fn a_poll_that_brings_nothing_new_renders_nothing() {
     app.destroy();
     root.remove();
     window.location().set_hash("").unwrap();
+}
+
+/// The text of every cell `selector` in the shown rows.
+fn cells(root: &Element, selector: &str) -> Vec<String> {
+    rows(root)
+        .iter()
+        .filter(|r| !r.has_attribute("hidden"))
+        .map(|r| text_of(r, selector))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn each_source_shows_its_own_containers_and_find_reaches_them() {
+    let _turn = turn().await;
+    let cfg = cckm_signed_in(Language::En).await;
+    let (root, app) = render(props(cfg, 60_000));
+    appears(&root, "[data-kw=\"job\"]").await;
+    for (source, column, path) in [
+        (
+            "azure",
+            "Key vaults",
+            "/api/v1/cckm/azure/synchronization-jobs",
+        ),
+        (
+            "azure-secrets",
+            "Key vaults",
+            "/api/v1/cckm/azure/secrets/synchronization-jobs",
+        ),
+        (
+            "sfdc",
+            "Organizations",
+            "/api/v1/cckm/sfdc/keys/synchronization-jobs",
+        ),
+        ("sap", "Groups", "/api/v1/cckm/sap/synchronization-jobs"),
+        (
+            "google",
+            "Key rings",
+            "/api/v1/cckm/google/synchronization-jobs",
+        ),
+    ] {
+        click(
+            &root,
+            &format!("[data-kw=\"sources\"] [data-source=\"{source}\"]"),
+        );
+        hits_reach(path, 1).await;
+        let header = until(
+            || format!("{source}: no {column} column: {}", root.inner_html()),
+            || {
+                let header = text_of(&root, "[data-kw=\"containers-column\"]");
+                (header == column && !rows(&root).is_empty()).then_some(header)
+            },
+        )
+        .await;
+        assert_eq!(header, column);
+        let shown = until(
+            || format!("{source}: rows without containers: {}", root.inner_html()),
+            || {
+                let shown = cells(&root, "[data-kw=\"containers\"]");
+                (!shown.is_empty() && shown.iter().all(|c| !c.trim().is_empty())).then_some(shown)
+            },
+        )
+        .await;
+        // Find in this page reaches a container name.
+        let first = shown[0].split(", ").next().unwrap_or_default().to_owned();
+        type_into(&root, "[data-kw=\"find\"]", &first);
+        let found = until(
+            || format!("{source}: find {first:?} hid every row"),
+            || {
+                let found = cells(&root, "[data-kw=\"containers\"]");
+                (!found.is_empty() && found.iter().all(|c| c.contains(&first)))
+                    .then_some(found.len())
+            },
+        )
+        .await;
+        assert!(found >= 1);
+        type_into(&root, "[data-kw=\"find\"]", "");
+        // The detail names them too.
+        click(
+            &root,
+            "[data-kw=\"job\"]:not([hidden]) [data-kw=\"expand\"]",
+        );
+        let detail = appears(&root, "[data-kw=\"job-detail\"]").await;
+        assert_eq!(
+            text_of(&detail, "[data-kw=\"detail-containers\"]"),
+            shown[0]
+        );
+        click(
+            &root,
+            "[data-kw=\"job\"]:not([hidden]) [data-kw=\"expand\"]",
+        );
+    }
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_domain_sign_in_lists_that_domain_s_jobs_only() {
+    let _turn = turn().await;
+    sim(Method::Post, "/_sim/reset", None).await;
+    let page = host();
+    let config = format!(
+        r#"{{"cckmUrl":"{}/api/v1","cckmDomain":"sales","language":"en","cards":"syncJobs"}}"#,
+        gateway()
+    );
+    let panel = mount(page.clone(), JsValue::from_str(&config)).expect("mounted");
+    let root = inside(&page);
+    let form = appears(&root, "[data-kw=\"sign-in-cckm\"]").await;
+    let domain = form
+        .query_selector("input[name=\"domain\"]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .expect("a domain field");
+    assert_eq!(domain.value(), "sales", "cckmDomain fills the field");
+    type_into(&form, "input[name=\"userid\"]", "kwdemo");
+    type_into(&form, "input[name=\"password\"]", "kwdemo");
+    click(&form, "button[type=\"submit\"]");
+    appears(&root, "[data-kw=\"job\"]").await;
+    let shown = cells(&root, "[data-kw=\"containers\"]");
+    assert!(!shown.is_empty());
+    assert!(
+        shown.iter().all(|c| c.starts_with("sales-")),
+        "a job of another domain is listed: {shown:?}"
+    );
+    panel.destroy();
+    sleep(0).await;
+    page.remove();
+
+    // Signed in to the root domain (the field emptied), no sales job shows.
+    let page = host();
+    let config = format!(
+        r#"{{"cckmUrl":"{}/api/v1","language":"en","cards":"syncJobs"}}"#,
+        gateway()
+    );
+    let panel = mount(page.clone(), JsValue::from_str(&config)).expect("mounted");
+    let root = inside(&page);
+    let form = appears(&root, "[data-kw=\"sign-in-cckm\"]").await;
+    type_into(&form, "input[name=\"userid\"]", "kwdemo");
+    type_into(&form, "input[name=\"password\"]", "kwdemo");
+    click(&form, "button[type=\"submit\"]");
+    appears(&root, "[data-kw=\"job\"]").await;
+    let shown = cells(&root, "[data-kw=\"containers\"]");
+    assert!(!shown.is_empty());
+    assert!(shown.iter().all(|c| !c.contains("sales-")), "{shown:?}");
+    panel.destroy();
+    sleep(0).await;
+    page.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_thales_shaped_error_shows_its_sentence_and_code_word() {
+    let _turn = turn().await;
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(Method::Delete, "/_sim/faults", None).await;
+    let (root, app) = render(props(cfg, 300));
+    appears(&root, "[data-kw=\"job\"]").await;
+    fault(&format!(
+        r#"{{"route":"{AWS}","kind":"status","status":404}}"#
+    ))
+    .await;
+    let card = appears(&root, "[data-kw=\"sync-jobs\"][data-state=\"error\"]").await;
+    let said = text_of(&card, "[data-kw=\"error\"]");
+    assert!(
+        said.contains("CipherTrust Manager: Resource not found (NCERRResourceNotFound)"),
+        "{said}"
+    );
+    sim(Method::Delete, "/_sim/faults", None).await;
+    appears(&root, "[data-kw=\"sync-jobs\"][data-state=\"loaded\"]").await;
+    app.destroy();
+    root.remove();
 }

@@ -1,9 +1,8 @@
 //! What a host may show as a badge in its own header: a small summary of
 //! the panel's readings, told to the host only when it changes.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 /// The panel at a glance. A field is `None` while its card has no reading
 /// (or is not shown).
@@ -32,7 +31,21 @@ pub struct StatusSummary {
     pub sync_jobs_in_progress: Option<u64>,
     /// Failed sync jobs of each source the server has, by the source's key
     /// (`aws`, `azure-secrets`, `sfdc`, …).
-    pub sync_jobs_failed_by_source: Option<BTreeMap<&'static str, u64>>,
+    pub sync_jobs_failed_by_source: Option<BySource>,
+}
+
+/// Counts by source key, in the sources' order; an object to a host.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BySource(pub Vec<(&'static str, u64)>);
+
+impl Serialize for BySource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, n) in &self.0 {
+            map.serialize_entry(key, n)?;
+        }
+        map.end()
+    }
 }
 
 /// One card's part of the summary.
@@ -55,7 +68,7 @@ pub enum StatusPart {
         failed: Option<u64>,
         in_progress: Option<u64>,
     },
-    SyncJobsBySource(BTreeMap<&'static str, u64>),
+    SyncJobsBySource(BySource),
 }
 
 impl StatusSummary {
@@ -131,7 +144,7 @@ mod tests {
         let summary = StatusSummary {
             backup_result: Some("succeeded"),
             sync_jobs_failed: Some(3),
-            sync_jobs_failed_by_source: Some(BTreeMap::from([("aws", 3), ("sfdc", 0)])),
+            sync_jobs_failed_by_source: Some(BySource(vec![("aws", 3), ("sfdc", 0)])),
             ..StatusSummary::default()
         };
         let json = serde_json::to_value(&summary).unwrap();

@@ -31,7 +31,7 @@ use crate::model::find::{matching, FindText};
 use crate::model::sync_job::{SortKey, Source, SyncJob, SyncJobFilter, SyncStatus};
 use crate::model::timestamp::Timestamp;
 use crate::state::polled::Cadence;
-use crate::state::status::StatusPart;
+use crate::state::status::{BySource, StatusPart};
 use crate::state::sync_view::{Nav, SyncView, SyncViewAction};
 use crate::text::{Message, Text};
 use crate::verdict;
@@ -149,12 +149,12 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         },
     );
     use_status(failures.state.last_reading().map(|r| {
-        StatusPart::SyncJobsBySource(
+        StatusPart::SyncJobsBySource(BySource(
             r.value
                 .iter()
                 .filter_map(|(source, n)| n.map(|n| (source.key(), n)))
                 .collect(),
-        )
+        ))
     }));
 
     // Jobs whose status changed since the last page are highlighted a
