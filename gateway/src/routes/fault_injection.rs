@@ -63,10 +63,11 @@ fn fault_response(fault: Fault, server: Server, lang: Lang) -> Response {
             Server::Gklm => gklm_message_error(lang, status, GklmMessage::ServerError),
             Server::CipherTrust => cckm_error(
                 status,
-                if status == StatusCode::SERVICE_UNAVAILABLE {
-                    "NCERRServiceUnavailable"
-                } else {
-                    "NCERRInternalServerError"
+                match status {
+                    // As an older server without the path answers.
+                    StatusCode::NOT_FOUND => "NCERRResourceNotFound",
+                    StatusCode::SERVICE_UNAVAILABLE => "NCERRServiceUnavailable",
+                    _ => "NCERRInternalServerError",
                 },
                 &format!("{} (simulated fault)", reason(status)),
             ),
