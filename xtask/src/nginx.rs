@@ -286,7 +286,10 @@ impl Checks {
             ("DELETE", "/GKLM/rest/v1/ckms/nodes"),
             ("POST", "/api/v1/cckm/aws/synchronization-jobs"),
             ("POST", "/api/v1/cckm/sfdc/keys/synchronization-jobs"),
-            ("PUT", "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs/x"),
+            (
+                "PUT",
+                "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs/x",
+            ),
             ("PUT", "/SKLM/rest/v1/ckms/login"),
             ("GET", "/SKLM/rest/v1/ckms/login"),
             ("GET", "/SKLM/rest/v1/ckms/logout"),
