@@ -427,11 +427,20 @@ impl CloudSync {
             .then(|| self.rng.between(0, targets.len() as u64 - 1) as usize);
         let first_region = targets[0].to_string();
         let account_id: &'static str = self.rng.pick(accounts(source));
+        // Drawn in the order they always were, so that AWS's jobs stay what
+        // they were for a seed.
+        let id = self.rng.uuid();
         // Only region-keyed families other than Google list `regions`
         // (Google's jobs name key rings).
         let regions_listed = self.rng.percent(70) && by_region && source != Source::Google;
+        let micros = self.rng.between(0, 999) as u32;
+        let nanos = if source == Source::Google {
+            self.rng.between(0, 999) as u32
+        } else {
+            0
+        };
         SyncJob {
-            id: self.rng.uuid(),
+            id,
             source,
             account_id,
             created_ms: at,
@@ -443,8 +452,8 @@ impl CloudSync {
             targets,
             containers,
             abort: false,
-            micros: self.rng.between(0, 999) as u32,
-            nanos: self.rng.between(0, 999) as u32,
+            micros,
+            nanos,
             abort_at_region,
             next_step_ms: at + self.gap_ms(self.rates.region_step_s),
         }
