@@ -1,3 +1,4 @@
+use keywatch_core::api::cckm::SignInDomain;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -205,6 +206,14 @@ pub enum AuthMode {
         ciphertrust_user_env: String,
         #[serde(default = "default_cckm_password_env")]
         ciphertrust_password_env: String,
+        /// The CipherTrust domain the service account's token is for (a
+        /// name, not a secret); empty: left out, the root domain.
+        #[serde(default)]
+        ciphertrust_domain: String,
+        /// The domain the CipherTrust user is defined in, when that is not
+        /// `ciphertrust_domain`; empty: left out.
+        #[serde(default)]
+        ciphertrust_auth_domain: String,
     },
 }
 
@@ -251,8 +260,20 @@ impl ProxyConfig {
             gklm_password_env,
             ciphertrust_user_env,
             ciphertrust_password_env,
+            ciphertrust_domain,
+            ciphertrust_auth_domain,
         } = &config.auth
         {
+            for (key, name) in [
+                ("ciphertrust_domain", ciphertrust_domain),
+                ("ciphertrust_auth_domain", ciphertrust_auth_domain),
+            ] {
+                if name.len() > 256 || name.chars().any(char::is_control) {
+                    return Err(format!(
+                        "auth.{key} is a CipherTrust domain name: at most 256 characters, none of them control characters"
+                    ));
+                }
+            }
             for (key, name) in [
                 ("gklm_user_env", gklm_user_env),
                 ("gklm_password_env", gklm_password_env),
@@ -317,6 +338,19 @@ impl ProxyConfig {
         }
     }
 
+    /// The domain the service account signs in to CipherTrust in (blank
+    /// fields are left out of the sign-in); none in pass-through mode.
+    pub fn ciphertrust_sign_in_domain(&self) -> SignInDomain {
+        match &self.auth {
+            AuthMode::ServiceAccount {
+                ciphertrust_domain,
+                ciphertrust_auth_domain,
+                ..
+            } => SignInDomain::new(ciphertrust_domain, ciphertrust_auth_domain),
+            AuthMode::PassThrough => SignInDomain::default(),
+        }
+    }
+
     /// Credentials for service-account mode; an error names the missing variable.
     pub fn service_credentials(
         &self,
@@ -327,6 +361,7 @@ impl ProxyConfig {
             gklm_password_env,
             ciphertrust_user_env,
             ciphertrust_password_env,
+            ..
         } = &self.auth
         else {
             return Ok(None);
@@ -505,6 +540,30 @@ mod tests {
             assert!(error.contains(expected), "{error}");
             assert!(!error.contains("Sekr1t"), "{error}");
         }
+    }
+
+    #[test]
+    fn the_service_accounts_domain_is_read_and_checked() {
+        let base = "gklm_base_url = \"https://g/SKLM/rest/v1\"\nciphertrust_base_url = \"https://c/api/v1\"\n";
+        let plain =
+            ProxyConfig::from_toml(&format!("{base}[auth]\nmode = \"service-account\"\n")).unwrap();
+        assert_eq!(plain.ciphertrust_sign_in_domain(), SignInDomain::default());
+        let sales = ProxyConfig::from_toml(&format!(
+            "{base}[auth]\nmode = \"service-account\"\nciphertrust_domain = \" sales \"\nciphertrust_auth_domain = \"root\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            sales.ciphertrust_sign_in_domain(),
+            SignInDomain::new("sales", "root")
+        );
+        let bad = ProxyConfig::from_toml(&format!(
+            "{base}[auth]\nmode = \"service-account\"\nciphertrust_domain = \"a\\nSekr1t-g\"\n"
+        ))
+        .unwrap_err();
+        assert!(bad.contains("auth.ciphertrust_domain"), "{bad}");
+        assert!(!bad.contains("Sekr1t-g"), "{bad}");
+        let pass = ProxyConfig::from_toml(base).unwrap();
+        assert_eq!(pass.ciphertrust_sign_in_domain(), SignInDomain::default());
     }
 
     #[test]

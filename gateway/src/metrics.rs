@@ -1,7 +1,7 @@
 //! `/metrics`: the watched servers' state and the gateway's own, in the
 //! OpenMetrics text format (the Prometheus project's `prometheus-client`).
 //!
-//! Every label takes values from a closed list (an upstream, a cloud, a
+//! Every label takes values from a closed list (an upstream, a job family, a
 //! status, a phase, a route, a status class), so that no server text, id,
 //! credential or token can become a label. Every series the watcher feeds
 //! exists from the start, so that a dashboard is never blank before the
@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicU64;
 use keywatch_core::model::backup::{BackupActivity, BackupNeed, BackupResult};
 use keywatch_core::model::cluster::{MasterState, MasterStatus};
 use keywatch_core::model::restore::RestorePhase;
-use keywatch_core::model::sync_job::{Cloud, SyncJobPage, SyncStatus};
+use keywatch_core::model::sync_job::{Source, SyncJobPage, SyncStatus};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -215,15 +215,15 @@ impl Default for WatchedMetrics {
         for state in MASTER_STATES {
             let _ = watched.cluster_masters.get_or_create(&[("state", state)]);
         }
-        for cloud in Cloud::ALL {
+        for source in Source::ALL {
             for status in SYNC_STATUSES {
                 let _ = watched
                     .sync_jobs
-                    .get_or_create(&[("cloud", cloud.key()), ("status", status)]);
+                    .get_or_create(&[("cloud", source.key()), ("status", status)]);
             }
             let _ = watched
                 .sync_job_last_failure
-                .get_or_create(&[("cloud", cloud.key())]);
+                .get_or_create(&[("cloud", source.key())]);
         }
         watched
     }
@@ -305,9 +305,10 @@ impl WatchedMetrics {
         }
     }
 
-    /// The newest page of one cloud's jobs: how many in each status, and
+    /// The newest page of one family's jobs (the label `cloud` takes
+    /// [`Source::key`]: `aws`, `aws-custom-key-stores`, …, `sap`): how many in each status, and
     /// when the newest failed one ended (0 when none on the page failed).
-    pub fn sync_jobs(&self, cloud: Cloud, page: &SyncJobPage) {
+    pub fn sync_jobs(&self, source: Source, page: &SyncJobPage) {
         for status in SYNC_STATUSES {
             let count = page
                 .jobs
@@ -315,7 +316,7 @@ impl WatchedMetrics {
                 .filter(|job| sync_status_label(&job.overall_status) == status)
                 .count();
             self.sync_jobs
-                .get_or_create(&[("cloud", cloud.key()), ("status", status)])
+                .get_or_create(&[("cloud", source.key()), ("status", status)])
                 .set(i64::try_from(count).unwrap_or(i64::MAX));
         }
         let newest_failure = page
@@ -327,7 +328,7 @@ impl WatchedMetrics {
             .map(|at| at.unix_millis() as f64 / 1000.0)
             .fold(0.0, f64::max);
         self.sync_job_last_failure
-            .get_or_create(&[("cloud", cloud.key())])
+            .get_or_create(&[("cloud", source.key())])
             .set(newest_failure);
     }
 }
@@ -445,7 +446,7 @@ fn register_watched(registry: &mut Registry, watched: &WatchedMetrics) {
     );
     registry.register(
         "cckm_sync_jobs",
-        "Synchronization jobs on the newest page of each cloud's list, by status",
+        "Synchronization jobs on the newest page of each family's list (label cloud: aws, aws-custom-key-stores, azure, ...), by status",
         watched.sync_jobs.clone(),
     );
     registry.register_with_unit(
@@ -477,10 +478,10 @@ mod tests {
         assert_eq!(count("keywatch_upstream_up{"), 2);
         assert_eq!(count("keywatch_gklm_backup_result{"), 5);
         assert_eq!(count("keywatch_gklm_restore_phase{"), 9);
-        assert_eq!(count("keywatch_cckm_sync_jobs{"), 20);
+        assert_eq!(count("keywatch_cckm_sync_jobs{"), 45);
         assert_eq!(
             count("keywatch_cckm_sync_job_last_failure_timestamp_seconds{"),
-            4
+            9
         );
         assert!(
             all.iter()

@@ -22,7 +22,7 @@ use keywatch_core::api::read::if_served;
 use keywatch_core::api::{cckm, ApiError, CckmConfig, GklmConfig, Reply};
 use keywatch_core::model::notification::DeliveryReading;
 use keywatch_core::model::restore::RestorePhase;
-use keywatch_core::model::sync_job::{Cloud, SyncJobFilter};
+use keywatch_core::model::sync_job::{Source, SyncJobFilter};
 use keywatch_core::schedule::{next_delay_ms, Cadence};
 use tower::ServiceExt;
 
@@ -369,16 +369,18 @@ async fn watch_ciphertrust(
         all_answered: true,
     };
     loop {
-        for cloud in Cloud::ALL {
+        for source in Source::ALL {
             let filter = SyncJobFilter {
-                cloud,
+                source,
                 ..SyncJobFilter::default()
             };
-            if let Some(reply) = reader
-                .read(cckm::sync_jobs(reader.transport, &cfg, &filter))
+            // An older CipherTrust Manager without this family answers 404:
+            // skipped quietly, the server still up.
+            if let Some(page) = reader
+                .read_if_served(cckm::sync_jobs(reader.transport, &cfg, &filter))
                 .await
             {
-                metrics.sync_jobs(cloud, &reply.value);
+                metrics.sync_jobs(source, &page);
             }
         }
         failures = if reader.end_round() {

@@ -38,9 +38,13 @@ async fn status_fault_gives_each_server_its_own_error_body_then_clears_itself() 
     .await;
     let reply = demo.get(AWS_JOBS, None).await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(reply.body["code"].is_number());
-    assert!(reply.body["codeDesc"].is_string());
-    assert!(reply.body["message"].is_string());
+    // Thales' shape: a number, the code word and sentence, no message.
+    assert_eq!(reply.body["code"], 14);
+    assert_eq!(
+        reply.body["codeDesc"],
+        "NCERRInternalServerError: 500 Internal Server Error (simulated fault)"
+    );
+    assert!(reply.body.get("message").is_none());
 }
 
 #[tokio::test]
@@ -113,10 +117,15 @@ async fn expired_session_fault_speaks_each_servers_language() {
     fault(&demo, json!({"route": AWS_JOBS, "kind": "expired-session"})).await;
     let reply = demo.get(AWS_JOBS, None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert!(reply.body["message"]
+    assert!(reply.body["codeDesc"]
+        .as_str()
+        .unwrap()
+        .starts_with("NCERRUnauthorized: "));
+    assert!(reply.body["codeDesc"]
         .as_str()
         .unwrap()
         .contains("Token is expired by 50s"));
+    assert!(reply.body.get("message").is_none());
 }
 
 #[tokio::test]

@@ -294,6 +294,67 @@ async fn a_server_that_stops_answering_is_down_and_its_last_state_stays() {
 }
 
 #[tokio::test]
+async fn every_family_is_read_and_one_an_older_server_lacks_is_skipped_quietly() {
+    let upstream = upstream().await;
+    // An older CipherTrust Manager without SAP's jobs: 404 there.
+    upstream_sim(
+        &upstream,
+        "/faults",
+        json!({"route": "/api/v1/cckm/sap/synchronization-jobs", "kind": "status", "status": 404}),
+    )
+    .await;
+    let proxy = watching_proxy(&upstream, None).await;
+    // Up once a whole round is read: a family the server lacks does not
+    // make it down.
+    let metrics = wait_for(
+        &proxy,
+        r#"keywatch_upstream_up{upstream="ciphertrust"}"#,
+        1.0,
+    )
+    .await;
+    assert!(
+        metrics[r#"keywatch_upstream_read_duration_seconds_count{upstream="ciphertrust"}"#] >= 9.0,
+        "every family was read"
+    );
+    let statuses = ["in_progress", "completed", "failed", "aborted", "other"];
+    let jobs = |metrics: &HashMap<String, f64>, cloud: &str| -> f64 {
+        statuses
+            .iter()
+            .map(|status| {
+                metrics[&format!(r#"keywatch_cckm_sync_jobs{{cloud="{cloud}",status="{status}"}}"#)]
+            })
+            .sum()
+    };
+    for cloud in [
+        "aws",
+        "aws-custom-key-stores",
+        "azure",
+        "azure-secrets",
+        "azure-certificates",
+        "google",
+        "oci",
+        "sfdc",
+    ] {
+        assert!(jobs(&metrics, cloud) >= 1.0, "{cloud} is counted");
+    }
+    assert_eq!(jobs(&metrics, "sap"), 0.0, "sap is skipped");
+
+    // Any other error is the server failing.
+    upstream_sim(
+        &upstream,
+        "/faults",
+        json!({"route": "/api/v1/cckm/sfdc/keys/synchronization-jobs", "kind": "status", "status": 500}),
+    )
+    .await;
+    wait_for(
+        &proxy,
+        r#"keywatch_upstream_up{upstream="ciphertrust"}"#,
+        0.0,
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn no_credential_session_or_token_appears_in_the_metrics() {
     let upstream = upstream().await;
     let proxy = watching_proxy(&upstream, Some(METRICS_TOKEN)).await;

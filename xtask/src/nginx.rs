@@ -12,6 +12,20 @@ use crate::sh::{self, Background, Fail};
 use crate::target::Target;
 
 pub const CONF: &str = "deploy/nginx/keywatch.conf";
+/// Every CCKM job family's list, below `/api/v1` (keywatch-core's
+/// `Source::path`, written out so that the check does not follow a change
+/// there silently).
+const FAMILIES: [&str; 9] = [
+    "cckm/aws/synchronization-jobs",
+    "cckm/aws/custom-key-stores/synchronization-jobs",
+    "cckm/azure/synchronization-jobs",
+    "cckm/azure/secrets/synchronization-jobs",
+    "cckm/azure/certificates/synchronization-jobs",
+    "cckm/google/synchronization-jobs",
+    "cckm/oci/synchronization-jobs",
+    "cckm/sfdc/keys/synchronization-jobs",
+    "cckm/sap/synchronization-jobs",
+];
 /// The one origin the shipped configuration lists.
 const LISTED_ORIGIN: &str = "https://ops.example.internal";
 
@@ -251,6 +265,14 @@ impl Checks {
             "/api/v1/cckm/aws/keys",
             "/api/v1/cckm/azure/synchronization-jobs/x/cancel",
             "/api/v1/cckm/other/synchronization-jobs",
+            "/api/v1/cckm/azure/secrets",
+            "/api/v1/cckm/azure/keys/synchronization-jobs",
+            "/api/v1/cckm/sfdc/synchronization-jobs",
+            "/api/v1/cckm/sfdc/keys/synchronization-jobs/x/cancel",
+            "/api/v1/cckm/aws/custom-key-stores",
+            "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs/",
+            "/api/v1/cckm/sap/synchronization-jobs/%2e%2e",
+            "/api/v1/cckm/google/update-all-versions-jobs",
             "/api/v1/ckms/logout",
             "/http://evil.example/",
         ] {
@@ -263,6 +285,11 @@ impl Checks {
             ("POST", "/GKLM/rest/v1/ckms/backups"),
             ("DELETE", "/GKLM/rest/v1/ckms/nodes"),
             ("POST", "/api/v1/cckm/aws/synchronization-jobs"),
+            ("POST", "/api/v1/cckm/sfdc/keys/synchronization-jobs"),
+            (
+                "PUT",
+                "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs/x",
+            ),
             ("PUT", "/SKLM/rest/v1/ckms/login"),
             ("GET", "/SKLM/rest/v1/ckms/login"),
             ("GET", "/SKLM/rest/v1/ckms/logout"),
@@ -448,12 +475,23 @@ impl Checks {
             None,
             200,
         );
+        for family in FAMILIES {
+            self.expect(
+                "GET",
+                &format!("/api/v1/{family}"),
+                &[("Authorization", &bearer)],
+                None,
+                200,
+            );
+        }
+        // One job of a family with a longer path: the simulator's 404 for
+        // an unknown id, forwarded.
         self.expect(
             "GET",
-            "/api/v1/cckm/oci/synchronization-jobs",
+            "/api/v1/cckm/sfdc/keys/synchronization-jobs/no-such-job",
             &[("Authorization", &bearer)],
             None,
-            200,
+            404,
         );
         self.expect(
             "DELETE",
@@ -485,7 +523,15 @@ impl Checks {
             "/SKLM/rest/v1/health",
             "/api/v1/auth/tokens",
             "/api/v1/cckm/aws/synchronization-jobs",
+            "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs",
+            "/api/v1/cckm/azure/synchronization-jobs",
+            "/api/v1/cckm/azure/secrets/synchronization-jobs",
+            "/api/v1/cckm/azure/certificates/synchronization-jobs",
+            "/api/v1/cckm/google/synchronization-jobs",
             "/api/v1/cckm/oci/synchronization-jobs",
+            "/api/v1/cckm/sfdc/keys/synchronization-jobs",
+            "/api/v1/cckm/sfdc/keys/synchronization-jobs/no-such-job",
+            "/api/v1/cckm/sap/synchronization-jobs",
             "/SKLM/rest/v1/ckms/logout",
         ]
     }
@@ -550,6 +596,28 @@ mod tests {
             Path::new("/c")
         )
         .is_err());
+    }
+
+    #[test]
+    fn the_shipped_configuration_names_every_job_family_and_no_other() {
+        let shipped =
+            fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(CONF))
+                .unwrap();
+        let lists: Vec<&str> = shipped
+            .lines()
+            .filter(|line| line.contains("location ~ ^/api/v1/cckm/"))
+            .collect();
+        assert_eq!(lists.len(), 2, "{lists:?}");
+        for line in lists {
+            let open = line.find('>').unwrap() + 1;
+            let families = &line[open..line[open..].find(')').unwrap() + open];
+            let families = families.trim_start_matches('(');
+            let named: Vec<String> = families
+                .split('|')
+                .map(|f| format!("cckm/{f}/synchronization-jobs"))
+                .collect();
+            assert_eq!(named, FAMILIES, "{line}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use keywatch_core::model::sync_job::Source;
 use percent_encoding::percent_decode_str;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,12 +34,24 @@ pub enum Refusal {
 /// base (`gklm_base_url`, which carries the upstream's own prefix).
 const GKLM_PREFIXES: [&str; 2] = ["/SKLM/rest/v1/", "/GKLM/rest/v1/"];
 const CCKM_PREFIX: &str = "/api/v1/";
-const CLOUDS: [(&str, &str); 4] = [
-    ("aws", "kms"),
-    ("azure", "key_vaults"),
-    ("google", "key_rings"),
-    ("oci", "vaults"),
-];
+
+/// Which job family's list (`Ok`) or one job (`Err`) the words name, if any:
+/// exactly a family's path, or that path and one id after it.
+fn job_family(words: &[&str]) -> Option<Result<Source, Source>> {
+    Source::ALL.into_iter().find_map(|source| {
+        let path = source.path().split('/');
+        let len = path.clone().count();
+        if !words.iter().take(len).copied().eq(path) {
+            None
+        } else if words.len() == len {
+            Some(Ok(source))
+        } else if words.len() == len + 1 {
+            Some(Err(source))
+        } else {
+            None
+        }
+    })
+}
 
 /// Decides whether `method raw_path?raw_query` may go upstream.
 pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Allowed, Refusal> {
@@ -79,19 +92,11 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
         | (Upstream::Gklm, ["health"])
         | (Upstream::Gklm, ["ckms", "notification", "status"])
         | (Upstream::Gklm, ["ckms", "notification", "status", _]) => (false, None),
-        (Upstream::CipherTrust, ["cckm", cloud, "synchronization-jobs"]) => {
-            let filter = CLOUDS
-                .iter()
-                .find(|(name, _)| name == cloud)
-                .map(|(_, filter)| *filter)
-                .ok_or(Refusal::Forbidden("unknown cloud"))?;
-            (false, list_query(filter, raw_query))
-        }
-        (Upstream::CipherTrust, ["cckm", cloud, "synchronization-jobs", _])
-            if CLOUDS.iter().any(|(name, _)| name == cloud) =>
-        {
-            (false, None)
-        }
+        (Upstream::CipherTrust, ["cckm", ..]) => match job_family(&words) {
+            Some(Ok(source)) => (false, list_query(source, raw_query)),
+            Some(Err(_)) => (false, None),
+            None => return Err(Refusal::Forbidden("not an endpoint the panel uses")),
+        },
         _ => return Err(Refusal::Forbidden("not an endpoint the panel uses")),
     };
     let is_sign_out = upstream == Upstream::Gklm && words == ["ckms", "logout"];
@@ -131,11 +136,16 @@ fn safe_segment(raw: &str) -> Option<Cow<'_, str>> {
     safe.then_some(decoded)
 }
 
-fn list_query(filter: &str, raw_query: Option<&str>) -> Option<String> {
+/// The list's own parameters: `id`, `overall_status`, `skip`, `limit`, its
+/// container filter, and `sort` where Thales documents it (Google,
+/// Salesforce).
+fn list_query(source: Source, raw_query: Option<&str>) -> Option<String> {
     let mut kept = form_urlencoded::Serializer::new(String::new());
     let mut any = false;
+    let filter = source.containers().wire();
+    let sort = if source.sorts() { "sort" } else { filter };
     for (key, value) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
-        if ["id", "overall_status", "skip", "limit", "sort", filter].contains(&key.as_ref()) {
+        if ["id", "overall_status", "skip", "limit", sort, filter].contains(&key.as_ref()) {
             kept.append_pair(&key, &value);
             any = true;
         }
@@ -331,7 +341,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             allowed.query.as_deref(),
-            Some("kms=a&kms=b&skip=1&limit=2&overall_status=failed&sort=-createdAt")
+            Some("kms=a&kms=b&skip=1&limit=2&overall_status=failed"),
+            "AWS's list has no sort"
         );
         let azure = check(
             "GET",
@@ -340,5 +351,129 @@ mod tests {
         )
         .unwrap();
         assert_eq!(azure.query.as_deref(), Some("key_vaults=v"));
+    }
+
+    /// Every family's list and one job, and nothing near them.
+    const FAMILIES: [(&str, &str, bool); 9] = [
+        ("cckm/aws/synchronization-jobs", "kms", false),
+        (
+            "cckm/aws/custom-key-stores/synchronization-jobs",
+            "kms",
+            false,
+        ),
+        ("cckm/azure/synchronization-jobs", "key_vaults", false),
+        (
+            "cckm/azure/secrets/synchronization-jobs",
+            "key_vaults",
+            false,
+        ),
+        (
+            "cckm/azure/certificates/synchronization-jobs",
+            "key_vaults",
+            false,
+        ),
+        ("cckm/google/synchronization-jobs", "key_rings", true),
+        ("cckm/oci/synchronization-jobs", "vaults", false),
+        ("cckm/sfdc/keys/synchronization-jobs", "organizations", true),
+        ("cckm/sap/synchronization-jobs", "groups", false),
+    ];
+
+    #[test]
+    fn allows_every_familys_list_and_job_as_reads_with_their_own_parameters() {
+        for (family, filter, sorts) in FAMILIES {
+            let list = format!("/api/v1/{family}");
+            let raw = format!(
+                "id=j&overall_status=failed&skip=1&limit=2&{filter}=c&sort=-createdAt&kms=k&groups=g&evil=1"
+            );
+            let allowed =
+                check("GET", &list, Some(&raw)).unwrap_or_else(|r| panic!("{list}: {r:?}"));
+            assert_eq!(allowed.upstream, Upstream::CipherTrust);
+            assert_eq!(allowed.path, format!("/{family}"));
+            // `kms=k` and `groups=g` stay only where they are the filter.
+            let mut expected: Vec<String> = ["id=j", "overall_status=failed", "skip=1", "limit=2"]
+                .map(String::from)
+                .to_vec();
+            expected.push(format!("{filter}=c"));
+            match filter {
+                "kms" => expected.push("kms=k".into()),
+                "groups" => expected.push("groups=g".into()),
+                _ => {}
+            }
+            if sorts {
+                expected.push("sort=-createdAt".into());
+            }
+            let mut kept_sorted: Vec<String> = allowed
+                .query
+                .unwrap()
+                .split('&')
+                .map(String::from)
+                .collect();
+            kept_sorted.sort();
+            expected.sort();
+            assert_eq!(kept_sorted, expected, "{list}");
+
+            let one = format!("{list}/0ea5d52e-387c");
+            let allowed = check("GET", &one, Some("x=1")).unwrap();
+            assert_eq!(allowed.path, format!("/{family}/0ea5d52e-387c"));
+            assert_eq!(allowed.query, None);
+            for path in [&list, &one] {
+                for method in ["POST", "PUT", "DELETE", "PATCH"] {
+                    assert_eq!(
+                        check(method, path, None),
+                        Err(Refusal::MethodNotAllowed),
+                        "{method} {path}"
+                    );
+                }
+            }
+            for near in [
+                format!("{one}/cancel"),
+                format!("{one}/x/y"),
+                format!("{list}/"),
+                format!("{list}/.."),
+                format!("{list}/%2e%2e"),
+                format!("{list}/a%2fb"),
+                format!("/api/v1/{family}s"),
+                format!("/api/v1//{family}"),
+            ] {
+                assert!(
+                    matches!(check("GET", &near, None), Err(Refusal::Forbidden(_))),
+                    "{near}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_the_neighbours_of_the_new_families() {
+        for path in [
+            "/api/v1/cckm/azure/secrets",
+            "/api/v1/cckm/azure/certificates",
+            "/api/v1/cckm/azure/keys/synchronization-jobs",
+            "/api/v1/cckm/sfdc/synchronization-jobs",
+            "/api/v1/cckm/sfdc/keys",
+            "/api/v1/cckm/sfdc/keys/synchronization-jobs/x/cancel",
+            "/api/v1/cckm/aws/custom-key-stores",
+            "/api/v1/cckm/aws/custom-key-stores/x",
+            "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs/x/cancel",
+            "/api/v1/cckm/sap/groups",
+            "/api/v1/cckm/google/update-all-versions-jobs",
+            "/api/v1/cckm/aws/bulkjob",
+            "/api/v1/cckm/hsm/luna/synchronization-jobs",
+            "/api/v1/cckm/ibm/synchronization-jobs",
+            "/api/v1/cckm",
+            "/api/v1/cckm/synchronization-jobs",
+            "/api/v1/cckm/sfdc/keys/synchronization-jobs/%2e%2e/%2e%2e/admin",
+        ] {
+            assert!(
+                matches!(check("GET", path, None), Err(Refusal::Forbidden(_))),
+                "{path}"
+            );
+        }
+        for path in [
+            "/api/v1/cckm/sfdc/keys/synchronization-jobs",
+            "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs/j",
+        ] {
+            assert_eq!(check("POST", path, None), Err(Refusal::MethodNotAllowed));
+        }
     }
 }

@@ -106,7 +106,13 @@ pub fn proxy_parts(
         .trim_end_matches('/')
         .to_string();
     let service_account = credentials.map(|credentials| {
-        ServiceAccount::new(credentials, client.clone(), &gklm_base, &cckm_base)
+        ServiceAccount::new(
+            credentials,
+            config.ciphertrust_sign_in_domain(),
+            client.clone(),
+            &gklm_base,
+            &cckm_base,
+        )
     });
     let cache_period = Duration::from_secs(config.cache_seconds);
     let proxy = Arc::new(Proxy {

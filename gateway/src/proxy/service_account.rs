@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use keywatch_core::api::cckm::SignInDomain;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
@@ -18,6 +19,8 @@ struct CckmToken {
 
 pub struct ServiceAccount {
     credentials: ServiceCredentials,
+    /// The CipherTrust domain to sign in to (`auth.ciphertrust_domain`).
+    cckm_domain: SignInDomain,
     client: reqwest::Client,
     gklm_base: String,
     cckm_base: String,
@@ -28,12 +31,14 @@ pub struct ServiceAccount {
 impl ServiceAccount {
     pub fn new(
         credentials: ServiceCredentials,
+        cckm_domain: SignInDomain,
         client: reqwest::Client,
         gklm_base: &str,
         cckm_base: &str,
     ) -> Self {
         ServiceAccount {
             credentials,
+            cckm_domain,
             client,
             gklm_base: gklm_base.trim_end_matches('/').to_string(),
             cckm_base: cckm_base.trim_end_matches('/').to_string(),
@@ -77,7 +82,13 @@ impl ServiceAccount {
             Some(refresh_token) => self
                 .post_json(
                     &url,
-                    &json!({"grant_type": "refresh_token", "refresh_token": refresh_token}),
+                    // A new refresh token too, where the server gives one;
+                    // the old one is kept when none comes back.
+                    &json!({
+                        "grant_type": "refresh_token",
+                        "refresh_token": refresh_token,
+                        "renew_refresh_token": true,
+                    }),
                 )
                 .await
                 .ok(),
@@ -89,11 +100,20 @@ impl ServiceAccount {
                 reply
             }
             None => {
-                let body = json!({
+                let mut body = json!({
                     "grant_type": "password",
                     "username": self.credentials.ciphertrust_user,
                     "password": self.credentials.ciphertrust_password,
                 });
+                // In the configured domain; left out when blank (root).
+                for (name, value) in [
+                    ("domain", &self.cckm_domain.domain),
+                    ("auth_domain", &self.cckm_domain.auth_domain),
+                ] {
+                    if !value.is_empty() {
+                        body[name] = json!(value);
+                    }
+                }
                 let reply = self.post_json(&url, &body).await?;
                 tracing::info!("signed in to CipherTrust as the service account");
                 reply

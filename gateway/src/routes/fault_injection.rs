@@ -63,7 +63,12 @@ fn fault_response(fault: Fault, server: Server, lang: Lang) -> Response {
             Server::Gklm => gklm_message_error(lang, status, GklmMessage::ServerError),
             Server::CipherTrust => cckm_error(
                 status,
-                "NCERRInternal",
+                match status {
+                    // As an older server without the path answers.
+                    StatusCode::NOT_FOUND => "NCERRResourceNotFound",
+                    StatusCode::SERVICE_UNAVAILABLE => "NCERRServiceUnavailable",
+                    _ => "NCERRInternalServerError",
+                },
                 &format!("{} (simulated fault)", reason(status)),
             ),
         },
@@ -110,19 +115,32 @@ fn fault_response(fault: Fault, server: Server, lang: Lang) -> Response {
     }
 }
 
-/// The error body CipherTrust Manager sends.
-pub fn cckm_error(status: StatusCode, code_desc: &str, message: &str) -> Response {
-    let code = match status {
-        StatusCode::BAD_REQUEST => 3,
-        StatusCode::UNAUTHORIZED => 10,
-        StatusCode::NOT_FOUND => 5,
-        _ => 1,
-    };
+/// The error body CipherTrust Manager sends, in Thales' own shape:
+/// `{"code": 16, "codeDesc": "NCERRResourceNotFound: Resource not found"}`,
+/// the code word before the `:`, the sentence after it, and no `message`.
+pub fn cckm_error(status: StatusCode, code_word: &str, sentence: &str) -> Response {
     (
         status,
-        axum::Json(json!({"code": code, "codeDesc": code_desc, "message": message})),
+        axum::Json(json!({
+            "code": cckm_code(code_word),
+            "codeDesc": format!("{code_word}: {sentence}"),
+        })),
     )
         .into_response()
+}
+
+/// The number beside a code word: 16 and 14 as in Thales' own test fakes;
+/// the others are the simulator's guesses (5 for an unauthorized request as
+/// a third-party fake of CM 2.22 has it).
+fn cckm_code(code_word: &str) -> u32 {
+    match code_word {
+        "NCERRResourceNotFound" => 16,
+        "NCERRInternalServerError" => 14,
+        "NCERRUnauthorized" => 5,
+        "NCERRInvalidParamValue" | "NCERRBadRequest" => 3,
+        "NCERRServiceUnavailable" => 15,
+        _ => 1,
+    }
 }
 
 fn json_bytes(status: StatusCode, body: Bytes) -> Response {

@@ -78,6 +78,14 @@ pub fn rfc3339_micros(unix_ms: i64, extra_micros: u32) -> String {
     )
 }
 
+/// `2021-05-05T08:36:36.676642246Z`: nine fraction digits, as Google's
+/// jobs show them (the micros of [`rfc3339_micros`], then `extra_nanos`).
+pub fn rfc3339_nanos(unix_ms: i64, extra_micros: u32, extra_nanos: u32) -> String {
+    let micros = rfc3339_micros(unix_ms, extra_micros);
+    let stem = micros.strip_suffix('Z').unwrap_or(&micros);
+    format!("{stem}{:03}Z", extra_nanos % 1000)
+}
+
 /// Howard Hinnant's days-to-civil algorithm.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

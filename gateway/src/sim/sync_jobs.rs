@@ -5,88 +5,187 @@ use serde_json::{json, Map, Value};
 use super::rng::SimRng;
 use super::scenario::Rates;
 
-/// A cloud CipherTrust CCKM synchronizes keys with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cloud {
-    Aws,
-    Azure,
-    Google,
-    Oci,
+/// The families of synchronization jobs the simulated CCKM keeps: the
+/// core's own list (paths, container fields, which ones sort). A unit test
+/// below pins the paths word for word, so that a change in the core shows
+/// here rather than passing silently.
+pub use keywatch_core::model::sync_job::Source;
+
+/// The CipherTrust domains the simulator knows. Every job lives in one;
+/// a token works in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Domain {
+    #[default]
+    Root,
+    Sales,
 }
 
-pub const CLOUDS: [Cloud; 4] = [Cloud::Aws, Cloud::Azure, Cloud::Google, Cloud::Oci];
+impl Domain {
+    pub const ALL: [Domain; 2] = [Domain::Root, Domain::Sales];
 
-impl Cloud {
-    pub fn parse(name: &str) -> Option<Cloud> {
-        CLOUDS.into_iter().find(|c| c.name() == name)
+    /// By name, as `POST /auth/tokens` takes it (`root` is CipherTrust's own
+    /// name for the root domain).
+    pub fn parse(name: &str) -> Option<Domain> {
+        Domain::ALL.into_iter().find(|d| d.name() == name.trim())
     }
 
     pub fn name(self) -> &'static str {
         match self {
-            Cloud::Aws => "aws",
-            Cloud::Azure => "azure",
-            Cloud::Google => "google",
-            Cloud::Oci => "oci",
-        }
-    }
-
-    /// What the job synchronizes, by the field and filter name CCKM uses.
-    pub fn container_field(self) -> &'static str {
-        match self {
-            Cloud::Aws => "kms",
-            Cloud::Azure => "key_vaults",
-            Cloud::Google => "key_rings",
-            Cloud::Oci => "vaults",
-        }
-    }
-
-    fn containers(self) -> &'static [&'static str] {
-        match self {
-            Cloud::Aws => &["kms", "kms-prod", "kms-audit"],
-            Cloud::Azure => &["kv-prod-weu", "kv-dev-weu", "kv-backup"],
-            Cloud::Google => &["ring-prod", "ring-dev"],
-            Cloud::Oci => &["vault-prod", "vault-dr"],
-        }
-    }
-
-    fn accounts(self) -> &'static [&'static str] {
-        match self {
-            Cloud::Aws => &["123456789012", "210987654321"],
-            Cloud::Azure => &["3f2b8c1e-prod", "9a7d4e20-dev"],
-            Cloud::Google => &["keywatch-prod", "keywatch-staging"],
-            Cloud::Oci => &["ocid1.tenancy.oc1..aaaakw"],
-        }
-    }
-
-    fn regions(self) -> &'static [&'static str] {
-        match self {
-            Cloud::Aws => &[
-                "us-east-1",
-                "us-east-2",
-                "us-west-2",
-                "eu-west-1",
-                "eu-central-1",
-                "ap-south-1",
-                "ap-northeast-1",
-                "sa-east-1",
-            ],
-            Cloud::Azure => &["eastus", "westeurope", "northeurope", "germanywestcentral"],
-            Cloud::Google => &["us-central1", "europe-west1", "europe-west3", "asia-east1"],
-            Cloud::Oci => &["eu-frankfurt-1", "us-ashburn-1", "uk-london-1"],
-        }
-    }
-
-    fn region_failure(self) -> &'static str {
-        match self {
-            Cloud::Aws => "failed to synchronize region: AccessDeniedException: User is not authorized to perform: kms:ListKeys",
-            Cloud::Azure => "failed to synchronize region: Forbidden: The user, group or application does not have keys list permission",
-            Cloud::Google => "failed to synchronize region: googleapi: Error 403: Permission 'cloudkms.cryptoKeys.list' denied",
-            Cloud::Oci => "failed to synchronize region: NotAuthorizedOrNotFound: Authorization failed or requested resource not found",
+            Domain::Root => "root",
+            Domain::Sales => "sales",
         }
     }
 }
 
+/// How a family's `detailed_status` is keyed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DetailKey {
+    /// `<account>/<region>`, as Thales' AWS example shows; also used for the
+    /// families whose key format Thales does not show (Azure, OCI).
+    AccountRegion,
+    /// `projects/<project>/locations/<location>/keyRings/<ring>`, as
+    /// Thales' Google example shows.
+    GoogleKeyRing,
+    /// The container itself (a Salesforce organization, an SAP group): one
+    /// entry per container. Thales' pages do not show these; a guess.
+    Container,
+}
+
+/// What the simulator makes up for each family (the wire names come from
+/// [`Source`]).
+fn detail_key(source: Source) -> DetailKey {
+    match source {
+        Source::Google => DetailKey::GoogleKeyRing,
+        Source::Salesforce | Source::Sap => DetailKey::Container,
+        _ => DetailKey::AccountRegion,
+    }
+}
+
+/// The job's `cloud` field (Thales' Google example says `gcp`).
+fn cloud_name(source: Source) -> &'static str {
+    match source {
+        Source::Aws | Source::AwsCustomKeyStores => "aws",
+        Source::Azure | Source::AzureSecrets | Source::AzureCertificates => "azure",
+        Source::Google => "gcp",
+        Source::Oci => "oci",
+        Source::Salesforce => "sfdc",
+        Source::Sap => "sap",
+    }
+}
+
+/// Container names. Those of the `sales` domain all start with `sales-`
+/// (the simulator's own marker, so that a test can tell domains apart);
+/// root's never do.
+fn containers(source: Source, domain: Domain) -> &'static [&'static str] {
+    match (source, domain) {
+        (Source::Aws, Domain::Root) => &["kms", "kms-prod", "kms-audit"],
+        (Source::Aws, Domain::Sales) => &["sales-kms", "sales-kms-eu"],
+        (Source::AwsCustomKeyStores, Domain::Root) => {
+            &["cks-cloudhsm-prod", "xks-prod", "cks-cloudhsm-dr"]
+        }
+        (Source::AwsCustomKeyStores, Domain::Sales) => &["sales-xks", "sales-cks-cloudhsm"],
+        (Source::Azure, Domain::Root) => &["kv-prod-weu", "kv-dev-weu", "kv-backup"],
+        (Source::Azure, Domain::Sales) => &["sales-kv-weu", "sales-kv-neu"],
+        (Source::AzureSecrets, Domain::Root) => &["kv-secrets-prod", "kv-secrets-dev"],
+        (Source::AzureSecrets, Domain::Sales) => &["sales-kv-secrets"],
+        (Source::AzureCertificates, Domain::Root) => &["kv-certs-prod", "kv-certs-web"],
+        (Source::AzureCertificates, Domain::Sales) => &["sales-kv-certs"],
+        (Source::Google, Domain::Root) => &["ring-prod", "ring-dev"],
+        (Source::Google, Domain::Sales) => &["sales-ring"],
+        (Source::Oci, Domain::Root) => &["vault-prod", "vault-dr"],
+        (Source::Oci, Domain::Sales) => &["sales-vault"],
+        (Source::Salesforce, Domain::Root) => &["00D5g000004XyzAEAS", "00D5g000007LmnQEAS"],
+        (Source::Salesforce, Domain::Sales) => &["sales-00D5g000009QrsTEAS"],
+        (Source::Sap, Domain::Root) => &["sap-dc-eu10", "sap-dc-us10"],
+        (Source::Sap, Domain::Sales) => &["sales-sap-dc-eu20"],
+    }
+}
+
+fn accounts(source: Source) -> &'static [&'static str] {
+    match source {
+        Source::Aws | Source::AwsCustomKeyStores => &["123456789012", "210987654321"],
+        Source::Azure | Source::AzureSecrets | Source::AzureCertificates => {
+            &["3f2b8c1e-prod", "9a7d4e20-dev"]
+        }
+        Source::Google => &["keywatch-prod", "keywatch-staging"],
+        Source::Oci => &["ocid1.tenancy.oc1..aaaakw"],
+        Source::Salesforce => &["keywatch.my.salesforce.com"],
+        Source::Sap => &["sap-subaccount-kw"],
+    }
+}
+
+/// Regions (Google: key ring locations); none for families keyed by
+/// container.
+fn regions(source: Source) -> &'static [&'static str] {
+    match source {
+        Source::Aws => &[
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+            "eu-west-1",
+            "eu-central-1",
+            "ap-south-1",
+            "ap-northeast-1",
+            "sa-east-1",
+        ],
+        Source::AwsCustomKeyStores => &["us-east-1", "eu-west-1", "eu-central-1"],
+        Source::Azure | Source::AzureSecrets | Source::AzureCertificates => {
+            &["eastus", "westeurope", "northeurope", "germanywestcentral"]
+        }
+        Source::Google => &["global", "europe-west1", "us-central1", "asia-east1"],
+        Source::Oci => &["eu-frankfurt-1", "us-ashburn-1", "uk-london-1"],
+        Source::Salesforce | Source::Sap => &[],
+    }
+}
+
+/// What a finished target says when it went well.
+pub fn done_text(source: Source) -> &'static str {
+    match source {
+        Source::Google => GOOGLE_DONE,
+        Source::Salesforce => "organization synchronized successfully",
+        Source::Sap => "group synchronized successfully",
+        _ => REGION_DONE,
+    }
+}
+
+fn failure_text(source: Source) -> &'static str {
+    match source {
+        Source::Aws => "failed to synchronize region: AccessDeniedException: User is not authorized to perform: kms:ListKeys",
+        Source::AwsCustomKeyStores => "failed to synchronize region: CustomKeyStoreInvalidStateException: the custom key store is not connected",
+        Source::Azure => "failed to synchronize region: Forbidden: The user, group or application does not have keys list permission",
+        Source::AzureSecrets => "failed to synchronize region: Forbidden: The user, group or application does not have secrets list permission",
+        Source::AzureCertificates => "failed to synchronize region: Forbidden: The user, group or application does not have certificates list permission",
+        Source::Google => "failed to synchronize key ring: googleapi: Error 403: Permission 'cloudkms.cryptoKeys.list' denied",
+        Source::Oci => "failed to synchronize region: NotAuthorizedOrNotFound: Authorization failed or requested resource not found",
+        Source::Salesforce => "failed to synchronize organization: INVALID_SESSION_ID: Session expired or invalid",
+        Source::Sap => "failed to synchronize group: 403 Forbidden: insufficient scope for keystore access",
+    }
+}
+
+/// The random stream of a family's jobs in a domain. AWS, Azure, Google
+/// and OCI in root keep the streams they had before there were more
+/// families, so their jobs stay what they were for a seed.
+fn stream(source: Source, domain: Domain) -> u64 {
+    let family = match source {
+        Source::Aws => 0,
+        Source::Azure => 1,
+        Source::Google => 2,
+        Source::Oci => 3,
+        Source::AwsCustomKeyStores => 4,
+        Source::AzureSecrets => 5,
+        Source::AzureCertificates => 6,
+        Source::Salesforce => 7,
+        Source::Sap => 8,
+    };
+    let domain = match domain {
+        Domain::Root => 0,
+        Domain::Sales => 40,
+    };
+    20 + family + domain
+}
+
 pub const REGION_DONE: &str = "region synchronized successfully";
+pub const GOOGLE_DONE: &str = "key ring synchronized successfully";
 pub const IN_PROGRESS: &str = "in_progress";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,13 +211,14 @@ impl JobStatus {
 #[derive(Debug, Clone)]
 pub struct SyncJob {
     pub id: String,
-    pub cloud: Cloud,
+    pub source: Source,
     pub account_id: &'static str,
     pub created_ms: i64,
     pub updated_ms: i64,
     pub completed_ms: Option<i64>,
     pub status: JobStatus,
-    /// Regions started so far, in order, with their text.
+    /// Targets (regions, key ring locations, containers) started so far,
+    /// in order, with their text.
     pub detailed: Vec<(String, String)>,
     pub targets: Vec<&'static str>,
     /// Whether the job was started with an explicit region list (shown as `regions`).
@@ -126,6 +226,7 @@ pub struct SyncJob {
     pub containers: Vec<&'static str>,
     pub abort: bool,
     micros: u32,
+    nanos: u32,
     abort_at_region: Option<usize>,
     next_step_ms: i64,
 }
@@ -149,7 +250,17 @@ impl SyncJob {
             "devAccount".into(),
             json!("ncryptify:gemalto:admin:accounts:gemalto"),
         );
-        job.insert("createdAt".into(), time(self.created_ms, self.micros));
+        let created = if self.source == Source::Google {
+            // Google's jobs carry nine fraction digits (Thales' example).
+            Value::String(super::clock::rfc3339_nanos(
+                unix_ms(self.created_ms),
+                self.micros,
+                self.nanos,
+            ))
+        } else {
+            time(self.created_ms, self.micros)
+        };
+        job.insert("createdAt".into(), created);
         job.insert(
             "updatedAt".into(),
             time(self.updated_ms, self.micros / 7 + 152),
@@ -161,14 +272,17 @@ impl SyncJob {
         let detailed: Map<String, Value> = self
             .detailed
             .iter()
-            .map(|(region, text)| (format!("{}/{region}", self.account_id), json!(text)))
+            .map(|(target, text)| (self.detail_key(target), json!(text)))
             .collect();
         job.insert("detailed_status".into(), Value::Object(detailed));
-        job.insert("cloud".into(), json!(self.cloud.name()));
+        job.insert("cloud".into(), json!(cloud_name(self.source)));
         if self.regions_listed {
             job.insert("regions".into(), json!(self.targets));
         }
-        job.insert(self.cloud.container_field().into(), json!(self.containers));
+        job.insert(
+            self.source.containers().wire().into(),
+            json!(self.containers),
+        );
         job.insert("abort".into(), json!(self.abort));
         Value::Object(job)
     }
@@ -176,15 +290,28 @@ impl SyncJob {
     pub fn is_active(&self) -> bool {
         self.status == JobStatus::InProgress
     }
+
+    fn detail_key(&self, target: &str) -> String {
+        match detail_key(self.source) {
+            DetailKey::AccountRegion => format!("{}/{target}", self.account_id),
+            DetailKey::GoogleKeyRing => format!(
+                "projects/{}/locations/{target}/keyRings/{}",
+                self.account_id,
+                self.containers.first().copied().unwrap_or_default()
+            ),
+            DetailKey::Container => target.to_string(),
+        }
+    }
 }
 
 /// Jobs beyond this many are forgotten, oldest first.
 const JOBS_KEPT: usize = 20_000;
 
-/// One cloud's synchronization jobs, oldest first.
+/// One family's synchronization jobs in one domain, oldest first.
 #[derive(Debug, Clone)]
 pub struct CloudSync {
-    cloud: Cloud,
+    source: Source,
+    domain: Domain,
     rng: SimRng,
     rates: Rates,
     jobs: VecDeque<SyncJob>,
@@ -192,18 +319,21 @@ pub struct CloudSync {
 }
 
 impl CloudSync {
-    pub fn new(seed: u64, cloud: Cloud, rates: Rates) -> Self {
+    pub fn new(seed: u64, source: Source, domain: Domain, rates: Rates) -> Self {
         let mut sync = CloudSync {
-            cloud,
-            rng: SimRng::new(seed, 20 + cloud as u64),
+            source,
+            domain,
+            rng: SimRng::new(seed, stream(source, domain)),
             rates,
             jobs: VecDeque::new(),
             next_job_ms: 0,
         };
-        let history = if cloud == Cloud::Aws {
-            rates.history_jobs
-        } else {
-            rates.history_jobs.min(4)
+        // AWS in root has the long history (tests and the bench page
+        // through it); the other families and domains a short one.
+        let history = match (source, domain) {
+            (Source::Aws, Domain::Root) => rates.history_jobs,
+            (_, Domain::Root) => rates.history_jobs.min(4),
+            (_, Domain::Sales) => rates.history_jobs.min(3),
         };
         for ago in (1..=history as i64).rev() {
             let created = -ago * 400_000 + sync.rng.between(0, 200) as i64 * 1000;
@@ -218,8 +348,12 @@ impl CloudSync {
         sync
     }
 
-    pub fn cloud(&self) -> Cloud {
-        self.cloud
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    pub fn domain(&self) -> Domain {
+        self.domain
     }
 
     /// Latest first.
@@ -265,40 +399,61 @@ impl CloudSync {
     }
 
     fn new_job(&mut self, at: i64) -> SyncJob {
-        let cloud = self.cloud;
-        let all_regions = cloud.regions();
-        let first = self.rng.between(0, all_regions.len() as u64 - 1) as usize;
-        let count = self.rng.between(1, 3.min(all_regions.len() as u64)) as usize;
-        let targets: Vec<&'static str> = (0..count)
-            .map(|i| all_regions[(first + i) % all_regions.len()])
-            .collect();
-        let mut containers = vec![self.rng.pick(cloud.containers())];
+        let source = self.source;
+        let all_regions = regions(source);
+        let by_region = !all_regions.is_empty();
+        let mut targets: Vec<&'static str> = Vec::new();
+        if by_region {
+            let first = self.rng.between(0, all_regions.len() as u64 - 1) as usize;
+            let count = self.rng.between(1, 3.min(all_regions.len() as u64)) as usize;
+            targets = (0..count)
+                .map(|i| all_regions[(first + i) % all_regions.len()])
+                .collect();
+        }
+        let names = containers(source, self.domain);
+        let mut containers = vec![self.rng.pick(names)];
         if self.rng.percent(25) {
-            let other = self.rng.pick(cloud.containers());
+            let other = self.rng.pick(names);
             if !containers.contains(&other) {
                 containers.push(other);
             }
+        }
+        if !by_region {
+            targets = containers.clone();
         }
         let abort_at_region = self
             .rng
             .percent(self.rates.abort_percent)
             .then(|| self.rng.between(0, targets.len() as u64 - 1) as usize);
         let first_region = targets[0].to_string();
-        let account_id: &'static str = self.rng.pick(cloud.accounts());
+        let account_id: &'static str = self.rng.pick(accounts(source));
+        // Drawn in the order they always were, so that AWS's jobs stay what
+        // they were for a seed.
+        let id = self.rng.uuid();
+        // Only region-keyed families other than Google list `regions`
+        // (Google's jobs name key rings).
+        let regions_listed = self.rng.percent(70) && by_region && source != Source::Google;
+        let micros = self.rng.between(0, 999) as u32;
+        let nanos = if source == Source::Google {
+            self.rng.between(0, 999) as u32
+        } else {
+            0
+        };
         SyncJob {
-            id: self.rng.uuid(),
-            cloud,
+            id,
+            source,
             account_id,
             created_ms: at,
             updated_ms: at,
             completed_ms: None,
             status: JobStatus::InProgress,
             detailed: vec![(first_region, IN_PROGRESS.to_string())],
-            regions_listed: self.rng.percent(70),
+            regions_listed,
             targets,
             containers,
             abort: false,
-            micros: self.rng.between(0, 999) as u32,
+            micros,
+            nanos,
             abort_at_region,
             next_step_ms: at + self.gap_ms(self.rates.region_step_s),
         }
@@ -320,9 +475,9 @@ impl CloudSync {
         }
         let failed = self.rng.percent(self.rates.region_fail_percent);
         job.detailed[current].1 = if failed {
-            job.cloud.region_failure().to_string()
+            failure_text(job.source).to_string()
         } else {
-            REGION_DONE.to_string()
+            done_text(job.source).to_string()
         };
         if let Some(next) = job.targets.get(current + 1) {
             job.detailed
@@ -330,7 +485,8 @@ impl CloudSync {
             job.next_step_ms = at + self.gap_ms(self.rates.region_step_s);
             return;
         }
-        let any_failed = job.detailed.iter().any(|(_, text)| text != REGION_DONE);
+        let done = done_text(job.source);
+        let any_failed = job.detailed.iter().any(|(_, text)| text != done);
         job.status = if any_failed {
             JobStatus::Failed
         } else {
@@ -349,12 +505,13 @@ impl CloudSync {
 pub struct SyncJobQuery {
     pub id: Option<String>,
     pub overall_status: Option<String>,
-    /// Any of these (`kms` for AWS, `key_vaults`, `key_rings`, `vaults`).
+    /// Any of these (the family's field: `kms`, `key_vaults`, `key_rings`,
+    /// `vaults`, `organizations`, `groups`).
     pub containers: Vec<String>,
     pub skip: usize,
     pub limit: usize,
-    /// `sort`: `createdAt` or `overall_status`, `-` first for descending;
-    /// `None` is newest first.
+    /// `sort` (Google and Salesforce only): `createdAt` or `overall_status`,
+    /// `-` first for descending; `None` is newest first.
     pub sort: Option<JobSort>,
 }
 
@@ -445,7 +602,7 @@ mod tests {
 
     #[test]
     fn history_is_finished_and_newest_first() {
-        let sync = CloudSync::new(1, Cloud::Aws, Scenario::Busy.rates());
+        let sync = CloudSync::new(1, Source::Aws, Domain::Root, Scenario::Busy.rates());
         let jobs: Vec<&SyncJob> = sync.newest_first().collect();
         assert_eq!(jobs.len(), 6);
         assert!(jobs
@@ -456,7 +613,7 @@ mod tests {
 
     #[test]
     fn jobs_progress_region_by_region_and_end_every_way() {
-        let mut sync = CloudSync::new(2, Cloud::Aws, Scenario::Failing.rates());
+        let mut sync = CloudSync::new(2, Source::Aws, Domain::Root, Scenario::Failing.rates());
         let mut seen_partial = false;
         for second in 0..4 * 3600 {
             sync.advance_to(second * 1000);
@@ -492,8 +649,8 @@ mod tests {
 
     #[test]
     fn same_seed_same_jobs_whatever_the_polling() {
-        let mut coarse = CloudSync::new(5, Cloud::Azure, Scenario::Busy.rates());
-        let mut fine = CloudSync::new(5, Cloud::Azure, Scenario::Busy.rates());
+        let mut coarse = CloudSync::new(5, Source::Azure, Domain::Root, Scenario::Busy.rates());
+        let mut fine = CloudSync::new(5, Source::Azure, Domain::Root, Scenario::Busy.rates());
         for second in 0..3000 {
             fine.advance_to(second * 1000);
         }
@@ -523,7 +680,7 @@ mod tests {
             })
         );
         assert_eq!(JobSort::parse("name"), None);
-        let sync = CloudSync::new(7, Cloud::Aws, Scenario::Busy.rates());
+        let sync = CloudSync::new(7, Source::Aws, Domain::Root, Scenario::Busy.rates());
         let mut q = query();
         q.limit = 50;
         q.sort = JobSort::parse("createdAt");
@@ -541,7 +698,7 @@ mod tests {
 
     #[test]
     fn filters_count_the_total_before_paging() {
-        let sync = CloudSync::new(1, Cloud::Aws, Scenario::ManyJobs.rates());
+        let sync = CloudSync::new(1, Source::Aws, Domain::Root, Scenario::ManyJobs.rates());
         let (total, jobs) = page(&sync, &query());
         assert_eq!(total, 10_000);
         assert_eq!(jobs.len(), 10);
@@ -569,7 +726,7 @@ mod tests {
 
     #[test]
     fn json_has_the_seed_shape() {
-        let sync = CloudSync::new(1, Cloud::Aws, Scenario::Busy.rates());
+        let sync = CloudSync::new(1, Source::Aws, Domain::Root, Scenario::Busy.rates());
         let job = sync
             .newest_first()
             .next()
@@ -604,5 +761,87 @@ mod tests {
             .unwrap()
             .clone();
         assert!(key.contains('/'), "{key}");
+    }
+
+    #[test]
+    fn the_families_are_thales_paths_word_for_word() {
+        let paths: Vec<&str> = Source::ALL.iter().map(|s| s.path()).collect();
+        assert_eq!(
+            paths,
+            [
+                "cckm/aws/synchronization-jobs",
+                "cckm/aws/custom-key-stores/synchronization-jobs",
+                "cckm/azure/synchronization-jobs",
+                "cckm/azure/secrets/synchronization-jobs",
+                "cckm/azure/certificates/synchronization-jobs",
+                "cckm/google/synchronization-jobs",
+                "cckm/oci/synchronization-jobs",
+                "cckm/sfdc/keys/synchronization-jobs",
+                "cckm/sap/synchronization-jobs",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_family_and_domain_has_jobs_under_its_own_field() {
+        for source in Source::ALL {
+            for domain in Domain::ALL {
+                let sync = CloudSync::new(3, source, domain, Scenario::Busy.rates());
+                let jobs: Vec<&SyncJob> = sync.newest_first().collect();
+                assert!(!jobs.is_empty(), "{source:?} {domain:?}");
+                for job in jobs {
+                    let json = job.to_json(|ms| 1_604_558_385_000 + ms);
+                    let field = source.containers().wire();
+                    let names = json[field].as_array().unwrap();
+                    assert_eq!(names.len(), job.containers.len());
+                    assert!(!names.is_empty(), "{json}");
+                    assert!(
+                        names
+                            .iter()
+                            .all(|n| n.as_str().unwrap().starts_with("sales-")
+                                == (domain == Domain::Sales)),
+                        "{source:?} {domain:?}: {json}"
+                    );
+                    for other in [
+                        "kms",
+                        "key_vaults",
+                        "key_rings",
+                        "vaults",
+                        "organizations",
+                        "groups",
+                    ] {
+                        assert_eq!(json.get(other).is_some(), other == field, "{json}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn google_names_key_rings_whole_with_nine_fraction_digits() {
+        let sync = CloudSync::new(1, Source::Google, Domain::Root, Scenario::Busy.rates());
+        let jobs: Vec<&SyncJob> = sync.newest_first().collect();
+        assert!(!jobs.is_empty());
+        for job in jobs {
+            let json = job.to_json(|ms| 1_604_558_385_000 + ms);
+            let created = json["createdAt"].as_str().unwrap();
+            let fraction = created.split('.').nth(1).unwrap();
+            assert_eq!(fraction.len(), 10, "{created}");
+            assert_eq!(json["cloud"], "gcp");
+            assert!(json.get("regions").is_none());
+            let details = json["detailed_status"].as_object().unwrap();
+            assert!(!details.is_empty());
+            for (key, text) in details {
+                assert!(
+                    key.starts_with("projects/keywatch-")
+                        && key.contains("/locations/")
+                        && key.contains("/keyRings/ring-"),
+                    "{key}"
+                );
+                if job.status == JobStatus::Completed {
+                    assert_eq!(text, GOOGLE_DONE);
+                }
+            }
+        }
     }
 }

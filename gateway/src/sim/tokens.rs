@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
 use super::rng::SimRng;
+use super::sync_jobs::Domain;
 
 /// A CipherTrust JWT lives five minutes.
 pub const JWT_LIFETIME_S: i64 = 300;
@@ -30,55 +31,80 @@ impl TokenRejection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedToken {
     pub jwt: String,
-    pub refresh_token: String,
+    /// Absent on a refresh that did not ask for a new one.
+    pub refresh_token: Option<String>,
 }
 
-/// CipherTrust JWTs and refresh tokens issued by the simulator.
+/// CipherTrust JWTs and refresh tokens issued by the simulator, each for
+/// one domain.
 #[derive(Debug)]
 pub struct CckmTokens {
     rng: SimRng,
-    jwt_expiry_ms: HashMap<String, i64>,
-    refresh_owner: HashMap<String, String>,
+    /// When each JWT expires, and the domain it works in.
+    jwts: HashMap<String, (i64, Domain)>,
+    /// The user and domain of each live refresh token.
+    refresh_owner: HashMap<String, (String, Domain)>,
 }
 
 impl CckmTokens {
     pub fn new(seed: u64) -> Self {
         CckmTokens {
             rng: SimRng::new(seed, 11),
-            jwt_expiry_ms: HashMap::new(),
+            jwts: HashMap::new(),
             refresh_owner: HashMap::new(),
         }
     }
 
-    pub fn sign_in(&mut self, user: &str, now_ms: i64, now_unix_s: i64) -> IssuedToken {
-        let refresh_token = self.rng.hex(64);
-        self.refresh_owner
-            .insert(refresh_token.clone(), user.to_string());
-        let jwt = self.new_jwt(user, now_ms, now_unix_s);
-        IssuedToken { jwt, refresh_token }
+    pub fn sign_in(
+        &mut self,
+        user: &str,
+        domain: Domain,
+        now_ms: i64,
+        now_unix_s: i64,
+    ) -> IssuedToken {
+        let refresh_token = self.new_refresh_token(user, domain);
+        let jwt = self.new_jwt(user, domain, now_ms, now_unix_s);
+        IssuedToken {
+            jwt,
+            refresh_token: Some(refresh_token),
+        }
     }
 
+    /// A new JWT in the refresh token's domain. With `renew`, a new refresh
+    /// token too, and the old one stops working (Thales' token API:
+    /// "Get a new refresh token … and invalidate the current refresh
+    /// token"); without, none is sent and the old one keeps working.
     pub fn refresh(
         &mut self,
         refresh_token: &str,
+        renew: bool,
         now_ms: i64,
         now_unix_s: i64,
     ) -> Option<IssuedToken> {
-        let user = self.refresh_owner.get(refresh_token)?.clone();
-        let jwt = self.new_jwt(&user, now_ms, now_unix_s);
-        Some(IssuedToken {
-            jwt,
-            refresh_token: refresh_token.to_string(),
-        })
+        let (user, domain) = self.refresh_owner.get(refresh_token)?.clone();
+        let refresh_token = renew.then(|| {
+            self.refresh_owner.remove(refresh_token);
+            self.new_refresh_token(&user, domain)
+        });
+        let jwt = self.new_jwt(&user, domain, now_ms, now_unix_s);
+        Some(IssuedToken { jwt, refresh_token })
     }
 
-    pub fn check(&self, jwt: &str, now_ms: i64) -> Result<(), TokenRejection> {
+    fn new_refresh_token(&mut self, user: &str, domain: Domain) -> String {
+        let refresh_token = self.rng.hex(64);
+        self.refresh_owner
+            .insert(refresh_token.clone(), (user.to_string(), domain));
+        refresh_token
+    }
+
+    /// The domain a live JWT works in.
+    pub fn check(&self, jwt: &str, now_ms: i64) -> Result<Domain, TokenRejection> {
         if jwt.split('.').count() != 3 {
             return Err(TokenRejection::Malformed(
                 "token contains an invalid number of segments",
             ));
         }
-        let Some(&expires) = self.jwt_expiry_ms.get(jwt) else {
+        let Some(&(expires, domain)) = self.jwts.get(jwt) else {
             return Err(TokenRejection::Malformed("signature is invalid"));
         };
         if now_ms >= expires {
@@ -86,22 +112,24 @@ impl CckmTokens {
                 by_seconds: (now_ms - expires) / 1000,
             });
         }
-        Ok(())
+        Ok(domain)
     }
 
     /// After the clock restarts, live tokens get a fresh five minutes.
     pub fn restart_clock(&mut self) {
-        for expires in self.jwt_expiry_ms.values_mut() {
+        for (expires, _) in self.jwts.values_mut() {
             *expires = JWT_LIFETIME_S * 1000;
         }
     }
 
-    fn new_jwt(&mut self, user: &str, now_ms: i64, now_unix_s: i64) -> String {
+    fn new_jwt(&mut self, user: &str, domain: Domain, now_ms: i64, now_unix_s: i64) -> String {
         let header = r#"{"alg":"HS256","typ":"JWT"}"#;
         let payload = serde_json::json!({
             "sub": format!("local|{}", self.rng.uuid()),
             "iss": "kylo",
             "preferred_username": user,
+            // The simulator's own claim; the record below is what counts.
+            "domain": domain.name(),
             "jwtid": self.rng.uuid(),
             "iat": now_unix_s,
             "exp": now_unix_s + JWT_LIFETIME_S,
@@ -116,8 +144,8 @@ impl CckmTokens {
             base64url(payload.as_bytes()),
             base64url(&signature)
         );
-        self.jwt_expiry_ms
-            .insert(jwt.clone(), now_ms + JWT_LIFETIME_S * 1000);
+        self.jwts
+            .insert(jwt.clone(), (now_ms + JWT_LIFETIME_S * 1000, domain));
         jwt
     }
 }
@@ -152,8 +180,8 @@ mod tests {
     #[test]
     fn jwt_lives_five_minutes_and_says_by_how_much_it_expired() {
         let mut tokens = CckmTokens::new(1);
-        let issued = tokens.sign_in("kwdemo", 0, 1_700_000_000);
-        assert_eq!(tokens.check(&issued.jwt, 299_999), Ok(()));
+        let issued = tokens.sign_in("kwdemo", Domain::Root, 0, 1_700_000_000);
+        assert_eq!(tokens.check(&issued.jwt, 299_999), Ok(Domain::Root));
         assert_eq!(
             tokens.check(&issued.jwt, 350_000),
             Err(TokenRejection::Expired { by_seconds: 50 })
@@ -167,11 +195,23 @@ mod tests {
     #[test]
     fn refresh_gives_a_new_live_jwt_and_unknown_refresh_gives_nothing() {
         let mut tokens = CckmTokens::new(1);
-        let issued = tokens.sign_in("kwdemo", 0, 0);
-        let renewed = tokens.refresh(&issued.refresh_token, 400_000, 400).unwrap();
+        let issued = tokens.sign_in("kwdemo", Domain::Sales, 0, 0);
+        let old = issued.refresh_token.unwrap();
+        let renewed = tokens.refresh(&old, false, 400_000, 400).unwrap();
         assert_ne!(renewed.jwt, issued.jwt);
-        assert_eq!(tokens.check(&renewed.jwt, 600_000), Ok(()));
-        assert!(tokens.refresh("nope", 0, 0).is_none());
+        assert_eq!(renewed.refresh_token, None, "not asked for");
+        assert_eq!(tokens.check(&renewed.jwt, 600_000), Ok(Domain::Sales));
+        assert!(tokens.refresh("nope", false, 0, 0).is_none());
+
+        let rotated = tokens.refresh(&old, true, 500_000, 500).unwrap();
+        let new = rotated.refresh_token.unwrap();
+        assert_ne!(new, old);
+        assert!(
+            tokens.refresh(&old, false, 0, 0).is_none(),
+            "old one revoked"
+        );
+        let again = tokens.refresh(&new, false, 0, 0).unwrap();
+        assert_eq!(tokens.check(&again.jwt, 0), Ok(Domain::Sales));
     }
 
     #[test]

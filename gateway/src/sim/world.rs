@@ -4,7 +4,7 @@ use super::gklm_tasks::{BackupResult, GklmTasks};
 use super::notifications::Notifications;
 use super::scenario::Scenario;
 use super::sessions::GklmSessions;
-use super::sync_jobs::{Cloud, CloudSync, CLOUDS};
+use super::sync_jobs::{CloudSync, Domain, Source};
 use super::tokens::CckmTokens;
 
 pub const DEFAULT_SCENARIO: Scenario = Scenario::Busy;
@@ -390,10 +390,12 @@ impl Simulator {
         self.notifications.uuids()
     }
 
-    /// One cloud's jobs as of the last `now_ms`.
-    pub fn cloud_sync(&self, cloud: Cloud) -> &CloudSync {
-        let index = CLOUDS.iter().position(|c| *c == cloud).unwrap_or(0);
-        &self.sync[index]
+    /// One family's jobs in one domain, as of the last `now_ms`.
+    pub fn cloud_sync(&self, source: Source, domain: Domain) -> &CloudSync {
+        self.sync
+            .iter()
+            .find(|sync| sync.source() == source && sync.domain() == domain)
+            .unwrap_or(&self.sync[0])
     }
 
     pub fn pin_restore_phase(&mut self, phase: u8) {
@@ -401,10 +403,15 @@ impl Simulator {
     }
 }
 
+/// Every family's jobs in every domain.
 fn all_clouds(seed: u64, scenario: Scenario) -> Vec<CloudSync> {
-    CLOUDS
+    Source::ALL
         .into_iter()
-        .map(|cloud| CloudSync::new(seed, cloud, scenario.rates()))
+        .flat_map(|source| {
+            Domain::ALL
+                .into_iter()
+                .map(move |domain| CloudSync::new(seed, source, domain, scenario.rates()))
+        })
         .collect()
 }
 
