@@ -401,7 +401,13 @@ async fn each_source_shows_its_own_containers_and_find_reaches_them() {
             &root,
             &format!("[data-kw=\"sources\"] [data-source=\"{source}\"]"),
         );
-        hits_reach(path, 1).await;
+        appears(
+            &root,
+            &format!("[data-source=\"{source}\"][aria-pressed=\"true\"]"),
+        )
+        .await;
+        // The list's own request (the switch's counts ask for one job).
+        query_reaches(path, "limit=10").await;
         let header = until(
             || format!("{source}: no {column} column: {}", root.inner_html()),
             || {
@@ -433,20 +439,27 @@ async fn each_source_shows_its_own_containers_and_find_reaches_them() {
         .await;
         assert!(found >= 1);
         type_into(&root, "[data-kw=\"find\"]", "");
+        until(
+            || format!("{source}: rows stay hidden after find is cleared"),
+            || (cells(&root, "[data-kw=\"containers\"]").len() == shown.len()).then_some(()),
+        )
+        .await;
         // The detail names them too.
-        click(
-            &root,
-            "[data-kw=\"job\"]:not([hidden]) [data-kw=\"expand\"]",
-        );
-        let detail = appears(&root, "[data-kw=\"job-detail\"]").await;
+        click(&root, "[data-kw=\"job\"] [data-kw=\"expand\"]");
+        let detail = until(
+            || format!("{source}: no detail: {}", root.inner_html()),
+            || {
+                root.query_selector("[data-kw=\"job-detail\"]")
+                    .ok()
+                    .flatten()
+            },
+        )
+        .await;
         assert_eq!(
             text_of(&detail, "[data-kw=\"detail-containers\"]"),
-            shown[0]
+            text_of(&root, "[data-kw=\"job\"] [data-kw=\"containers\"]")
         );
-        click(
-            &root,
-            "[data-kw=\"job\"]:not([hidden]) [data-kw=\"expand\"]",
-        );
+        click(&root, "[data-kw=\"job\"] [data-kw=\"expand\"]");
     }
     app.destroy();
     root.remove();

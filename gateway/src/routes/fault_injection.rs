@@ -69,7 +69,11 @@ fn fault_response(fault: Fault, server: Server, lang: Lang) -> Response {
                     StatusCode::SERVICE_UNAVAILABLE => "NCERRServiceUnavailable",
                     _ => "NCERRInternalServerError",
                 },
-                &format!("{} (simulated fault)", reason(status)),
+                &match status {
+                    // Thales' own sentence for a path the server lacks.
+                    StatusCode::NOT_FOUND => "Resource not found".to_owned(),
+                    _ => format!("{} (simulated fault)", reason(status)),
+                },
             ),
         },
         FaultKind::Html => (

@@ -69,7 +69,8 @@ pub async fn fetch_page(
         let page = filter.apply_client_side(page);
         let mut jobs = page.jobs;
         let server_sorted = filter.sort.map(|order| {
-            let honoured = order.key.wire_field().is_some() && order.holds(&jobs, now);
+            let sent = filter.source.sorts() && order.key.wire_field().is_some();
+            let honoured = sent && order.holds(&jobs, now);
             if !honoured {
                 order.apply(&mut jobs, now);
             }
