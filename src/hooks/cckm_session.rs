@@ -55,13 +55,11 @@ pub fn use_cckm_session(
             let (tokens, session) = (tokens.clone(), session.clone());
             run(Box::pin(async move {
                 match cckm::refresh(&Fetch, &cfg, &refresh_token).await {
+                    // A server that sent no new refresh token leaves the
+                    // old one in the tokens (`cckm::refresh`).
                     Ok(fresh) => {
                         let jwt = fresh.jwt.clone();
-                        let kept = fresh.refresh_token.clone().or(Some(refresh_token));
-                        *tokens.borrow_mut() = Some(CckmTokens {
-                            refresh_token: kept,
-                            ..fresh
-                        });
+                        *tokens.borrow_mut() = Some(fresh);
                         session.dispatch(SessionAction::SignedIn(jwt));
                     }
                     Err(error) => {

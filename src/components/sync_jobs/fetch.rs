@@ -87,35 +87,6 @@ pub async fn fetch_page(
     }))
 }
 
-/// How many jobs of each status the current filter (statuses aside) has:
-/// one small request per status, read for its total. One after another on
-/// purpose: asked at once, they took four of the six connections a browser
-/// opens to one origin, and the other cards' first requests queued behind
-/// them (every card filled 415 → 475 ms in `cargo xtask bench render`).
-pub async fn fetch_counts(
-    cfg: CckmConfig,
-    filter: SyncJobFilter,
-) -> Result<Reply<Vec<(SyncStatus, u64)>>, ApiError> {
-    let mut counts = Vec::new();
-    let mut language = None;
-    for status in STATUSES {
-        let one = SyncJobFilter {
-            statuses: vec![status.clone()],
-            skip: 0,
-            limit: 1,
-            sort: None,
-            ..filter.clone()
-        };
-        let reply = cckm::sync_jobs(&Fetch, &cfg, &one).await?;
-        language = reply.content_language;
-        counts.push((status, reply.value.total));
-    }
-    Ok(Reply {
-        value: counts,
-        content_language: language,
-    })
-}
-
 pub fn cadence(page: &ShownPage) -> Cadence {
     if page
         .jobs
@@ -128,33 +99,59 @@ pub fn cadence(page: &ShownPage) -> Cadence {
     }
 }
 
-/// Each source's failed jobs, `None` for a source the server does not have
-/// (HTTP 404: an older CipherTrust Manager).
-pub type SourceFailures = Vec<(Source, Option<u64>)>;
+/// Totals of several lists, in order; `None` for a list the server does
+/// not have (HTTP 404: an older CipherTrust Manager without that family).
+pub type Totals = Vec<Option<u64>>;
 
-/// How many failed jobs each source holds: one small request per source,
-/// one after another, read for its total. Another error ends the round.
-pub async fn fetch_source_failures(cfg: CckmConfig) -> Result<Reply<Rc<SourceFailures>>, ApiError> {
-    let mut counts = Vec::new();
-    let mut language = None;
-    for source in Source::ALL {
-        let one = SyncJobFilter {
+/// The filter for each status of `filter` (statuses, page and order aside).
+pub fn per_status(filter: &SyncJobFilter) -> Vec<SyncJobFilter> {
+    STATUSES
+        .iter()
+        .map(|status| SyncJobFilter {
+            statuses: vec![status.clone()],
+            skip: 0,
+            sort: None,
+            ..filter.clone()
+        })
+        .collect()
+}
+
+/// The filter for each source's failed jobs.
+pub fn failed_per_source() -> Vec<SyncJobFilter> {
+    Source::ALL
+        .into_iter()
+        .map(|source| SyncJobFilter {
             source,
             statuses: vec![SyncStatus::Failed],
-            limit: 1,
             ..SyncJobFilter::default()
-        };
+        })
+        .collect()
+}
+
+/// How many jobs each filter finds: one request of one job per filter, read
+/// for its total, one after another on purpose. Asked at once, they took
+/// four of the six connections a browser opens to one origin, and the other
+/// cards' first requests queued behind them (every card filled 415 → 475 ms
+/// in `cargo xtask bench render`). An error other than 404 ends the round.
+pub async fn fetch_totals(
+    cfg: CckmConfig,
+    filters: Vec<SyncJobFilter>,
+) -> Result<Reply<Totals>, ApiError> {
+    let mut totals = Vec::new();
+    let mut language = None;
+    for filter in filters {
+        let one = SyncJobFilter { limit: 1, ..filter };
         match cckm::sync_jobs(&Fetch, &cfg, &one).await {
             Ok(reply) => {
                 language = reply.content_language;
-                counts.push((source, Some(reply.value.total)));
+                totals.push(Some(reply.value.total));
             }
-            Err(error) if error.is_service_missing() => counts.push((source, None)),
+            Err(error) if error.is_service_missing() => totals.push(None),
             Err(error) => return Err(error),
         }
     }
     Ok(Reply {
-        value: Rc::new(counts),
+        value: totals,
         content_language: language,
     })
 }

@@ -32,12 +32,12 @@ use crate::model::sync_job::{SortKey, Source, SyncJob, SyncJobFilter, SyncStatus
 use crate::model::timestamp::Timestamp;
 use crate::state::polled::Cadence;
 use crate::state::status::{BySource, StatusPart};
-use crate::state::sync_view::{Nav, SyncView, SyncViewAction};
+use crate::state::sync_view::{Nav, SyncView, SyncViewAction, STATUSES};
 use crate::text::{Message, Text};
 use crate::verdict;
 
-use controls::{input_value, Controls};
-use fetch::{cadence, fetch_counts, fetch_page, fetch_source_failures, ShownPage, SourceFailures};
+use controls::{input_value, use_controls, ControlsProps};
+use fetch::{cadence, failed_per_source, fetch_page, fetch_totals, per_status, ShownPage, Totals};
 
 pub use chart::Timeline;
 pub use row::{status_badge, JobRow, COLUMNS};
@@ -107,51 +107,41 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
             }
         },
     );
-    let counts_filter = SyncJobFilter {
-        statuses: Vec::new(),
-        skip: 0,
-        sort: None,
-        ..filter.clone()
-    };
-    let counts = use_poll(
-        props.cckm.clone().map(|cfg| (cfg, counts_filter)),
-        props.every_ms,
-        |_: &Vec<(SyncStatus, u64)>| Cadence::Normal,
-        None,
-        {
-            let tell = tell.clone();
-            move |(cfg, filter): (CckmConfig, SyncJobFilter)| {
-                let tell = tell.clone();
-                async move {
-                    let credential = cfg.token.clone();
-                    let reply = fetch_counts(cfg, filter).await;
-                    tell_if_sign_in_needed(&reply, credential, &tell);
-                    reply
-                }
-            }
-        },
-    );
-    // Every source's failures, for the source switch: less often, as they
-    // are a glance across sources, not the list being read.
-    let failures = use_poll(
-        props.cckm.clone(),
-        props.every_ms.saturating_mul(4),
-        |_: &Rc<SourceFailures>| Cadence::Normal,
-        None,
-        move |cfg: CckmConfig| {
+    // The count of each status, and (less often: a glance across sources,
+    // not the list being read) each source's failures: one poll, twice.
+    let totals = {
+        let tell = tell.clone();
+        move |(cfg, filters): (CckmConfig, Vec<SyncJobFilter>)| {
             let tell = tell.clone();
             async move {
                 let credential = cfg.token.clone();
-                let reply = fetch_source_failures(cfg).await;
+                let reply = fetch_totals(cfg, filters).await;
                 tell_if_sign_in_needed(&reply, credential, &tell);
                 reply
             }
-        },
+        }
+    };
+    let normal = |_: &Totals| Cadence::Normal;
+    let counts = use_poll(
+        props.cckm.clone().map(|cfg| (cfg, per_status(filter))),
+        props.every_ms,
+        normal,
+        None,
+        totals.clone(),
     );
-    use_status(failures.state.last_reading().map(|r| {
+    let failures = use_poll(
+        props.cckm.clone().map(|cfg| (cfg, failed_per_source())),
+        props.every_ms.saturating_mul(4),
+        normal,
+        None,
+        totals,
+    );
+    let failures = failures.state.last_reading().map(|r| r.value.clone());
+    use_status(failures.as_ref().map(|totals| {
         StatusPart::SyncJobsBySource(BySource(
-            r.value
+            Source::ALL
                 .iter()
+                .zip(totals.iter())
                 .filter_map(|(source, n)| n.map(|n| (source.key(), n)))
                 .collect(),
         ))
@@ -209,15 +199,15 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     });
     use_announce(announce);
     use_status(counts.state.last_reading().map(|r| {
-        let count = |wanted: &SyncStatus| {
-            r.value
+        let count = |wanted: SyncStatus| {
+            STATUSES
                 .iter()
-                .find(|(status, _)| status == wanted)
-                .map(|(_, n)| *n)
+                .position(|s| *s == wanted)
+                .and_then(|at| r.value.get(at).copied().flatten())
         };
         StatusPart::SyncJobs {
-            failed: count(&SyncStatus::Failed),
-            in_progress: count(&SyncStatus::InProgress),
+            failed: count(SyncStatus::Failed),
+            in_progress: count(SyncStatus::InProgress),
         }
     }));
 
@@ -415,6 +405,13 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         _ => html! { <p class="kw-muted">{ Text::Loading.get(lang) }</p> },
     };
 
+    let controls = use_controls(&ControlsProps {
+        filter: filter.clone(),
+        filtered: view.is_filtered(),
+        failures,
+        lang,
+        dispatch: view.dispatcher(),
+    });
     let state = frame
         .state
         .unwrap_or(if total == 0 { "empty" } else { "loaded" });
@@ -433,8 +430,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     { Message::IgnoredInAddress { list: &initial.1.join(", ") }.get(lang) }
                 </p>
             }
-            <Controls filter={filter.clone()} filtered={view.is_filtered()} {lang}
-                failures={failures.state.last_reading().map(|r| (*r.value).clone())} dispatch={view.dispatcher()} />
+            { controls }
             { summary.unwrap_or_default() }
             { body }
         </CardFrame>
