@@ -65,7 +65,9 @@ test("find in this page narrows the rows held, without asking the server", async
   // The third job's id, typed in capitals: that job stays, with a count.
   const id = await rows.nth(2).getAttribute("data-id");
   const find = page.getByLabel("Find in this page");
-  // The field sits right under the timeline, not at the foot of a tall box.
+  // The field sits right under the timeline, not at the foot of a tall box
+  // (measured once the counts above have come).
+  await card.locator('[data-kw="summary"]').waitFor({ timeout: 15000 });
   const timeline = await card.locator('[data-kw="timeline"]').boundingBox();
   const field = await find.boundingBox();
   const gap = field.y - (timeline.y + timeline.height);

@@ -620,6 +620,23 @@ mod tests {
     }
 
     #[test]
+    fn the_element_observes_every_configuration_key() {
+        let element = include_str!("embed/element.js");
+        let list = element
+            .split_once("const KEYS = [")
+            .and_then(|(_, rest)| rest.split_once("];"))
+            .map(|(list, _)| list)
+            .unwrap_or_default();
+        let observed: Vec<&str> = list
+            .split(',')
+            .map(|k| k.trim().trim_matches('"'))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let expected: Vec<&str> = KEYS.into_iter().filter(|k| *k != "tokenProvider").collect();
+        assert_eq!(observed, expected);
+    }
+
+    #[test]
     fn the_cipher_trust_domain_is_read_trimmed_and_blank_is_root() {
         let read = |json: &str| PanelConfig::from_json(json).map(|c| c.cckm_domain);
         assert_eq!(

@@ -431,7 +431,9 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                 </p>
             }
             { controls }
-            { summary.unwrap_or_default() }
+            // Until the counts come, their row's place is kept: the list does
+            // not jump down under a reader's pointer when they arrive.
+            { summary.unwrap_or_else(|| html! { <ul class="kw-summary" aria-hidden="true"></ul> }) }
             { body }
         </CardFrame>
     }
