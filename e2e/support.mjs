@@ -36,8 +36,9 @@ export async function sim(path, body, method = "POST") {
 }
 
 /** A new page at `path`, collecting what the console and the CSP complain about. */
-export async function open(browser, { path = "", locale = "en-US", width = 1280, colorScheme = "light", acceptDownloads = false } = {}) {
+export async function open(browser, { path = "", locale = "en-US", width = 1280, colorScheme = "light", acceptDownloads = false, init = null } = {}) {
   const context = await browser.newContext({ locale, colorScheme, acceptDownloads, viewport: { width, height: 900 } });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));

@@ -65,12 +65,14 @@ test("find in this page narrows the rows held, without asking the server", async
   // The third job's id, typed in capitals: that job stays, with a count.
   const id = await rows.nth(2).getAttribute("data-id");
   const find = page.getByLabel("Find in this page");
-  // The field sits right under the timeline, not at the foot of a tall box
-  // (measured once the counts above have come).
-  await card.locator('[data-kw="summary"]').waitFor({ timeout: 15000 });
-  const timeline = await card.locator('[data-kw="timeline"]').boundingBox();
-  const field = await find.boundingBox();
-  const gap = field.y - (timeline.y + timeline.height);
+  // The field sits right under the timeline, not at the foot of a tall box.
+  // Both are measured in one frame: the counts and each source's failures
+  // arrive when they do, and move everything below them alike.
+  const gap = await card.evaluate((c) => {
+    const timeline = c.querySelector('[data-kw="timeline"]').getBoundingClientRect();
+    const field = c.querySelector('[data-kw="find"]').getBoundingClientRect();
+    return field.y - timeline.bottom;
+  });
   assert.ok(gap >= 0 && gap < 60, `${gap} px between the timeline and the find field`);
   await find.fill(id.slice(0, 13).toUpperCase());
   await card.locator('[data-kw="find-count"]').filter({ hasText: /^1 of 100 jobs on this page match$/ }).waitFor({ timeout: 5000 });
@@ -177,13 +179,27 @@ test("export the page as CSV and read it back", async () => {
 test("the source switch fits at 320 and 1280 px and each source is one press away", async () => {
   await sim("/_sim/reset");
   await sim("/_sim/scenario", { name: "failing" });
+  // Every keywatch-status the panel sends, as a host would receive it.
+  const init = () => {
+    window.kwStatus = [];
+    document.addEventListener("keywatch-status", (e) => window.kwStatus.push(e.detail));
+  };
   for (const width of [320, 1280]) {
-    const { context, page, problems } = await openSignedIn({ width });
+    const { context, page, problems } = await openSignedIn({ width, init });
     const card = page.locator('[data-kw="sync-jobs"]');
     const switcher = card.locator('[data-kw="sources"]');
     assert.equal(await switcher.locator("button").count(), 9);
-    // Failures per source arrive on the switch.
+    // Failures per source arrive on the switch, and in keywatch-status.
     await switcher.locator('[data-kw="source-failed"]').first().waitFor({ timeout: 20000 });
+    const told = await page.waitForFunction(() => window.kwStatus.map((s) => s.syncJobsFailedBySource).filter(Boolean).pop(), null, { timeout: 15000 });
+    const bySource = await told.jsonValue();
+    const keys = await switcher.locator("button").evaluateAll((all) => all.map((b) => b.dataset.source));
+    assert.deepEqual(Object.keys(bySource), keys);
+    for (const key of keys) {
+      const badge = switcher.locator(`[data-source="${key}"] [data-kw="source-failed"]`);
+      const shown = (await badge.count()) ? Number((await badge.innerText()).replace(/\D/g, "")) : 0;
+      assert.equal(bySource[key], shown, `${key}: the status and the switch agree`);
+    }
     const box = await card.boundingBox();
     for (const button of await switcher.locator("button").all()) {
       const b = await button.boundingBox();

@@ -1,7 +1,7 @@
 //! What a host may show as a badge in its own header: a small summary of
 //! the panel's readings, told to the host only when it changes.
 
-use serde::ser::SerializeMap;
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 /// The panel at a glance. A field is `None` while its card has no reading
@@ -34,17 +34,20 @@ pub struct StatusSummary {
     pub sync_jobs_failed_by_source: Option<BySource>,
 }
 
-/// Counts by source key, in the sources' order; an object to a host.
+/// Counts by source key, in the sources' order; an object to a host, with
+/// `null` for a source the server does not have.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BySource(pub Vec<(&'static str, u64)>);
+pub struct BySource(pub Vec<(&'static str, Option<u64>)>);
 
+/// Written as a struct, not a map: the same serializer code as the summary's
+/// own fields, so the bundle carries no map serializer for it.
 impl Serialize for BySource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        let mut object = serializer.serialize_struct("BySource", self.0.len())?;
         for (key, n) in &self.0 {
-            map.serialize_entry(key, n)?;
+            object.serialize_field(key, n)?;
         }
-        map.end()
+        object.end()
     }
 }
 
@@ -144,7 +147,11 @@ mod tests {
         let summary = StatusSummary {
             backup_result: Some("succeeded"),
             sync_jobs_failed: Some(3),
-            sync_jobs_failed_by_source: Some(BySource(vec![("aws", 3), ("sfdc", 0)])),
+            sync_jobs_failed_by_source: Some(BySource(vec![
+                ("aws", Some(3)),
+                ("sfdc", Some(0)),
+                ("sap", None),
+            ])),
             ..StatusSummary::default()
         };
         let json = serde_json::to_value(&summary).unwrap();
@@ -152,7 +159,7 @@ mod tests {
         assert_eq!(json["syncJobsFailed"], 3);
         assert_eq!(
             json["syncJobsFailedBySource"],
-            serde_json::json!({"aws": 3, "sfdc": 0})
+            serde_json::json!({"aws": 3, "sfdc": 0, "sap": null})
         );
         assert!(json["backupRunning"].is_null());
         assert!(json["syncJobsInProgress"].is_null());

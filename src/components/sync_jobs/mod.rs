@@ -142,7 +142,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
             Source::ALL
                 .iter()
                 .zip(totals.iter())
-                .filter_map(|(source, n)| n.map(|n| (source.key(), n)))
+                .map(|(source, n)| (source.key(), *n))
                 .collect(),
         ))
     }));
