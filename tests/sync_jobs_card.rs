@@ -541,3 +541,30 @@ async fn a_thales_shaped_error_shows_its_sentence_and_code_word() {
     app.destroy();
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_family_the_server_lacks_is_marked_and_the_card_keeps_working() {
+    let _turn = turn().await;
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(Method::Delete, "/_sim/faults", None).await;
+    // An older CipherTrust Manager without SAP: its list answers 404.
+    fault(r#"{"route":"/api/v1/cckm/sap/synchronization-jobs","kind":"status","status":404}"#)
+        .await;
+    let (root, app) = render(props(cfg, 300));
+    let sap = appears(&root, "[data-source=\"sap\"][data-missing=\"true\"]").await;
+    assert_eq!(
+        sap.get_attribute("title").as_deref(),
+        Some("This CipherTrust Manager has no such list.")
+    );
+    // The other sources are counted, and the list itself is not an error.
+    appears(&root, "[data-source=\"aws\"]:not([data-missing])").await;
+    appears(&root, "[data-kw=\"sync-jobs\"][data-state=\"loaded\"]").await;
+    assert_eq!(
+        root.query_selector_all("[data-missing]").unwrap().length(),
+        1,
+        "only SAP is marked"
+    );
+    sim(Method::Delete, "/_sim/faults", None).await;
+    app.destroy();
+    root.remove();
+}

@@ -103,43 +103,57 @@ pub fn cadence(page: &ShownPage) -> Cadence {
 /// not have (HTTP 404: an older CipherTrust Manager without that family).
 pub type Totals = Vec<Option<u64>>;
 
-/// The filter for each status of `filter` (statuses, page and order aside).
-pub fn per_status(filter: &SyncJobFilter) -> Vec<SyncJobFilter> {
-    STATUSES
-        .iter()
-        .map(|status| SyncJobFilter {
-            statuses: vec![status.clone()],
+/// What a count asks: each status of the list's filter (statuses, page and
+/// order aside), or each source's failed jobs. The requests are built when
+/// the count runs, not at every render.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Count {
+    EachStatus(SyncJobFilter),
+    FailedEachSource,
+}
+
+impl Count {
+    /// Each status of `filter`, which keeps its source, containers and id:
+    /// turning a page, sorting or choosing statuses asks nothing again.
+    pub fn of_statuses(filter: &SyncJobFilter) -> Count {
+        Count::EachStatus(SyncJobFilter {
+            statuses: Vec::new(),
             skip: 0,
             sort: None,
             ..filter.clone()
         })
-        .collect()
+    }
+
+    fn filters(self) -> Vec<SyncJobFilter> {
+        match self {
+            Count::EachStatus(filter) => STATUSES
+                .iter()
+                .map(|status| SyncJobFilter {
+                    statuses: vec![status.clone()],
+                    ..filter.clone()
+                })
+                .collect(),
+            Count::FailedEachSource => Source::ALL
+                .into_iter()
+                .map(|source| SyncJobFilter {
+                    source,
+                    statuses: vec![SyncStatus::Failed],
+                    ..SyncJobFilter::default()
+                })
+                .collect(),
+        }
+    }
 }
 
-/// The filter for each source's failed jobs.
-pub fn failed_per_source() -> Vec<SyncJobFilter> {
-    Source::ALL
-        .into_iter()
-        .map(|source| SyncJobFilter {
-            source,
-            statuses: vec![SyncStatus::Failed],
-            ..SyncJobFilter::default()
-        })
-        .collect()
-}
-
-/// How many jobs each filter finds: one request of one job per filter, read
+/// How many jobs each of the count's filters finds: one request of one job per filter, read
 /// for its total, one after another on purpose. Asked at once, they took
 /// four of the six connections a browser opens to one origin, and the other
 /// cards' first requests queued behind them (every card filled 415 → 475 ms
 /// in `cargo xtask bench render`). An error other than 404 ends the round.
-pub async fn fetch_totals(
-    cfg: CckmConfig,
-    filters: Vec<SyncJobFilter>,
-) -> Result<Reply<Totals>, ApiError> {
+pub async fn fetch_totals(cfg: CckmConfig, count: Count) -> Result<Reply<Totals>, ApiError> {
     let mut totals = Vec::new();
     let mut language = None;
-    for filter in filters {
+    for filter in count.filters() {
         let one = SyncJobFilter { limit: 1, ..filter };
         match cckm::sync_jobs(&Fetch, &cfg, &one).await {
             Ok(reply) => {

@@ -37,7 +37,7 @@ use crate::text::{Message, Text};
 use crate::verdict;
 
 use controls::{input_value, use_controls, ControlsProps};
-use fetch::{cadence, failed_per_source, fetch_page, fetch_totals, per_status, ShownPage, Totals};
+use fetch::{cadence, fetch_page, fetch_totals, Count, ShownPage, Totals};
 
 pub use chart::Timeline;
 pub use row::{status_badge, JobRow, COLUMNS};
@@ -111,11 +111,11 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     // not the list being read) each source's failures: one poll, twice.
     let totals = {
         let tell = tell.clone();
-        move |(cfg, filters): (CckmConfig, Vec<SyncJobFilter>)| {
+        move |(cfg, count): (CckmConfig, Count)| {
             let tell = tell.clone();
             async move {
                 let credential = cfg.token.clone();
-                let reply = fetch_totals(cfg, filters).await;
+                let reply = fetch_totals(cfg, count).await;
                 tell_if_sign_in_needed(&reply, credential, &tell);
                 reply
             }
@@ -123,14 +123,17 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     };
     let normal = |_: &Totals| Cadence::Normal;
     let counts = use_poll(
-        props.cckm.clone().map(|cfg| (cfg, per_status(filter))),
+        props
+            .cckm
+            .clone()
+            .map(|cfg| (cfg, Count::of_statuses(filter))),
         props.every_ms,
         normal,
         None,
         totals.clone(),
     );
     let failures = use_poll(
-        props.cckm.clone().map(|cfg| (cfg, failed_per_source())),
+        props.cckm.clone().map(|cfg| (cfg, Count::FailedEachSource)),
         props.every_ms.saturating_mul(4),
         normal,
         None,
