@@ -170,17 +170,14 @@ pub struct SyncJob {
 /// (`organization_ids` is the name Salesforce's start body uses); a field
 /// present but empty does not hide a later one that has names.
 fn containers_of(fields: &Fields<'_>) -> Result<Vec<String>, DecodeError> {
-    let mut found = Vec::new();
     let names = ContainerField::ALL.map(ContainerField::wire);
     for field in names.iter().chain(&["organization_ids"]) {
-        if let Some(names) = fields.opt_text_list(field)? {
-            if !names.is_empty() {
-                return Ok(names);
-            }
-            found = names;
+        match fields.opt_text_list(field)? {
+            Some(names) if !names.is_empty() => return Ok(names),
+            _ => {}
         }
     }
-    Ok(found)
+    Ok(Vec::new())
 }
 
 impl SyncJob {
