@@ -59,6 +59,21 @@ fn rows(root: &Element) -> Vec<Element> {
         .collect()
 }
 
+/// Waits until the sort note reads as `wanted` says.
+async fn sort_note(root: &Element, missing: &str, wanted: impl Fn(&str) -> bool) {
+    until(
+        || missing.to_owned(),
+        || {
+            root.query_selector("[data-kw=\"sort-note\"]")
+                .ok()
+                .flatten()
+                .and_then(|n| n.text_content())
+                .filter(|t| wanted(t))
+        },
+    )
+    .await;
+}
+
 #[wasm_bindgen_test]
 async fn each_control_sends_the_apis_own_parameters() {
     let _turn = turn().await;
@@ -105,16 +120,9 @@ async fn each_control_sends_the_apis_own_parameters() {
 
     // AWS's list documents no `sort`: the page is ordered here, and said so.
     click(&root, "[data-sort=\"started\"]");
-    until(
-        || "no within-page note".to_owned(),
-        || {
-            root.query_selector("[data-kw=\"sort-note\"]")
-                .ok()
-                .flatten()
-                .and_then(|n| n.text_content())
-                .filter(|t| t.starts_with("Sorted within this page only"))
-        },
-    )
+    sort_note(&root, "no within-page note", |t| {
+        t.starts_with("Sorted within this page only")
+    })
     .await;
     let asked = query_reaches(AWS, "limit=10").await;
     assert!(!asked.contains("sort"), "sort sent to AWS: {asked}");
@@ -126,29 +134,15 @@ async fn each_control_sends_the_apis_own_parameters() {
         "sort=-createdAt",
     )
     .await;
-    until(
-        || "no server-sorted note".to_owned(),
-        || {
-            root.query_selector("[data-kw=\"sort-note\"]")
-                .ok()
-                .flatten()
-                .and_then(|n| n.text_content())
-                .filter(|t| t == "Sorted by CipherTrust Manager.")
-        },
-    )
+    sort_note(&root, "no server-sorted note", |t| {
+        t == "Sorted by CipherTrust Manager."
+    })
     .await;
     // Duration is not a server field: sorted within the page, and said so.
     click(&root, "[data-sort=\"duration\"]");
-    until(
-        || "no within-page note".to_owned(),
-        || {
-            root.query_selector("[data-kw=\"sort-note\"]")
-                .ok()
-                .flatten()
-                .and_then(|n| n.text_content())
-                .filter(|t| t.starts_with("Sorted within this page only"))
-        },
-    )
+    sort_note(&root, "no within-page note", |t| {
+        t.starts_with("Sorted within this page only")
+    })
     .await;
 
     // Another source, its own container parameter.
