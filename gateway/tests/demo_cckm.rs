@@ -257,7 +257,9 @@ async fn same_seed_same_jobs() {
     for demo in [&first, &second] {
         demo.advance(900).await;
         let bearer = demo.cckm_bearer().await;
-        let body = demo.cckm_list(&bearer, &format!("{AWS_JOBS}?limit=50")).await;
+        let body = demo
+            .cckm_list(&bearer, &format!("{AWS_JOBS}?limit=50"))
+            .await;
         let summary: Vec<(Value, Value)> = body["resources"]
             .as_array()
             .unwrap()

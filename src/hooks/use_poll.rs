@@ -1,7 +1,7 @@
 //! The one polling engine every card uses.
 
 use std::any::Any;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
@@ -151,49 +151,69 @@ fn use_poll_hidden(
     let checked = (*use_memo((), |_| CheckedAt::default())).clone();
     let rerender = use_force_update();
     let refresh = use_context::<PollSignals>().map(|s| s.refresh);
+    let running = use_mut_ref(|| None::<Running>);
 
-    {
-        let cell = cell.clone();
-        let checked = checked.clone();
-        use_effect_with((input, every_ms), move |(input, every_ms)| {
+    // Started while rendering, not in an effect: when a first render takes
+    // more than 16 ms, yew lets the browser lay out and paint it before it
+    // runs the effects, and the first request would wait for that.
+    let deps = (input, every_ms);
+    let started = matches!(&*running.borrow(), Some(r) if r.deps == deps);
+    if !started {
+        stop_running(&running);
+        // A new input starts over: nothing of the old one shown, no
+        // failures counted. This render shows it; no other is needed.
+        if !matches!(cell.borrow().phase, Phase::Loading) {
+            *cell.borrow_mut() = Rc::new(Polled::default());
+        }
+        checked.0.set(0.0);
+        let stop = deps.0.as_ref().map(|input| {
+            let cell = cell.clone();
             let apply: Apply = Rc::new(move |action| {
-                let next = match action {
-                    Some(action) => cell.borrow().next_by(action, same),
-                    None if !matches!(cell.borrow().phase, Phase::Loading) => {
-                        Some(Polled::default())
-                    }
-                    None => None,
-                };
+                let next = cell.borrow().next_by(action, same);
                 if let Some(next) = next {
                     *cell.borrow_mut() = Rc::new(next);
                     rerender.force_update();
                 }
                 cell.borrow().clone()
             });
-            apply(None);
-            checked.0.set(0.0);
-            let stop = input.clone().map(|input| {
-                let (stop, registration) = AbortHandle::new_pair();
-                let check = checker(input.value, cadence, fetch, apply, checked);
-                let polling = poll_loop(check, *every_ms, refresh, wake);
-                yew::platform::spawn_local(async move {
-                    let _ = Abortable::new(polling, registration).await;
-                });
-                stop
+            let (stop, registration) = AbortHandle::new_pair();
+            let check = checker(input.value.clone(), cadence, fetch, apply, checked.clone());
+            let polling = poll_loop(check, every_ms, refresh, wake);
+            yew::platform::spawn_local(async move {
+                let _ = Abortable::new(polling, registration).await;
             });
-            move || {
-                if let Some(stop) = stop {
-                    stop.abort();
-                }
-            }
+            stop
         });
+        *running.borrow_mut() = Some(Running { deps, stop });
     }
+    // Unmounting stops the loop and the request under way.
+    use_effect_with((), move |_| {
+        move || {
+            stop_running(&running);
+        }
+    });
 
     let state = cell.borrow().clone();
     Polling { state, checked }
 }
 
-type Apply = Rc<dyn Fn(Option<PollAction<dyn Any>>) -> Rc<Polled<dyn Any>>>;
+/// The loop under way, and what it was started for.
+struct Running {
+    deps: (Option<Input>, u32),
+    stop: Option<AbortHandle>,
+}
+
+fn stop_running(running: &RefCell<Option<Running>>) {
+    let last = running.borrow_mut().take();
+    if let Some(Running {
+        stop: Some(stop), ..
+    }) = last
+    {
+        stop.abort();
+    }
+}
+
+type Apply = Rc<dyn Fn(PollAction<dyn Any>) -> Rc<Polled<dyn Any>>>;
 
 /// What one check leaves for planning the next.
 enum Checked {
@@ -230,12 +250,12 @@ fn checker(
                     }
                 }
                 Err(error) if error.is_sign_in_needed() => {
-                    apply(Some(PollAction::Failed(error)));
+                    apply(PollAction::Failed(error));
                     return Checked::Stop;
                 }
                 Err(error) => PollAction::Failed(error),
             };
-            let state = apply(Some(action));
+            let state = apply(action);
             let pace = match &state.phase {
                 Phase::Loaded(reading) => cadence(&*reading.value),
                 _ => Cadence::Normal,
