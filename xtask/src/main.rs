@@ -8,6 +8,7 @@ mod bundle;
 mod gateway_bench;
 mod http;
 mod nginx;
+mod package;
 mod precompress;
 mod prometheus;
 mod setup;
@@ -31,7 +32,8 @@ tasks:
                          start the gateway's simulator (default 127.0.0.1:8080)
   test [--no-lint]       install what is missing, then run every test: lints,
                          native tests, browser tests, end-to-end checks
-  dist                   build the release bundle into dist/ and print its size
+  dist                   build the release bundle into dist/ (also an npm
+                         package: package.json, types) and print its size
   nginx                  check deploy/nginx/keywatch.conf in front of the
                          simulator (a step of `test`)
   prometheus             check deploy/prometheus/ (the alerting rules, the
