@@ -12,6 +12,24 @@ use crate::sh::Fail;
 /// The package's name on npm and in a host's `import`.
 pub const NAME: &str = "keywatch";
 
+/// The package's files at its root (npm adds package.json itself), besides
+/// the snippets' `.js` files; package.json's `files` names the same.
+const ROOT_FILES: [&str; 5] = [
+    "index.js",
+    "index.d.ts",
+    "keywatch.js",
+    "keywatch_bg.wasm",
+    "custom-elements.json",
+];
+
+/// Whether a path under the package's folder is one of its files.
+pub fn is_packaged(relative: &Path) -> bool {
+    let name = relative.to_string_lossy();
+    ROOT_FILES.contains(&name.as_ref())
+        || name == "package.json"
+        || (name.starts_with("snippets/") && name.ends_with(".js"))
+}
+
 /// Copied as they are from src/embed/package/.
 const HAND_WRITTEN: [&str; 3] = ["index.js", "index.d.ts", "custom-elements.json"];
 
@@ -96,7 +114,9 @@ fn package_json(version: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{package_json, version_in};
+    use std::path::Path;
+
+    use super::{is_packaged, package_json, version_in, ROOT_FILES};
 
     #[test]
     fn the_version_is_the_widget_crates() {
@@ -116,6 +136,32 @@ mod tests {
             r#""version": "0.1.0""#,
         ] {
             assert!(json.contains(part), "{part} missing from {json}");
+        }
+        for file in ROOT_FILES.iter().chain(&["snippets/**/*.js"]) {
+            assert!(
+                json.contains(&format!("    \"{file}\"")),
+                "files lacks {file}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_packaged_files_leave_out_the_page_and_the_compressed_copies() {
+        for yes in [
+            "index.js",
+            "keywatch_bg.wasm",
+            "package.json",
+            "snippets/k.1/src/embed/element.js",
+        ] {
+            assert!(is_packaged(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "index.html",
+            "keywatch.js.br",
+            "snippets/k.1/src/embed/element.js.gz",
+            "start.js",
+        ] {
+            assert!(!is_packaged(Path::new(no)), "{no}");
         }
     }
 }
