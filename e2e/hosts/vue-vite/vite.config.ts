@@ -6,5 +6,4 @@ export default defineConfig({
     // <keywatch-panel> is a custom element, not a Vue component.
     vue({ template: { compilerOptions: { isCustomElement: (tag) => tag === "keywatch-panel" } } }),
   ],
-  optimizeDeps: { exclude: ["keywatch"] },
 });
