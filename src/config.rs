@@ -2,7 +2,7 @@
 //! speak, how often to look. Read from JSON so that the JavaScript `mount()`
 //! API, the standalone page and Rust hosts share one format.
 
-use serde::Deserialize;
+use serde_json::Value;
 
 use crate::api::config::{redacted, CckmConfig, GklmConfig, DEFAULT_TIMEOUT_MS};
 use crate::lang::Language;
@@ -167,27 +167,6 @@ pub fn check_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result<(), Con
     }
 }
 
-/// The keys, as every form of the configuration spells them. An unknown key
-/// is refused, so that a misspelt one does not go unnoticed.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RawConfig {
-    gklm_url: Option<String>,
-    cckm_url: Option<String>,
-    language: Option<String>,
-    poll_seconds: Option<Whole>,
-    timeout_ms: Option<Whole>,
-    gklm_auth_id: Option<String>,
-    cckm_token: Option<String>,
-    cards: Option<CardList>,
-    theme: Option<String>,
-    backup_max_age_hours: Option<Whole>,
-    cckm_domain: Option<String>,
-    /// A function, read by the embedding layer itself.
-    #[allow(dead_code)]
-    token_provider: Option<serde::de::IgnoredAny>,
-}
-
 /// A whole number, given as a number (JSON, properties) or as text (an
 /// element attribute). Anything else is kept to be named in the refusal.
 enum Whole {
@@ -195,56 +174,86 @@ enum Whole {
     Not(String),
 }
 
-impl<'de> Deserialize<'de> for Whole {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Whole;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a whole number")
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Whole, E> {
-                Ok(Whole::Number(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Whole, E> {
-                Ok(u64::try_from(v).map_or(Whole::Not(v.to_string()), Whole::Number))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Whole, E> {
-                let whole = v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v);
-                Ok(if whole {
+impl Whole {
+    fn read(value: &Value) -> Self {
+        match value {
+            Value::Number(n) => match (n.as_u64(), n.as_f64()) {
+                (Some(v), _) => Whole::Number(v),
+                (None, Some(v)) if v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) => {
                     Whole::Number(v as u64)
-                } else {
-                    Whole::Not(v.to_string())
-                })
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Whole, E> {
-                Ok(v.trim()
-                    .parse()
-                    .map_or_else(|_| Whole::Not(quoted(v)), Whole::Number))
-            }
+                }
+                (None, Some(v)) => Whole::Not(v.to_string()),
+                (None, None) => Whole::Not(kind(value).to_owned()),
+            },
+            Value::String(v) => v
+                .trim()
+                .parse()
+                .map_or_else(|_| Whole::Not(quoted(v)), Whole::Number),
+            other => Whole::Not(kind(other).to_owned()),
         }
-        d.deserialize_any(Visitor)
     }
 }
 
-/// `cards` as a list, or as one comma-separated string (the attribute form).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum CardList {
-    List(Vec<String>),
-    Text(String),
+/// What a value is, for a refusal that names it.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
-impl CardList {
-    fn names(self) -> Vec<String> {
-        match self {
-            CardList::List(names) => names,
-            CardList::Text(text) => text
-                .split(',')
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(String::from)
-                .collect(),
+/// The keys of a configuration object, each read when it is there and not
+/// null. An unknown key is refused, so that a misspelt one does not go
+/// unnoticed.
+struct Keys<'a>(&'a serde_json::Map<String, Value>);
+
+impl Keys<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key).filter(|v| !v.is_null())
+    }
+
+    fn text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(other) => Err(ConfigError(format!(
+                "{key} must be text, not {}",
+                kind(other)
+            ))),
+        }
+    }
+
+    fn whole(&self, key: &str) -> Option<Whole> {
+        self.get(key).map(Whole::read)
+    }
+
+    /// `cards` as a list, or as one comma-separated string (the attribute form).
+    fn cards(&self) -> Result<Option<Vec<String>>, ConfigError> {
+        let refuse = || {
+            ConfigError(
+                "cards must be a list of card names, or one text with them separated by commas"
+                    .into(),
+            )
+        };
+        match self.get("cards") {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(String::from)
+                    .collect(),
+            )),
+            Some(Value::Array(names)) => names
+                .iter()
+                .map(|n| n.as_str().map(String::from).ok_or_else(refuse))
+                .collect::<Result<_, _>>()
+                .map(Some),
+            Some(_) => Err(refuse()),
         }
     }
 }
@@ -260,30 +269,30 @@ impl std::fmt::Display for ConfigError {
 }
 
 impl PanelConfig {
+    /// From JSON text: `config.json`, or what a host passed to `mount()`.
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let mut reader = serde_json::Deserializer::from_str(json);
-        let config = Self::from_deserializer(&mut reader)?;
-        reader
-            .end()
-            .map_err(|e| ConfigError(format!("not valid JSON ({e})")))?;
-        Ok(config)
+        let value: Value =
+            serde_json::from_str(json).map_err(|e| ConfigError(format!("not valid JSON ({e})")))?;
+        Self::from_value(&value)
     }
 
-    /// From any serde form of the keys: JSON text, or a JavaScript object.
-    pub fn from_deserializer<'de, D>(from: D) -> Result<Self, ConfigError>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        let raw = RawConfig::deserialize(from).map_err(|e| {
-            let e = e.to_string();
-            ConfigError(if e.starts_with("unknown field") {
-                e.replace("unknown field", "unknown key")
-            } else {
-                format!("not valid JSON ({e})")
-            })
-        })?;
-        let gklm_url = raw.gklm_url.map(|u| base_url("gklmUrl", u)).transpose()?;
-        let cckm_url = raw.cckm_url.map(|u| base_url("cckmUrl", u)).transpose()?;
+    /// From the keys as JSON gives them, whichever form they came in.
+    pub fn from_value(value: &Value) -> Result<Self, ConfigError> {
+        let Some(object) = value.as_object() else {
+            return Err(ConfigError(
+                "pass an object (or JSON text) with the configuration keys".into(),
+            ));
+        };
+        check_keys(object.keys().map(String::as_str))?;
+        let raw = Keys(object);
+        let gklm_url = raw
+            .text("gklmUrl")?
+            .map(|u| base_url("gklmUrl", u))
+            .transpose()?;
+        let cckm_url = raw
+            .text("cckmUrl")?
+            .map(|u| base_url("cckmUrl", u))
+            .transpose()?;
         if gklm_url.is_none() && cckm_url.is_none() {
             return Err(ConfigError(
                 "give gklmUrl (GKLM, up to and including /rest/v1), cckmUrl (CipherTrust, up to and including /api/v1), or both".into(),
@@ -293,38 +302,38 @@ impl PanelConfig {
             gklm_url,
             cckm_url,
             language: raw
-                .language
+                .text("language")?
                 .as_deref()
                 .map(Language::from_tag)
                 .unwrap_or_default(),
             poll_seconds: within(
                 "pollSeconds",
-                raw.poll_seconds,
+                raw.whole("pollSeconds"),
                 DEFAULT_POLL_SECONDS,
                 POLL_SECONDS_RANGE,
             )?,
             timeout_ms: within(
                 "timeoutMs",
-                raw.timeout_ms,
+                raw.whole("timeoutMs"),
                 DEFAULT_TIMEOUT_MS,
                 TIMEOUT_MS_RANGE,
             )?,
-            gklm_auth_id: raw.gklm_auth_id.filter(|s| !s.trim().is_empty()),
-            cckm_token: raw.cckm_token.filter(|s| !s.trim().is_empty()),
+            gklm_auth_id: raw.text("gklmAuthId")?.filter(|s| !s.trim().is_empty()),
+            cckm_token: raw.text("cckmToken")?.filter(|s| !s.trim().is_empty()),
             cckm_domain: raw
-                .cckm_domain
+                .text("cckmDomain")?
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty()),
-            cards: raw.cards.map(card_list).transpose()?,
+            cards: raw.cards()?.map(card_list).transpose()?,
             theme: raw
-                .theme
+                .text("theme")?
                 .as_deref()
                 .map(theme)
                 .transpose()?
                 .unwrap_or_default(),
             backup_max_age_hours: within(
                 "backupMaxAgeHours",
-                raw.backup_max_age_hours,
+                raw.whole("backupMaxAgeHours"),
                 DEFAULT_BACKUP_MAX_AGE_HOURS,
                 BACKUP_MAX_AGE_HOURS_RANGE,
             )?,
@@ -383,9 +392,9 @@ fn base_url(key: &str, url: String) -> Result<String, ConfigError> {
     }
 }
 
-fn card_list(list: CardList) -> Result<Vec<CardKind>, ConfigError> {
+fn card_list(names: Vec<String>) -> Result<Vec<CardKind>, ConfigError> {
     let mut cards = Vec::new();
-    for name in list.names() {
+    for name in names {
         let card = CardKind::from_key(&name).ok_or_else(|| {
             let known: Vec<&str> = CardKind::ALL.iter().map(|c| c.key()).collect();
             ConfigError(format!(
@@ -513,6 +522,20 @@ mod tests {
                 r#"{"cckmUrl":"/api/v1","timeoutMs":1}"#,
                 "timeoutMs must be a whole number between",
             ),
+            (r#"{"gklmUrl":5}"#, "gklmUrl must be text, not a number"),
+            (r#"["gklmUrl"]"#, "pass an object"),
+            (
+                r#"{"cckmUrl":"/api/v1","pollSeconds":true}"#,
+                "pollSeconds must be a whole number between 2 and 3600, not true/false",
+            ),
+            (
+                r#"{"cckmUrl":"/api/v1","cards":["syncJobs",2]}"#,
+                "cards must be a list of card names",
+            ),
+            (
+                r#"{"cckmUrl":"/api/v1","theme":{}}"#,
+                "theme must be text, not an object",
+            ),
         ] {
             let err = PanelConfig::from_json(json).unwrap_err();
             assert!(err.0.contains(says), "{json}: {err}");
@@ -587,7 +610,7 @@ mod tests {
     }
 
     #[test]
-    fn the_key_list_is_the_one_serde_reads() {
+    fn the_key_list_is_the_one_the_reader_reads() {
         assert!(check_keys(KEYS).is_ok());
         let err = check_keys(["gklmUrl", "pollseconds"]).unwrap_err();
         assert!(err.0.contains("unknown key `pollseconds`"), "{err}");

@@ -1,6 +1,6 @@
 mod common;
 
-use common::{start_demo, Demo};
+use common::start_demo;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -90,23 +90,11 @@ async fn missing_or_malformed_bearer_is_401_with_a_cckm_body() {
     }
 }
 
-async fn list(demo: &Demo, bearer: &str, path_and_query: &str) -> Value {
-    let reply = demo.get(path_and_query, Some(bearer)).await;
-    assert_eq!(
-        reply.status,
-        StatusCode::OK,
-        "{path_and_query}: {:?}",
-        reply.body
-    );
-    assert_eq!(reply.header("content-type"), "application/json");
-    reply.body
-}
-
 #[tokio::test]
 async fn job_list_has_the_seed_envelope_and_job_shape_newest_first() {
     let demo = start_demo().await;
     let bearer = demo.cckm_bearer().await;
-    let body = list(&demo, &bearer, AWS_JOBS).await;
+    let body = demo.cckm_list(&bearer, AWS_JOBS).await;
     assert_eq!(body["skip"], 0);
     assert_eq!(body["limit"], 10);
     let total = body["total"].as_u64().unwrap();
@@ -152,19 +140,23 @@ async fn filters_and_paging_keep_a_correct_total() {
     let demo = start_demo().await;
     demo.sim("/scenario", json!({"name": "many-jobs"})).await;
     let bearer = demo.cckm_bearer().await;
-    let all = list(&demo, &bearer, &format!("{AWS_JOBS}?skip=0&limit=10")).await;
+    let all = demo
+        .cckm_list(&bearer, &format!("{AWS_JOBS}?skip=0&limit=10"))
+        .await;
     assert_eq!(all["total"], 10_000);
 
-    let page = list(&demo, &bearer, &format!("{AWS_JOBS}?skip=9995&limit=10")).await;
+    let page = demo
+        .cckm_list(&bearer, &format!("{AWS_JOBS}?skip=9995&limit=10"))
+        .await;
     assert_eq!(page["total"], 10_000);
     assert_eq!(page["resources"].as_array().unwrap().len(), 5);
 
-    let failed = list(
-        &demo,
-        &bearer,
-        &format!("{AWS_JOBS}?overall_status=failed&limit=50"),
-    )
-    .await;
+    let failed = demo
+        .cckm_list(
+            &bearer,
+            &format!("{AWS_JOBS}?overall_status=failed&limit=50"),
+        )
+        .await;
     let failed_total = failed["total"].as_u64().unwrap();
     assert!(failed_total > 0 && failed_total < 10_000);
     assert!(failed["resources"]
@@ -173,18 +165,15 @@ async fn filters_and_paging_keep_a_correct_total() {
         .iter()
         .all(|j| j["overall_status"] == "failed"));
 
-    let two_kms = list(
-        &demo,
-        &bearer,
-        &format!("{AWS_JOBS}?kms=kms-prod&kms=kms-audit&limit=100"),
-    )
-    .await;
-    let one_kms = list(
-        &demo,
-        &bearer,
-        &format!("{AWS_JOBS}?kms=kms-prod&limit=100"),
-    )
-    .await;
+    let two_kms = demo
+        .cckm_list(
+            &bearer,
+            &format!("{AWS_JOBS}?kms=kms-prod&kms=kms-audit&limit=100"),
+        )
+        .await;
+    let one_kms = demo
+        .cckm_list(&bearer, &format!("{AWS_JOBS}?kms=kms-prod&limit=100"))
+        .await;
     assert!(two_kms["total"].as_u64() > one_kms["total"].as_u64());
     for job in two_kms["resources"].as_array().unwrap() {
         let kms: Vec<&str> = job["kms"]
@@ -200,7 +189,9 @@ async fn filters_and_paging_keep_a_correct_total() {
     }
 
     let first_id = all["resources"][0]["id"].as_str().unwrap().to_string();
-    let by_id = list(&demo, &bearer, &format!("{AWS_JOBS}?id={first_id}")).await;
+    let by_id = demo
+        .cckm_list(&bearer, &format!("{AWS_JOBS}?id={first_id}"))
+        .await;
     assert_eq!(by_id["total"], 1);
     assert_eq!(by_id["resources"][0]["id"], first_id.as_str());
 
@@ -215,7 +206,7 @@ async fn filters_and_paging_keep_a_correct_total() {
 async fn one_job_by_id_and_404_for_an_unknown_one() {
     let demo = start_demo().await;
     let bearer = demo.cckm_bearer().await;
-    let listed = list(&demo, &bearer, AWS_JOBS).await;
+    let listed = demo.cckm_list(&bearer, AWS_JOBS).await;
     let id = listed["resources"][0]["id"].as_str().unwrap();
     let one = demo.get(&format!("{AWS_JOBS}/{id}"), Some(&bearer)).await;
     assert_eq!(one.status, StatusCode::OK);
@@ -242,7 +233,9 @@ async fn jobs_start_progress_and_end_as_the_clock_moves() {
     for _ in 0..60 {
         demo.advance(60).await;
         let bearer = demo.cckm_bearer().await;
-        let body = list(&demo, &bearer, &format!("{AWS_JOBS}?limit=5")).await;
+        let body = demo
+            .cckm_list(&bearer, &format!("{AWS_JOBS}?limit=5"))
+            .await;
         for job in body["resources"].as_array().unwrap() {
             statuses.insert(job["overall_status"].as_str().unwrap().to_string());
             seen_running |= job["overall_status"] == "in_progress";
@@ -264,7 +257,7 @@ async fn same_seed_same_jobs() {
     for demo in [&first, &second] {
         demo.advance(900).await;
         let bearer = demo.cckm_bearer().await;
-        let body = list(demo, &bearer, &format!("{AWS_JOBS}?limit=50")).await;
+        let body = demo.cckm_list(&bearer, &format!("{AWS_JOBS}?limit=50")).await;
         let summary: Vec<(Value, Value)> = body["resources"]
             .as_array()
             .unwrap()

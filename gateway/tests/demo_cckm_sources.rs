@@ -57,17 +57,6 @@ fn password(extra: Value) -> Value {
     body
 }
 
-async fn list(demo: &Demo, bearer: &str, path_and_query: &str) -> Value {
-    let reply = demo.get(path_and_query, Some(bearer)).await;
-    assert_eq!(
-        reply.status,
-        StatusCode::OK,
-        "{path_and_query}: {:?}",
-        reply.body
-    );
-    reply.body
-}
-
 fn jobs(body: &Value) -> &Vec<Value> {
     body["resources"].as_array().unwrap()
 }
@@ -87,7 +76,7 @@ async fn each_family_lists_its_jobs_with_its_own_container_field_and_filter() {
     let bearer = demo.cckm_bearer().await;
     for (family, field, _) in FAMILIES {
         let path = format!("/api/v1/{family}");
-        let body = list(&demo, &bearer, &path).await;
+        let body = demo.cckm_list(&bearer, &path).await;
         let found = jobs(&body);
         assert!(!found.is_empty(), "{family}");
         assert_eq!(body["total"].as_u64(), Some(found.len() as u64));
@@ -104,14 +93,18 @@ async fn each_family_lists_its_jobs_with_its_own_container_field_and_filter() {
         }
         // Its own filter narrows the list; another family's is ignored.
         let name = containers(&found[0], field)[0];
-        let filtered = list(&demo, &bearer, &format!("{path}?{field}={name}")).await;
+        let filtered = demo
+            .cckm_list(&bearer, &format!("{path}?{field}={name}"))
+            .await;
         let filtered_jobs = jobs(&filtered);
         assert!(!filtered_jobs.is_empty(), "{family}");
         assert!(filtered_jobs
             .iter()
             .all(|job| containers(job, field).contains(&name)));
         let other = if field == "groups" { "kms" } else { "groups" };
-        let ignored = list(&demo, &bearer, &format!("{path}?{other}=nothing")).await;
+        let ignored = demo
+            .cckm_list(&bearer, &format!("{path}?{other}=nothing"))
+            .await;
         assert_eq!(ignored["total"], body["total"], "{family}");
 
         let id = found[0]["id"].as_str().unwrap();
@@ -132,12 +125,12 @@ async fn plausible_names_per_family_and_googles_whole_key_ring_names() {
             .map(str::to_string)
             .collect()
     };
-    let cks = list(
-        &demo,
-        &bearer,
-        "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs",
-    )
-    .await;
+    let cks = demo
+        .cckm_list(
+            &bearer,
+            "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs",
+        )
+        .await;
     let names = all_names(&cks, "kms");
     assert!(!names.is_empty());
     assert!(
@@ -146,24 +139,25 @@ async fn plausible_names_per_family_and_googles_whole_key_ring_names() {
             .all(|n| n.starts_with("cks-") || n.starts_with("xks-")),
         "{names:?}"
     );
-    let sfdc = list(
-        &demo,
-        &bearer,
-        "/api/v1/cckm/sfdc/keys/synchronization-jobs",
-    )
-    .await;
+    let sfdc = demo
+        .cckm_list(&bearer, "/api/v1/cckm/sfdc/keys/synchronization-jobs")
+        .await;
     let names = all_names(&sfdc, "organizations");
     assert!(!names.is_empty());
     assert!(
         names.iter().all(|n| n.starts_with("00D") && n.len() == 18),
         "{names:?}"
     );
-    let sap = list(&demo, &bearer, "/api/v1/cckm/sap/synchronization-jobs").await;
+    let sap = demo
+        .cckm_list(&bearer, "/api/v1/cckm/sap/synchronization-jobs")
+        .await;
     let names = all_names(&sap, "groups");
     assert!(!names.is_empty());
     assert!(names.iter().all(|n| n.starts_with("sap-")), "{names:?}");
 
-    let google = list(&demo, &bearer, "/api/v1/cckm/google/synchronization-jobs").await;
+    let google = demo
+        .cckm_list(&bearer, "/api/v1/cckm/google/synchronization-jobs")
+        .await;
     let found = jobs(&google);
     assert!(!found.is_empty());
     for job in found {
@@ -199,9 +193,9 @@ async fn a_token_sees_only_its_domains_jobs() {
     .await;
     for (family, field, _) in FAMILIES {
         let path = format!("/api/v1/{family}");
-        let root_jobs = list(&demo, &root, &path).await;
-        let sales_jobs = list(&demo, &sales, &path).await;
-        assert_eq!(list(&demo, &sales_too, &path).await, sales_jobs);
+        let root_jobs = demo.cckm_list(&root, &path).await;
+        let sales_jobs = demo.cckm_list(&sales, &path).await;
+        assert_eq!(demo.cckm_list(&sales_too, &path).await, sales_jobs);
         let (root_found, sales_found) = (jobs(&root_jobs), jobs(&sales_jobs));
         assert!(
             !root_found.is_empty() && !sales_found.is_empty(),
@@ -231,7 +225,9 @@ async fn a_token_sees_only_its_domains_jobs() {
             let reply = demo.get(&format!("{path}/{id}"), Some(token)).await;
             assert_eq!(reply.status, status, "{family} {id}");
         }
-        let by_id = list(&demo, &sales, &format!("{path}?id={root_id}")).await;
+        let by_id = demo
+            .cckm_list(&sales, &format!("{path}?id={root_id}"))
+            .await;
         assert_eq!(by_id["total"], 0);
     }
 
@@ -245,7 +241,9 @@ async fn a_token_sees_only_its_domains_jobs() {
         json!({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}),
     )
     .await;
-    let body = list(&demo, &refreshed, "/api/v1/cckm/aws/synchronization-jobs").await;
+    let body = demo
+        .cckm_list(&refreshed, "/api/v1/cckm/aws/synchronization-jobs")
+        .await;
     let found = jobs(&body);
     assert!(!found.is_empty());
     assert!(found.iter().all(|job| containers(job, "kms")
@@ -276,7 +274,9 @@ async fn an_unknown_domain_or_a_domain_the_user_is_not_in_is_refused() {
     }
     // A blank domain is the root domain.
     let root = bearer(&demo, password(json!({"domain": "", "auth_domain": ""}))).await;
-    let body = list(&demo, &root, "/api/v1/cckm/aws/synchronization-jobs").await;
+    let body = demo
+        .cckm_list(&root, "/api/v1/cckm/aws/synchronization-jobs")
+        .await;
     assert!(!jobs(&body).is_empty());
 }
 
@@ -310,7 +310,8 @@ async fn a_new_refresh_token_only_when_asked_and_then_the_old_one_stops() {
     assert_ne!(new, old);
     assert!(new.len() >= 32);
     let bearer = format!("Bearer {}", renewed.body["jwt"].as_str().unwrap());
-    list(&demo, &bearer, "/api/v1/cckm/sap/synchronization-jobs").await;
+    demo.cckm_list(&bearer, "/api/v1/cckm/sap/synchronization-jobs")
+        .await;
 
     let stale = demo.cckm_tokens(refresh(&old, None)).await;
     assert_eq!(stale.status, StatusCode::UNAUTHORIZED);
@@ -337,14 +338,16 @@ async fn sort_is_ignored_on_aws_and_honoured_on_salesforce() {
     let bearer = demo.cckm_bearer().await;
     for (family, _, sorts) in FAMILIES {
         let path = format!("/api/v1/{family}");
-        let default = list(&demo, &bearer, &format!("{path}?limit=50")).await;
+        let default = demo.cckm_list(&bearer, &format!("{path}?limit=50")).await;
         let newest_first = created(&default);
         assert!(newest_first.len() >= 3, "{family}: {newest_first:?}");
         assert!(
             newest_first.windows(2).all(|w| w[0] >= w[1]),
             "{family}: {newest_first:?}"
         );
-        let ascending = list(&demo, &bearer, &format!("{path}?limit=50&sort=createdAt")).await;
+        let ascending = demo
+            .cckm_list(&bearer, &format!("{path}?limit=50&sort=createdAt"))
+            .await;
         let bogus = demo
             .get(&format!("{path}?limit=50&sort=name"), Some(&bearer))
             .await;

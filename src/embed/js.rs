@@ -1,5 +1,5 @@
 //! What crosses the JavaScript boundary: a configuration object in, a token
-//! provider's answer in, events out. serde-wasm-bindgen does the converting.
+//! provider's answer in, events out.
 
 use js_sys::{Function, Object, Promise, Reflect};
 use serde::Serialize;
@@ -13,29 +13,27 @@ use crate::host::{server_key, PanelEvent, TokenProvider};
 /// A configuration object (or JSON text), with its token provider function
 /// if any.
 pub fn read_config(value: &JsValue) -> Result<(PanelConfig, Option<Function>), ConfigError> {
-    // JSON text goes through the browser's parser and then the same path as
-    // an object: one decoder of the keys in the bundle, not two.
-    let parsed;
-    let value = match value.as_string() {
-        Some(text) => {
-            parsed = js_sys::JSON::parse(&text)
-                .map_err(|e| ConfigError(format!("not valid JSON ({})", said(&e))))?;
-            &parsed
+    // An object is read as the JSON it stands for (a function, such as the
+    // token provider, drops out of it): one decoder of the keys in the
+    // bundle, the one that reads the servers' answers.
+    let config = match value.as_string() {
+        Some(text) => PanelConfig::from_json(&text)?,
+        None if value.is_object() && !js_sys::Array::is_array(value) => {
+            let keys: Vec<String> = Object::keys(value.unchecked_ref::<Object>())
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect();
+            check_keys(keys.iter().map(String::as_str))?;
+            let text = js_sys::JSON::stringify(value)
+                .map_err(|e| ConfigError(format!("not readable ({})", said(&e))))?;
+            PanelConfig::from_json(&String::from(text))?
         }
-        None => value,
+        None => {
+            return Err(ConfigError(
+                "pass an object (or JSON text) with the configuration keys".into(),
+            ))
+        }
     };
-    if !value.is_object() || js_sys::Array::is_array(value) {
-        return Err(ConfigError(
-            "pass an object (or JSON text) with the configuration keys".into(),
-        ));
-    }
-    let keys: Vec<String> = Object::keys(value.unchecked_ref::<Object>())
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
-    check_keys(keys.iter().map(String::as_str))?;
-    let config =
-        PanelConfig::from_deserializer(serde_wasm_bindgen::Deserializer::from(value.clone()))?;
     Ok((config, token_provider(value)?))
 }
 
@@ -57,8 +55,9 @@ pub fn provider(provide: Function) -> TokenProvider {
             let answer = JsFuture::from(Promise::resolve(&asked.map_err(|e| said(&e))?))
                 .await
                 .map_err(|e| said(&e))?;
-            serde_wasm_bindgen::from_value::<String>(answer)
-                .map_err(|_| "its answer is not a string".to_owned())
+            answer
+                .as_string()
+                .ok_or_else(|| "its answer is not a string".to_owned())
         }
     })
 }
@@ -104,8 +103,11 @@ pub fn dispatch(host: &Element, event: &PanelEvent) {
     }
 }
 
+/// Written as JSON text and parsed by the browser: a plain object, with
+/// `null` for what is not known.
 fn to_js(value: &impl Serialize) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
 }

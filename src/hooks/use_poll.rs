@@ -1,5 +1,6 @@
 //! The one polling engine every card uses.
 
+use std::any::Any;
 use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
@@ -48,7 +49,7 @@ pub struct PollSignals {
 }
 
 /// A card's polled endpoint, as rendered.
-pub struct Polling<T> {
+pub struct Polling<T: ?Sized> {
     pub state: Rc<Polled<T>>,
     pub checked: CheckedAt,
 }
@@ -67,6 +68,9 @@ pub struct Polling<T> {
 ///   credential cannot succeed.
 /// - Unmounting, or a new input, aborts the request under way.
 /// - A check that brings the same value re-renders nothing.
+///
+/// Only this typing layer is compiled once per card: the engine beneath
+/// holds every card's input and value with its type hidden.
 #[hook]
 pub fn use_poll<I, T, F, Fut>(
     input: Option<I>,
@@ -81,7 +85,69 @@ where
     F: Fn(I) -> Fut + 'static,
     Fut: Future<Output = Result<Reply<T>, ApiError>> + 'static,
 {
-    let cell = use_mut_ref(|| Rc::new(Polled::<T>::default()));
+    let input = input.map(|value| Input {
+        value: Rc::new(value),
+        same: same::<I>,
+    });
+    let fetch: Fetcher = Rc::new(move |input: &dyn Any| {
+        let asked = input.downcast_ref::<I>().cloned().map(&fetch);
+        async move {
+            let reply = match asked {
+                Some(asked) => asked.await?,
+                None => {
+                    return Err(ApiError::Network {
+                        detail: String::new(),
+                    })
+                }
+            };
+            Ok(Reply {
+                value: Rc::new(reply.value) as Rc<dyn Any>,
+                content_language: reply.content_language,
+            })
+        }
+        .boxed_local()
+    });
+    let pace: Pace =
+        Rc::new(move |v: &dyn Any| v.downcast_ref::<T>().map_or(Cadence::Normal, cadence));
+    let hidden = use_poll_hidden(input, every_ms, pace, same::<T>, wake, fetch);
+    Polling {
+        state: Rc::new(hidden.state.typed()),
+        checked: hidden.checked,
+    }
+}
+
+/// A card's input with its type hidden, compared as its type compares.
+#[derive(Clone)]
+struct Input {
+    value: Rc<dyn Any>,
+    same: Same,
+}
+
+impl PartialEq for Input {
+    fn eq(&self, other: &Self) -> bool {
+        (self.same)(&*self.value, &*other.value)
+    }
+}
+
+type Same = fn(&dyn Any, &dyn Any) -> bool;
+type Pace = Rc<dyn Fn(&dyn Any) -> Cadence>;
+type Fetcher =
+    Rc<dyn Fn(&dyn Any) -> LocalBoxFuture<'static, Result<Reply<Rc<dyn Any>>, ApiError>>>;
+
+fn same<T: PartialEq + 'static>(a: &dyn Any, b: &dyn Any) -> bool {
+    a.downcast_ref::<T>() == b.downcast_ref::<T>()
+}
+
+#[hook]
+fn use_poll_hidden(
+    input: Option<Input>,
+    every_ms: u32,
+    cadence: Pace,
+    same: Same,
+    wake: Option<Pulse>,
+    fetch: Fetcher,
+) -> Polling<dyn Any> {
+    let cell = use_mut_ref(|| Rc::new(Polled::<dyn Any>::default()));
     let checked = (*use_memo((), |_| CheckedAt::default())).clone();
     let rerender = use_force_update();
     let refresh = use_context::<PollSignals>().map(|s| s.refresh);
@@ -90,10 +156,12 @@ where
         let cell = cell.clone();
         let checked = checked.clone();
         use_effect_with((input, every_ms), move |(input, every_ms)| {
-            let apply = move |action: Option<PollAction<T>>| {
+            let apply: Apply = Rc::new(move |action| {
                 let next = match action {
-                    Some(action) => cell.borrow().next(action),
-                    None if cell.borrow().phase != Phase::Loading => Some(Polled::default()),
+                    Some(action) => cell.borrow().next_by(action, same),
+                    None if !matches!(cell.borrow().phase, Phase::Loading) => {
+                        Some(Polled::default())
+                    }
                     None => None,
                 };
                 if let Some(next) = next {
@@ -101,12 +169,12 @@ where
                     rerender.force_update();
                 }
                 cell.borrow().clone()
-            };
+            });
             apply(None);
             checked.0.set(0.0);
             let stop = input.clone().map(|input| {
                 let (stop, registration) = AbortHandle::new_pair();
-                let check = checker(input, cadence, Rc::new(fetch), Rc::new(apply), checked);
+                let check = checker(input.value, cadence, fetch, apply, checked);
                 let polling = poll_loop(check, *every_ms, refresh, wake);
                 yew::platform::spawn_local(async move {
                     let _ = Abortable::new(polling, registration).await;
@@ -125,6 +193,8 @@ where
     Polling { state, checked }
 }
 
+type Apply = Rc<dyn Fn(Option<PollAction<dyn Any>>) -> Rc<Polled<dyn Any>>>;
+
 /// What one check leaves for planning the next.
 enum Checked {
     /// Sign-in is needed: the same input cannot succeed.
@@ -135,26 +205,19 @@ enum Checked {
     },
 }
 
-/// One check of a card's endpoint, with the card's types hidden: only this
-/// is compiled once per card, the loop around it once for all cards.
+/// One check of a card's endpoint.
 type Check = Box<dyn Fn() -> LocalBoxFuture<'static, Checked>>;
 
-fn checker<I, T, F, Fut>(
-    input: I,
-    cadence: fn(&T) -> Cadence,
-    fetch: Rc<F>,
-    apply: Rc<impl Fn(Option<PollAction<T>>) -> Rc<Polled<T>> + 'static>,
+fn checker(
+    input: Rc<dyn Any>,
+    cadence: Pace,
+    fetch: Fetcher,
+    apply: Apply,
     checked: CheckedAt,
-) -> Check
-where
-    I: Clone + 'static,
-    T: PartialEq + 'static,
-    F: Fn(I) -> Fut + 'static,
-    Fut: Future<Output = Result<Reply<T>, ApiError>> + 'static,
-{
+) -> Check {
     Box::new(move || {
-        let (fetch, apply, checked) = (fetch.clone(), apply.clone(), checked.clone());
-        let asked = fetch(input.clone());
+        let (cadence, apply, checked) = (cadence.clone(), apply.clone(), checked.clone());
+        let asked = fetch(&*input);
         async move {
             let action = match asked.await {
                 Ok(reply) => {
@@ -174,7 +237,7 @@ where
             };
             let state = apply(Some(action));
             let pace = match &state.phase {
-                Phase::Loaded(reading) => cadence(&reading.value),
+                Phase::Loaded(reading) => cadence(&*reading.value),
                 _ => Cadence::Normal,
             };
             Checked::Next {

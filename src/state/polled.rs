@@ -2,13 +2,14 @@
 //! failure that keeps the last good reading visible as stale; and when to
 //! ask next. One failure counter, here, for the card and for the schedule.
 
+use std::any::Any;
 use std::rc::Rc;
 
 use crate::api::error::ApiError;
 
 /// One value as the panel saw it.
 #[derive(Debug, PartialEq)]
-pub struct Reading<T> {
+pub struct Reading<T: ?Sized> {
     pub value: Rc<T>,
     /// The server's `Content-Language`, so its text is marked up as such.
     pub content_language: Option<String>,
@@ -18,7 +19,7 @@ pub struct Reading<T> {
 }
 
 // Cloning a reading shares its value.
-impl<T> Clone for Reading<T> {
+impl<T: ?Sized> Clone for Reading<T> {
     fn clone(&self) -> Self {
         Self {
             value: self.value.clone(),
@@ -29,7 +30,7 @@ impl<T> Clone for Reading<T> {
 }
 
 #[derive(Debug, PartialEq)]
-pub enum Phase<T> {
+pub enum Phase<T: ?Sized> {
     /// Nothing has come back yet.
     Loading,
     Loaded(Reading<T>),
@@ -41,7 +42,7 @@ pub enum Phase<T> {
 }
 
 #[derive(Debug, PartialEq)]
-pub struct Polled<T> {
+pub struct Polled<T: ?Sized> {
     pub phase: Phase<T>,
     /// The value before the current one, when it changed: a restore's
     /// previous phase, a backup that was running.
@@ -50,7 +51,7 @@ pub struct Polled<T> {
     pub failures: u32,
 }
 
-impl<T> Default for Polled<T> {
+impl<T: ?Sized> Default for Polled<T> {
     fn default() -> Self {
         Self {
             phase: Phase::Loading,
@@ -60,9 +61,9 @@ impl<T> Default for Polled<T> {
     }
 }
 
-pub enum PollAction<T> {
+pub enum PollAction<T: ?Sized> {
     Succeeded {
-        value: T,
+        value: Rc<T>,
         content_language: Option<String>,
         at_ms: f64,
     },
@@ -73,6 +74,14 @@ impl<T: PartialEq> Polled<T> {
     /// The state after `action`; `None` when nothing a person could see
     /// changed (the same value again), so nothing is rendered.
     pub fn next(&self, action: PollAction<T>) -> Option<Self> {
+        self.next_by(action, T::eq)
+    }
+}
+
+impl<T: ?Sized> Polled<T> {
+    /// [`Polled::next`], with values compared by `same`: the polling
+    /// engine holds every card's value with its type hidden.
+    pub fn next_by(&self, action: PollAction<T>, same: impl Fn(&T, &T) -> bool) -> Option<Self> {
         match action {
             PollAction::Succeeded {
                 value,
@@ -80,15 +89,16 @@ impl<T: PartialEq> Polled<T> {
                 at_ms,
             } => {
                 let last = self.last_reading();
-                let same = last
-                    .is_some_and(|r| *r.value == value && r.content_language == content_language);
+                let same = last.is_some_and(|r| {
+                    same(&r.value, &value) && r.content_language == content_language
+                });
                 if same && self.failures == 0 {
                     return None;
                 }
                 let reading = match last {
                     Some(r) if same => r.clone(),
                     _ => Reading {
-                        value: Rc::new(value),
+                        value,
                         content_language,
                         since_ms: at_ms,
                     },
@@ -130,6 +140,35 @@ impl<T: PartialEq> Polled<T> {
     }
 }
 
+impl Polled<dyn Any> {
+    /// The same state with its value's type named again: the engine holds
+    /// `T`, so a value that is not one cannot be there (it would read as
+    /// loading).
+    pub fn typed<T: 'static>(&self) -> Polled<T> {
+        let value = |v: &Rc<dyn Any>| v.clone().downcast::<T>().ok();
+        let reading = |r: &Reading<dyn Any>| {
+            value(&r.value).map(|value| Reading {
+                value,
+                content_language: r.content_language.clone(),
+                since_ms: r.since_ms,
+            })
+        };
+        let phase = match &self.phase {
+            Phase::Loading => Phase::Loading,
+            Phase::Loaded(r) => reading(r).map_or(Phase::Loading, Phase::Loaded),
+            Phase::Failed { error, stale } => Phase::Failed {
+                error: error.clone(),
+                stale: stale.as_ref().and_then(reading),
+            },
+        };
+        Polled {
+            phase,
+            prior: self.prior.as_ref().and_then(value),
+            failures: self.failures,
+        }
+    }
+}
+
 pub use keywatch_core::schedule::{next_delay_ms, Cadence, BACKOFF_CAP_MS, FAST_MS};
 
 #[cfg(test)]
@@ -138,7 +177,7 @@ mod tests {
 
     fn ok(v: u8, at: f64) -> PollAction<u8> {
         PollAction::Succeeded {
-            value: v,
+            value: Rc::new(v),
             content_language: Some("en".into()),
             at_ms: at,
         }
@@ -172,7 +211,7 @@ mod tests {
         assert_eq!(s.next(ok(1, 20.0)), None);
         // Another language is news, though the value is the same.
         let other_language = PollAction::Succeeded {
-            value: 1,
+            value: Rc::new(1),
             content_language: Some("de".into()),
             at_ms: 30.0,
         };
@@ -203,6 +242,27 @@ mod tests {
         let s = apply(s, PollAction::Failed(timeout()));
         assert_eq!(value(&s), Some(1));
         assert_eq!(s.failures, 2);
+    }
+
+    #[test]
+    fn the_engine_s_hidden_type_comes_back_as_it_went_in() {
+        let same = |a: &dyn Any, b: &dyn Any| a.downcast_ref::<u8>() == b.downcast_ref::<u8>();
+        let hidden = |v: u8| PollAction::<dyn Any>::Succeeded {
+            value: Rc::new(v),
+            content_language: None,
+            at_ms: 1.0,
+        };
+        let s = Polled::<dyn Any>::default()
+            .next_by(hidden(2), same)
+            .and_then(|s| s.next_by(hidden(7), same))
+            .unwrap();
+        assert!(s.next_by(hidden(7), same).is_none(), "the same value");
+        let failed = s.next_by(PollAction::Failed(timeout()), same).unwrap();
+        let typed = failed.typed::<u8>();
+        assert_eq!(value(&typed), Some(7));
+        assert_eq!(typed.prior.as_deref(), Some(&2));
+        assert_eq!((typed.error(), typed.failures), (Some(&timeout()), 1));
+        assert_eq!(s.typed::<u16>().phase, Phase::Loading, "not the type held");
     }
 
     #[test]

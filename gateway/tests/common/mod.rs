@@ -142,4 +142,17 @@ impl Demo {
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
         format!("Bearer {}", reply.body["jwt"].as_str().unwrap())
     }
+
+    /// A CipherTrust list read with `bearer`: it must answer 200 with JSON.
+    pub async fn cckm_list(&self, bearer: &str, path_and_query: &str) -> Value {
+        let reply = self.get(path_and_query, Some(bearer)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{path_and_query}: {:?}",
+            reply.body
+        );
+        assert_eq!(reply.header("content-type"), "application/json");
+        reply.body
+    }
 }
