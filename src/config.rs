@@ -657,6 +657,62 @@ mod tests {
             .collect();
         let expected: Vec<&str> = KEYS.into_iter().filter(|k| *k != "tokenProvider").collect();
         assert_eq!(observed, expected);
+        let tag = format!("const TAG = \"{}\";", crate::embed::TAG);
+        assert!(element.contains(&tag), "element.js defines {tag}");
+    }
+
+    #[test]
+    fn the_package_types_name_every_configuration_key() {
+        let types = include_str!("embed/package/index.d.ts");
+        let body = types
+            .split_once("export interface KeywatchConfig {")
+            .and_then(|(_, rest)| rest.split_once("\n}"))
+            .map(|(body, _)| body)
+            .unwrap_or_default();
+        let typed: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("/**") && !l.starts_with('*') && !l.is_empty())
+            .filter_map(|l| l.split_once("?:").map(|(key, _)| key))
+            .collect();
+        assert_eq!(typed, KEYS);
+    }
+
+    #[test]
+    fn the_custom_elements_manifest_names_every_configuration_key() {
+        let manifest: serde_json::Value =
+            serde_json::from_str(include_str!("embed/package/custom-elements.json")).unwrap();
+        let element = &manifest["modules"][0]["declarations"][0];
+        assert_eq!(element["tagName"], crate::embed::TAG);
+        let fields: Vec<&str> = element["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["kind"] == "field" && m["name"] != "viewInAddress")
+            .filter_map(|m| m["name"].as_str())
+            .collect();
+        assert_eq!(fields, KEYS);
+        // Each key but the provider has its kebab-case attribute.
+        let attributes: Vec<&str> = element["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["name"].as_str())
+            .filter(|a| *a != "view-in-address")
+            .collect();
+        let kebab: Vec<String> = KEYS
+            .iter()
+            .filter(|k| **k != "tokenProvider")
+            .map(|k| {
+                k.chars()
+                    .flat_map(|c| {
+                        let lower = c.to_ascii_lowercase();
+                        (c.is_ascii_uppercase().then_some('-').into_iter()).chain([lower])
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(attributes, kebab);
     }
 
     #[test]

@@ -39,8 +39,19 @@ fn element(attributes: &[(&str, &str)]) -> Element {
     el
 }
 
-fn attach(el: &Element) {
+/// Puts `el` on the page; its panel starts once the task that put it there
+/// is over (so that properties set right after are taken at once).
+async fn attach(el: &Element) {
     host().append_child(el).unwrap();
+    until(
+        || "the panel did not start".into(),
+        || {
+            el.shadow_root()
+                .and_then(|s| s.query_selector(".kw-root").ok().flatten())
+                .map(|_| ())
+        },
+    )
+    .await;
 }
 
 /// The details of every `name` event that reaches the document.
@@ -92,7 +103,7 @@ async fn attributes_configure_it_properties_win_and_changes_apply_live() {
         ("cards", "lastBackup, restore"),
         ("theme", "dark"),
     ]);
-    attach(&el);
+    attach(&el).await;
     let root = inside(&el);
     let card = appears(&root, "[data-kw=\"last-backup\"][data-state=\"failed\"]").await;
     assert!(card.text_content().unwrap().contains("Failed"));
@@ -174,7 +185,7 @@ async fn it_tells_the_host_its_status_and_when_a_sign_in_is_needed() {
     let (_auth, auth) = heard("keywatch-auth-required");
     let (_status, status) = heard("keywatch-status");
     let el = element(&[("gklm-url", &gklm_url()), ("poll-seconds", "2")]);
-    attach(&el);
+    attach(&el).await;
     let root = inside(&el);
 
     // No session: the form shows, and the host hears which server asks.
@@ -271,7 +282,7 @@ async fn a_token_provider_is_asked_at_start_after_a_401_and_its_failure_is_told(
     let el = element(&[("poll-seconds", "2")]);
     set(&el, "tokenProvider", &tokens);
     set(&el, "gklmUrl", &JsValue::from_str(&gklm_url()));
-    attach(&el);
+    attach(&el).await;
     let root = inside(&el);
 
     // Asked at start: no form, the card fills.
@@ -334,7 +345,7 @@ async fn removed_it_asks_nothing_more_moved_it_keeps_going() {
         ("poll-seconds", "2"),
         ("cards", "lastBackup"),
     ]);
-    attach(&el);
+    attach(&el).await;
     let root = inside(&el);
     appears(&root, "[data-kw=\"last-backup\"][data-state=\"succeeded\"]").await;
     let before = mounted_panels();
@@ -398,12 +409,22 @@ async fn a_second_mount_on_the_same_element_ends_the_first() {
     clear_hits().await;
     sleep(4_500).await;
     assert_eq!(hits(RESULT).await.0, 0, "the first panel still polls");
-    // free() without destroy() ends it too.
+    // Dropping the handle (free() in JavaScript) releases the handle only.
     drop(second);
     sleep(50).await;
-    assert_eq!(mounted_panels(), before);
-    assert_eq!(page.shadow_root().unwrap().child_element_count(), 0);
+    assert_eq!(
+        mounted_panels(),
+        before + 1,
+        "the panel outlives its handle"
+    );
+    assert_eq!(page.shadow_root().unwrap().child_element_count(), 1);
+    // Removing its element ends it.
     page.remove();
+    until(
+        || "the panel outlived its element".into(),
+        || (mounted_panels() == before).then_some(()),
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]

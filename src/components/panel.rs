@@ -69,7 +69,8 @@ pub fn Panel(props: &PanelProps) -> Html {
     };
 
     let every_ms = config.poll_seconds.saturating_mul(1000);
-    let waiting = gklm_session.needs_sign_in();
+    let asks_host = props.token_provider.is_some();
+    let waiting = gklm_session.cards_wait(config.gklm_auth_id.is_some(), asks_host);
     let gklm_form = gklm_session.shows_form();
     let cckm_form = cckm_session.shows_form();
     let gklm_config = (!waiting)
@@ -79,7 +80,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     let shows_gklm = cards.iter().any(|c| c.is_gklm());
     let signed_in =
         gklm_session.status == SessionStatus::SignedIn && gklm_session.credential().is_some();
-    let cckm_waiting = cckm_session.needs_sign_in();
+    let cckm_waiting = cckm_session.cards_wait(config.cckm_token.is_some(), asks_host);
     let cckm_config = (!cckm_waiting)
         .then(|| config.cckm(cckm_session.credential().map(String::from)))
         .flatten();

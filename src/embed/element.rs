@@ -16,8 +16,10 @@ pub const TAG: &str = "keywatch-panel";
 
 #[wasm_bindgen(module = "/src/embed/element.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = defineElement)]
-    fn define_element(name: &str, hooks: &Object);
+    /// The class is defined when its module is imported (before the wasm);
+    /// this hands it the hooks, and starts the elements already connected.
+    #[wasm_bindgen(js_name = attachElement)]
+    fn attach_element(hooks: &Object);
 }
 
 #[wasm_bindgen]
@@ -34,13 +36,18 @@ thread_local! {
     static DEFINED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Defines `<keywatch-panel>` once per page.
+/// Gives `<keywatch-panel>` its hooks once per page.
 pub fn define() {
     if DEFINED.with(|d| d.replace(true)) {
         return;
     }
     let hooks = Object::new();
-    hook(&hooks, "connected", |el| apply(&el));
+    // Both wait for the end of the host's task: an element appended and
+    // then given its properties (the token provider last, say) starts with
+    // all of them, never first without its credential.
+    hook(&hooks, "connected", |el| {
+        wasm_bindgen_futures::spawn_local(async move { apply(&el) });
+    });
     hook(&hooks, "changed", |el| {
         // Several properties set in a row make one update.
         wasm_bindgen_futures::spawn_local(async move { apply(&el) });
@@ -59,7 +66,7 @@ pub fn define() {
             panel.borrow().refresh();
         }
     });
-    define_element(TAG, &hooks);
+    attach_element(&hooks);
 }
 
 fn hook(hooks: &Object, name: &str, run: fn(Element)) {

@@ -1,6 +1,7 @@
 //! One panel in a host page: its shadow root, its Yew app, its last good
-//! configuration. Every way a panel ends (`destroy()`, `free()`, removal of
-//! its element, a second mount onto the same element) ends here.
+//! configuration. Every way a panel ends (`destroy()`, removal of its
+//! element, a second mount onto the same element) ends here; a handle's
+//! `free()` is not one of them.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -22,8 +22,9 @@ pub fn start() {
     element::define();
 }
 
-/// A panel mounted into a host page. `destroy()` (or `free()`) stops
-/// everything it does.
+/// A handle on a panel mounted into a host page. The panel lives while its
+/// element is in the page: `destroy()` (or removing the element) ends it;
+/// `free()`, or the handle being garbage-collected, releases the handle only.
 #[wasm_bindgen]
 pub struct KeywatchPanel {
     panel: Weak<std::cell::RefCell<Instance>>,
@@ -86,17 +87,11 @@ impl KeywatchPanel {
     }
 }
 
-/// `free()` from JavaScript, or a Rust owner letting go, ends the panel.
-impl Drop for KeywatchPanel {
-    fn drop(&mut self) {
-        self.destroy();
-    }
-}
-
 /// Mounts a panel into `element`'s shadow root (a panel already there is
 /// ended first). `config` is an object with the configuration keys, or JSON
 /// text. Throws an Error that says what to fix when the configuration is
-/// wrong. Removing `element` from the page ends the panel.
+/// wrong. Removing `element` from the page, or `destroy()`, ends the panel;
+/// the handle need not be kept.
 #[wasm_bindgen]
 pub fn mount(element: Element, config: JsValue) -> Result<KeywatchPanel, JsError> {
     mount_with(element, config, false)

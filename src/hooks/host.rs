@@ -156,9 +156,11 @@ pub fn use_server_session(
         });
     }
     {
+        // Also when the server is configured after the provider was given:
+        // the cards wait for this ask (Session::cards_wait).
         let ask = ask.clone();
-        use_effect_with(provider, move |provider| {
-            if provider.is_some() && wanted {
+        use_effect_with((provider, wanted), move |(provider, wanted)| {
+            if provider.is_some() && *wanted {
                 ask(None);
             }
         });

@@ -90,6 +90,16 @@ impl Session {
         )
     }
 
+    /// Whether the cards wait, given what the host set up this render: a
+    /// credential of its own (`given`) or a token provider to ask
+    /// (`host_asks`). Anonymous then only means that the session has not yet
+    /// taken the credential or asked for it (that happens in an effect, after
+    /// the cards' own effects would have sent their first requests), so the
+    /// cards wait rather than ask without one.
+    pub fn cards_wait(&self, given: bool, host_asks: bool) -> bool {
+        self.needs_sign_in() || (self.status == SessionStatus::Anonymous && (given || host_asks))
+    }
+
     pub fn next(&self, action: SessionAction) -> Self {
         match action {
             SessionAction::SignInStarted => Self {
@@ -147,6 +157,23 @@ impl Reducible for Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cards_wait_for_the_credential_the_host_will_give() {
+        let anonymous = Session::new(None);
+        // Behind a service-account gateway, nothing to wait for.
+        assert!(!anonymous.cards_wait(false, false));
+        // A provider to ask, or a credential not yet taken: wait.
+        assert!(anonymous.cards_wait(false, true));
+        assert!(anonymous.cards_wait(true, false));
+        let asking = anonymous.next(SessionAction::AskingHost);
+        assert!(asking.cards_wait(false, true));
+        let signed_in = asking.next(SessionAction::SignedIn("t".into()));
+        assert!(!signed_in.cards_wait(false, true));
+        assert!(!Session::new(Some("t".into())).cards_wait(true, false));
+        let out = signed_in.next(SessionAction::SignOut);
+        assert!(out.cards_wait(false, true));
+    }
     use crate::api::error::{Server, ServerMessage};
 
     fn needs_sign_in(code: &str) -> ApiError {

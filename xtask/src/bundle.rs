@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::package;
 use crate::precompress::{self, precompress};
 use crate::setup::{say, WASM_OPT, WASM_TARGET};
 use crate::sh::{self, Fail};
@@ -15,9 +16,10 @@ use crate::target::Target;
 
 pub const DIST: &str = "dist";
 
-/// The files a host page loads, for the size report: these two, and the
-/// snippets wasm-bindgen writes under `snippets/`.
-const SHIPPED: [&str; 2] = ["keywatch_bg.wasm", "keywatch.js"];
+/// The files a host page loads, for the size report: these (`index.js` is
+/// the npm package's entry), and the snippets wasm-bindgen writes under
+/// `snippets/`.
+const SHIPPED: [&str; 3] = ["keywatch_bg.wasm", "keywatch.js", "index.js"];
 
 /// Every file a host page loads, as paths under dist/.
 pub fn shipped() -> Vec<PathBuf> {
@@ -121,6 +123,7 @@ pub fn build(target: &Target) -> Result<Vec<PathBuf>, Fail> {
     }
 
     snippet_names::name_by_content(&dist.join("snippets"), &dist.join("keywatch.js"))?;
+    package::write(dist)?;
 
     // The stylesheet now travels inside the wasm; an old copy would mislead.
     for stale in ["keywatch.css", "keywatch.css.br", "keywatch.css.gz"] {
@@ -329,7 +332,7 @@ fn is_newer(src: &Path, dst: &Path) -> bool {
 
 /// Copies unless `to` already holds the same bytes, so that its time (and
 /// the gateway's `ETag` and `Last-Modified`) moves only when it changed.
-fn copy_if_changed(from: &Path, to: &Path) -> Result<(), Fail> {
+pub fn copy_if_changed(from: &Path, to: &Path) -> Result<(), Fail> {
     match (fs::read(from), fs::read(to)) {
         (Ok(new), Ok(old)) if new == old => Ok(()),
         _ => copy(from, to),

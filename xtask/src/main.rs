@@ -6,8 +6,10 @@
 
 mod bundle;
 mod gateway_bench;
+mod hosts;
 mod http;
 mod nginx;
+mod package;
 mod precompress;
 mod prometheus;
 mod setup;
@@ -31,7 +33,11 @@ tasks:
                          start the gateway's simulator (default 127.0.0.1:8080)
   test [--no-lint]       install what is missing, then run every test: lints,
                          native tests, browser tests, end-to-end checks
-  dist                   build the release bundle into dist/ and print its size
+  dist                   build the release bundle into dist/ (also an npm
+                         package: package.json, types) and print its size
+  hosts                  build the bundle, then install keywatch from dist/
+                         into the console apps in e2e/hosts/, type-check and
+                         build them (a step of `test`)
   nginx                  check deploy/nginx/keywatch.conf in front of the
                          simulator (a step of `test`)
   prometheus             check deploy/prometheus/ (the alerting rules, the
@@ -73,7 +79,17 @@ fn main() -> ExitCode {
     }
     if !matches!(
         task,
-        Some("run" | "test" | "dist" | "nginx" | "prometheus" | "bench" | "setup" | "paths")
+        Some(
+            "run"
+                | "test"
+                | "dist"
+                | "hosts"
+                | "nginx"
+                | "prometheus"
+                | "bench"
+                | "setup"
+                | "paths"
+        )
     ) {
         eprint!("{USAGE}");
         return ExitCode::from(2);
@@ -84,6 +100,10 @@ fn main() -> ExitCode {
         Some("dist") => {
             setup::ensure_build_tools(&target).and_then(|()| bundle::build(&target).map(|_| ()))
         }
+        Some("hosts") => setup::ensure_build_tools(&target)
+            .and_then(|()| bundle::build(&target))
+            .and_then(|_| hosts::build_all())
+            .map(|_| ()),
         Some("nginx") => setup::ensure_test_tools()
             .and_then(|()| cargo(&["build", "-p", "keywatch-gateway"]))
             .and_then(|()| nginx::check(&target)),
@@ -208,6 +228,9 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
     bundle::build(target)?;
     bundle::check_budget()?;
 
+    step("console apps (e2e/hosts/): keywatch installed from dist/, type-checked, built");
+    let apps = hosts::build_all()?;
+
     step("browser tests in headless Chromium, against the simulator");
     cargo(&["build", "-p", "keywatch-gateway"])?;
     let log = target.log(GATEWAY_LOG);
@@ -253,6 +276,12 @@ fn test(target: &Target, args: &[String]) -> Result<(), Fail> {
         "the end-to-end checks",
     )?;
     drop(gateway);
+    for (app, took) in apps {
+        eprintln!(
+            "xtask: {app}: install, type check and build took {:.1} s (its browser check is timed by e2e/hosts.test.mjs)",
+            took.as_secs_f64()
+        );
+    }
     Ok(())
 }
 

@@ -45,13 +45,32 @@ pub fn name_by_content(snippets: &Path, glue: &Path) -> Result<(), Fail> {
                 target.display()
             ))
         })?;
-        js = js.replace(&format!("./snippets/{old}/"), &format!("./snippets/{new}/"));
+        js = rename_in_imports(
+            &js,
+            &format!("./snippets/{old}/"),
+            &format!("./snippets/{new}/"),
+        );
         changed = true;
     }
     if changed {
         fs::write(glue, js).map_err(|e| Fail(format!("cannot write {}: {e}", glue.display())))?;
     }
     Ok(())
+}
+
+/// Points the glue's `import` statements at the new folder. Nothing else
+/// changes: a snippet the wasm imports directly is found in the glue's
+/// imports object under the name the wasm itself carries (the old one).
+fn rename_in_imports(js: &str, old: &str, new: &str) -> String {
+    js.split_inclusive('\n')
+        .map(|line| {
+            if line.trim_start().starts_with("import ") {
+                line.replace(old, new)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect()
 }
 
 /// `keywatch-a3edde3d5549e49a` or `keywatch.0123456789abcdef` → `keywatch`.
@@ -130,7 +149,9 @@ mod tests {
         fs::write(folder.join("element.js"), element).unwrap();
         fs::write(
             dist.join("keywatch.js"),
-            "import { defineElement } from './snippets/keywatch-a3edde3d5549e49a/src/embed/element.js';\n",
+            "import { defineElement } from './snippets/keywatch-a3edde3d5549e49a/src/embed/element.js';\n\
+             import * as import1 from \"./snippets/keywatch-a3edde3d5549e49a/src/embed/element.js\"\n\
+             const imports = {\n    \"./snippets/keywatch-a3edde3d5549e49a/src/embed/element.js\": import1,\n};\n",
         )
         .unwrap();
         dist
@@ -157,6 +178,15 @@ mod tests {
         let glue = fs::read_to_string(one.join("keywatch.js")).unwrap();
         assert!(
             glue.contains(&format!("'./snippets/{first}/src/embed/element.js'")),
+            "{glue}"
+        );
+        assert!(
+            glue.contains(&format!("from \"./snippets/{first}/src/embed/element.js\"")),
+            "{glue}"
+        );
+        // The wasm imports the module directly under the name it was built with.
+        assert!(
+            glue.contains("\"./snippets/keywatch-a3edde3d5549e49a/src/embed/element.js\": import1"),
             "{glue}"
         );
         assert!(one

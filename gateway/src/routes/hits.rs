@@ -1,12 +1,13 @@
-//! `/_sim/hits`: how often each simulated endpoint was asked, and how many
-//! requests to it were ever under way at once, so that browser tests can
-//! count a panel's polling at the server.
+//! `/_sim/hits`: how often each simulated endpoint was asked, how many
+//! requests to it were ever under way at once, and how many came without an
+//! `Authorization` header, so that browser tests can count a panel's polling
+//! (and any request sent before its credential) at the server.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::Json;
@@ -17,6 +18,9 @@ pub struct PathHits {
     pub count: u64,
     pub in_flight: u64,
     pub max_in_flight: u64,
+    /// Requests without an `Authorization` header (a sign-in has none by
+    /// nature; a read with none went out before its credential).
+    pub unauthenticated: u64,
     /// The query strings of the latest requests, oldest first (at most 32).
     pub queries: Vec<String>,
 }
@@ -31,9 +35,12 @@ impl Hits {
         f(&mut map)
     }
 
-    fn start(&self, path: &str, query: Option<&str>) {
+    fn start(&self, path: &str, query: Option<&str>, authenticated: bool) {
         self.with(|map| {
             let hits = map.entry(path.to_owned()).or_default();
+            if !authenticated {
+                hits.unauthenticated += 1;
+            }
             if let Some(query) = query {
                 if hits.queries.len() >= 32 {
                     hits.queries.remove(0);
@@ -80,7 +87,8 @@ pub async fn count(State(hits): State<Arc<Hits>>, request: Request, next: Next) 
     if request.method() == Method::OPTIONS || path.starts_with("/_sim/") {
         return next.run(request).await;
     }
-    hits.start(&path, request.uri().query());
+    let authenticated = request.headers().contains_key(header::AUTHORIZATION);
+    hits.start(&path, request.uri().query(), authenticated);
     let _under_way = UnderWay {
         hits: &hits,
         path: &path,
@@ -104,19 +112,21 @@ mod tests {
     #[test]
     fn counts_requests_and_the_most_at_once() {
         let hits = Hits::default();
-        hits.start("/a", None);
-        hits.start("/a", None);
+        hits.start("/a", None, true);
+        hits.start("/a", None, false);
         hits.end("/a");
-        hits.start("/a", None);
+        hits.start("/a", None, true);
         hits.end("/a");
         hits.end("/a");
-        hits.start("/b", Some("x=1"));
+        hits.start("/b", Some("x=1"), true);
         let seen = hits.snapshot();
         assert_eq!(
             seen.get("/a")
                 .map(|h| (h.count, h.in_flight, h.max_in_flight)),
             Some((3, 0, 2))
         );
+        assert_eq!(seen.get("/a").map(|h| h.unauthenticated), Some(1));
+        assert_eq!(seen.get("/b").map(|h| h.unauthenticated), Some(0));
         assert_eq!(seen.get("/b").map(|h| h.in_flight), Some(1));
         assert_eq!(
             seen.get("/b").map(|h| h.queries.clone()),

@@ -1,0 +1,6 @@
+import init from "keywatch";
+import { createApp } from "vue";
+import App from "./App.vue";
+
+createApp(App).mount("#app");
+await init();
