@@ -90,15 +90,15 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     };
     let position = |id: &str| (0..count).find(|at| job_at(*at).is_some_and(|j| j.id == id));
 
-    let row_height = use_state_eq(|| ROW_GUESS);
-    let detail_height = use_state_eq(|| DETAIL_GUESS);
+    // A row's height and the open row's detail's, as measured.
+    let measure = use_state_eq(|| (ROW_GUESS, DETAIL_GUESS));
     let focused = use_state_eq(|| None::<String>);
     let open = windowed
         .then(|| props.expanded.as_deref().and_then(position))
         .flatten();
     let heights = Heights {
-        row: *row_height,
-        open: open.map(|at| (at, *detail_height)),
+        row: measure.0,
+        open: open.map(|at| (at, measure.1)),
     };
     let view = use_state_eq(|| row_window::in_view(&heights, count, 0.0, VIEW_GUESS));
     // What the scroll handler reads: the heights and rows of the last render.
@@ -174,12 +174,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     let measured = use_mut_ref(|| (0usize, 0i32));
     {
         let page = Rc::as_ptr(&props.jobs) as usize;
-        let (wrap, view, row_height, detail_height) = (
-            wrap.clone(),
-            view.setter(),
-            row_height.setter(),
-            detail_height.setter(),
-        );
+        let (wrap, view, measure) = (wrap.clone(), view.setter(), measure.clone());
         let spacers = [
             (top_ref.clone(), window.top),
             (gap_ref.clone(), window.kept.map_or(0.0, |k| k.gap)),
@@ -195,10 +190,13 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                         .filter_map(|i| rows.item(i)?.dyn_into::<Element>().ok())
                         .find(|r| r.get_attribute("data-id").as_deref() == Some(id.as_str()))
                 });
-                if let Some(row) = row {
-                    let options = web_sys::ScrollIntoViewOptions::new();
-                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                    row.scroll_into_view_with_scroll_into_view_options(&options);
+                // A row's offsetTop is from the table's top: the frame's content.
+                if let Some(row) = row.and_then(|r| r.dyn_into::<HtmlElement>().ok()) {
+                    let (top, height) = (row.offset_top(), el.client_height());
+                    if top < el.scroll_top() || top + row.offset_height() > el.scroll_top() + height
+                    {
+                        el.set_scroll_top(top - height / 3);
+                    }
                 }
             }
             if !windowed {
@@ -220,15 +218,17 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             // average of rows of one or two lines would move the spacers
             // under the reader.
             let page = (page, el.client_width());
+            let (mut row, mut detail) = *measure;
             if *measured.borrow() != page {
                 if let Some((sum, n @ 1..)) = heights("tr.kw-job") {
-                    row_height.set((sum / f64::from(n) * 4.0).round() / 4.0);
+                    row = (sum / f64::from(n) * 4.0).round() / 4.0;
                     *measured.borrow_mut() = page;
                 }
             }
             if let Some((sum, 1..)) = heights("tr.kw-detail") {
-                detail_height.set(sum);
+                detail = sum;
             }
+            measure.set((row, detail));
             let (heights, count) = *geometry.borrow();
             view.set(row_window::in_view(
                 &heights,
