@@ -293,7 +293,21 @@ async fn the_timeline_and_find_reach_rows_out_of_view() {
     // Its row is drawn, open, and in the frame's view.
     let frame = wrap(&root);
     let row = until(
-        || format!("job {id} never came into view, open"),
+        || {
+            let drawn: Vec<(usize, Option<String>)> = rows(&root)
+                .iter()
+                .map(|r| (row_index(r), r.get_attribute("class")))
+                .collect();
+            format!(
+                "job {id} never came into view, open; scrolled to {} of {}, rowcount {:?}: {drawn:?}",
+                frame.scroll_top(),
+                frame.scroll_height(),
+                root.query_selector("[data-kw=\"jobs\"]")
+                    .ok()
+                    .flatten()
+                    .and_then(|t| t.get_attribute("aria-rowcount"))
+            )
+        },
         || {
             let row = rows(&root)
                 .into_iter()

@@ -56,6 +56,37 @@ fn set_height(spacer: &NodeRef, px: f64) {
     }
 }
 
+/// What the table has seen of itself: the rows in view (none yet: `(0, 0)`),
+/// the height of a row and of the open row's detail, and the row holding
+/// the focus. One reducer, not four states: each hook type costs the bundle.
+#[derive(Clone, PartialEq)]
+struct Seen {
+    view: (usize, usize),
+    row: f64,
+    detail: f64,
+    focused: Option<String>,
+}
+
+enum Saw {
+    View((usize, usize)),
+    Heights(f64, f64),
+    Focus(Option<String>),
+}
+
+impl Reducible for Seen {
+    type Action = Saw;
+
+    fn reduce(self: Rc<Self>, saw: Saw) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match saw {
+            Saw::View(view) => next.view = view,
+            Saw::Heights(row, detail) => (next.row, next.detail) = (row, detail),
+            Saw::Focus(id) => next.focused = id,
+        }
+        Rc::new(next)
+    }
+}
+
 fn spacer(key: &'static str, node: &NodeRef) -> Html {
     html! {
         <tr key={key} class="kw-spacer" aria-hidden="true" ref={node.clone()}>
@@ -90,49 +121,64 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     };
     let position = |id: &str| (0..count).find(|at| job_at(*at).is_some_and(|j| j.id == id));
 
-    // A row's height and the open row's detail's, as measured.
-    let measure = use_state_eq(|| (ROW_GUESS, DETAIL_GUESS));
-    let focused = use_state_eq(|| None::<String>);
+    let seen = use_reducer_eq(|| Seen {
+        view: (0, 0),
+        row: ROW_GUESS,
+        detail: DETAIL_GUESS,
+        focused: None,
+    });
     let open = windowed
         .then(|| props.expanded.as_deref().and_then(position))
         .flatten();
     let heights = Heights {
-        row: measure.0,
-        open: open.map(|at| (at, measure.1)),
+        row: seen.row,
+        open: open.map(|at| (at, seen.detail)),
     };
-    let view = use_state_eq(|| row_window::in_view(&heights, count, 0.0, VIEW_GUESS));
+    // Until the frame has told where it is: the top of a view of 70vh.
+    let view = if seen.view == (0, 0) {
+        row_window::in_view(&heights, count, 0.0, VIEW_GUESS)
+    } else {
+        seen.view
+    };
     // What the scroll handler reads: the heights and rows of the last render.
     let geometry = use_mut_ref(|| (heights, count));
     *geometry.borrow_mut() = (heights, count);
+    let in_view = {
+        let geometry = geometry.clone();
+        move |el: &Element| {
+            let (heights, count) = *geometry.borrow();
+            Saw::View(row_window::in_view(
+                &heights,
+                count,
+                f64::from(el.scroll_top()),
+                f64::from(el.client_height()),
+            ))
+        }
+    };
 
+    let d = seen.dispatcher();
     let onscroll = {
-        let (view, geometry) = (view.setter(), geometry.clone());
-        use_callback((), move |e: Event, _| {
+        let (d, in_view) = (d.clone(), in_view.clone());
+        Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<Element>() {
-                let (heights, count) = *geometry.borrow();
-                view.set(row_window::in_view(
-                    &heights,
-                    count,
-                    f64::from(el.scroll_top()),
-                    f64::from(el.client_height()),
-                ));
+                d.dispatch(in_view(&el));
             }
         })
     };
     // The row holding the focus is kept in the DOM wherever it scrolls.
     let onfocusin = {
-        let focused = focused.setter();
-        use_callback((), move |e: FocusEvent, _| {
-            focused.set(
+        let d = d.clone();
+        Callback::from(move |e: FocusEvent| {
+            d.dispatch(Saw::Focus(
                 e.target_dyn_into::<Element>()
                     .and_then(|t| t.closest("tr[data-id]").ok().flatten())
                     .and_then(|row| row.get_attribute("data-id")),
-            )
+            ))
         })
     };
     let onfocusout = {
-        let (focused, body) = (focused.setter(), body.clone());
-        use_callback((), move |e: FocusEvent, _| {
+        let (d, body) = (d.clone(), body.clone());
+        Callback::from(move |e: FocusEvent| {
             let to = e
                 .related_target()
                 .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
@@ -140,7 +186,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                 .cast::<Element>()
                 .is_some_and(|b| to.is_some_and(|to| b.contains(Some(&to))));
             if !inside {
-                focused.set(None);
+                d.dispatch(Saw::Focus(None));
             }
         })
     };
@@ -148,33 +194,29 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     let window = row_window::window(
         &heights,
         count,
-        *view,
-        focused.as_deref().and_then(position),
+        view,
+        seen.focused.as_deref().and_then(position),
     );
 
-    // The timeline's click: the job's row scrolled into view once drawn.
-    let pending = use_mut_ref(|| None::<String>);
-    {
-        let (pending, wrap, view) = (pending.clone(), wrap.clone(), view.setter());
-        let geometry = geometry.clone();
-        let to = props.reveal.1.as_deref().and_then(position);
-        use_effect_with(props.reveal.clone(), move |(_, id)| {
-            *pending.borrow_mut() = id.clone();
-            if let (Some(at), Some(el)) = (to, wrap.cast::<Element>()) {
-                let (heights, count) = *geometry.borrow();
-                if count > WINDOW_FROM {
-                    let height = f64::from(el.client_height());
-                    let y = (heights.top(at) - height / 3.0).max(0.0);
-                    el.set_scroll_top(y as i32);
-                    view.set(row_window::in_view(&heights, count, y, height));
-                }
-            }
-        });
-    }
+    // Once a page and width: measured again as the window moves, the average
+    // of rows of one or two lines would move the spacers under the reader.
     let measured = use_mut_ref(|| (0usize, 0i32));
+    // A row to bring into view once drawn.
+    let pending = use_mut_ref(|| None::<String>);
+    // The timeline's last click seen, and its job's place in the list.
+    let revealed = use_mut_ref(|| 0u32);
+    // Noted in the effect, not here: Yew may render twice before its effects run.
+    let reveal = (
+        props.reveal.0,
+        props
+            .reveal
+            .1
+            .as_deref()
+            .map(|id| (id.to_owned(), position(id))),
+    );
     {
         let page = Rc::as_ptr(&props.jobs) as usize;
-        let (wrap, view, measure) = (wrap.clone(), view.setter(), measure.clone());
+        let (wrap, seen) = (wrap.clone(), seen.clone());
         let spacers = [
             (top_ref.clone(), window.top),
             (gap_ref.clone(), window.kept.map_or(0.0, |k| k.gap)),
@@ -184,15 +226,41 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             let Some(el) = wrap.cast::<Element>() else {
                 return;
             };
-            if let Some(id) = pending.borrow_mut().take() {
+            // First the spacers: the rows below them are measured next.
+            if windowed {
+                for (spacer, px) in &spacers {
+                    set_height(spacer, *px);
+                }
+            }
+            let d = seen.dispatcher();
+            let asked = reveal.0 != *revealed.borrow();
+            *revealed.borrow_mut() = reveal.0;
+            if let (true, Some((id, at))) = (asked, reveal.1) {
+                // Windowed, its row may not be drawn yet: scrolled to where
+                // it will be, a third down the view.
+                if let (true, Some(at)) = (windowed, at) {
+                    let y = (heights.top(at) - f64::from(el.client_height()) / 3.0).max(0.0);
+                    el.set_scroll_top(y as i32);
+                    d.dispatch(in_view(&el));
+                }
+                *pending.borrow_mut() = Some(id);
+            } else if let Some(id) = pending.borrow_mut().take() {
                 let row = el.query_selector_all("tr[data-id]").ok().and_then(|rows| {
                     (0..rows.length())
                         .filter_map(|i| rows.item(i)?.dyn_into::<Element>().ok())
                         .find(|r| r.get_attribute("data-id").as_deref() == Some(id.as_str()))
                 });
-                // A row's offsetTop is from the table's top: the frame's content.
-                if let Some(row) = row.and_then(|r| r.dyn_into::<HtmlElement>().ok()) {
-                    let (top, height) = (row.offset_top(), el.client_height());
+                // Where the row is in the frame's content: from the header's
+                // top, both measured from the same offsetParent.
+                let head = el
+                    .query_selector("thead")
+                    .ok()
+                    .flatten()
+                    .and_then(|h| h.dyn_into::<HtmlElement>().ok());
+                if let (Some(row), Some(head)) =
+                    (row.and_then(|r| r.dyn_into::<HtmlElement>().ok()), head)
+                {
+                    let (top, height) = (row.offset_top() - head.offset_top(), el.client_height());
                     if top < el.scroll_top() || top + row.offset_height() > el.scroll_top() + height
                     {
                         el.set_scroll_top(top - height / 3);
@@ -201,9 +269,6 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             }
             if !windowed {
                 return;
-            }
-            for (spacer, px) in &spacers {
-                set_height(spacer, *px);
             }
             // The rows drawn measure the others.
             let heights = |selector: &str| {
@@ -214,11 +279,8 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                         .fold((0.0, 0u32), |(sum, n), h| (sum + h, n + 1))
                 })
             };
-            // Once a page and width: measured again as the window moves, the
-            // average of rows of one or two lines would move the spacers
-            // under the reader.
             let page = (page, el.client_width());
-            let (mut row, mut detail) = *measure;
+            let (mut row, mut detail) = (seen.row, seen.detail);
             if *measured.borrow() != page {
                 if let Some((sum, n @ 1..)) = heights("tr.kw-job") {
                     row = (sum / f64::from(n) * 4.0).round() / 4.0;
@@ -228,14 +290,8 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             if let Some((sum, 1..)) = heights("tr.kw-detail") {
                 detail = sum;
             }
-            measure.set((row, detail));
-            let (heights, count) = *geometry.borrow();
-            view.set(row_window::in_view(
-                &heights,
-                count,
-                f64::from(el.scroll_top()),
-                f64::from(el.client_height()),
-            ));
+            d.dispatch(Saw::Heights(row, detail));
+            d.dispatch(in_view(&el));
         });
     }
 
@@ -292,7 +348,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     };
 
     html! {
-        <div ref={wrap} class={classes!("kw-table-wrap", props.busy.then_some("kw-loading"))}
+        <div ref={wrap} class={classes!("kw-table-wrap", windowed.then_some("kw-windowed"), props.busy.then_some("kw-loading"))}
             aria-busy={props.busy.to_string()} {onscroll}>
             <table class="kw-table kw-jobs" data-kw="jobs"
                 aria-rowcount={windowed.then(|| row_window::row_count(count, open).to_string())}>
