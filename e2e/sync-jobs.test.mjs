@@ -231,3 +231,84 @@ for (const colorScheme of ["light", "dark"]) {
     }
   });
 }
+
+test("a long page is windowed: Tab walks its rows past the view, the focus stays while scrolled away, axe finds nothing", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/scenario", { name: "many-jobs" });
+  const { context, page, problems } = await openSignedIn({ path: "#limit=1000" });
+  const card = page.locator('[data-kw="sync-jobs"]');
+  const inPanel = (fn, arg) => page.evaluate(([fn, arg]) => new Function("root", "arg", `return (${fn})(root, arg)`)(document.querySelector("keywatch-panel").shadowRoot, arg), [fn.toString(), arg]);
+  await page.waitForFunction(() => document.querySelector("keywatch-panel").shadowRoot
+    .querySelector('[data-kw="jobs"]')?.getAttribute("aria-rowcount") === "1001", null, { timeout: 15000 });
+  const drawn = () => card.locator('[data-kw="job"]').count();
+  const first = await drawn();
+  assert.ok(first > 0 && first < 80, `${first} rows drawn of 1,000`);
+  // Where the focus is: the row's aria-rowindex and id, and which button.
+  const focus = () => inPanel((root) => {
+    const a = root.activeElement;
+    const row = a?.closest("tr");
+    return a ? { index: row?.getAttribute("aria-rowindex"), id: row?.dataset.id, kw: a.dataset.kw ?? a.className } : null;
+  });
+  const frame = () => inPanel(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+
+  // Tab from the first row's button, a frame between presses (a person's
+  // pace): two buttons a row, through 40 rows, well past the rows first drawn.
+  await card.locator('[data-kw="expand"]').first().focus();
+  assert.deepEqual(await focus(), { index: "2", id: await card.locator('[data-kw="job"]').first().getAttribute("data-id"), kw: "expand" });
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press("Tab");
+    await frame();
+  }
+  const walked = await focus();
+  assert.equal(walked.index, "42", `focus at ${JSON.stringify(walked)}`);
+  assert.equal(walked.kw, "expand");
+  assert.ok(await drawn() < 80, "the window moved with the focus instead of growing");
+  // Enter opens the focused row, Space closes it.
+  await page.keyboard.press("Enter");
+  await card.locator(`[data-kw="job"][data-id="${walked.id}"] [aria-expanded="true"]`).waitFor({ timeout: 5000 });
+  await card.locator('[data-kw="job-detail"]').waitFor({ timeout: 5000 });
+  await page.keyboard.press(" ");
+  await card.locator(`[data-kw="job"][data-id="${walked.id}"] [aria-expanded="false"]`).waitFor({ timeout: 5000 });
+
+  // Scrolled to the end and back: the focused row stays, and so does the focus.
+  await inPanel((root) => { const f = root.querySelector(".kw-table-wrap"); f.scrollTop = f.scrollHeight; });
+  await card.locator('[data-kw="job"][aria-rowindex="1001"]').waitFor({ timeout: 5000 });
+  assert.deepEqual(await focus(), walked, "the focus left the row scrolled away");
+  await inPanel((root) => { root.querySelector(".kw-table-wrap").scrollTop = 0; });
+  await card.locator('[data-kw="job"][aria-rowindex="2"]').waitFor({ timeout: 5000 });
+  assert.deepEqual(await focus(), walked);
+  assert.ok(await drawn() < 80);
+
+  assert.deepEqual(await axe(page), [], "axe on the windowed table");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the columns fit the card at 1280 px, an abort requested among them; at 320 px the table scrolls in its frame", async () => {
+  await sim("/_sim/reset");
+  await sim("/_sim/scenario", { name: "many-jobs" });
+  for (const width of [1280, 320]) {
+    const { context, page, problems } = await openSignedIn({ width, path: "#limit=100" });
+    const card = page.locator('[data-kw="sync-jobs"]');
+    await card.locator('[data-kw="job"]').nth(99).waitFor({ state: "attached", timeout: 15000 });
+    const seen = await card.evaluate((c) => {
+      const frame = c.querySelector(".kw-table-wrap");
+      const right = frame.getBoundingClientRect().left + frame.clientWidth;
+      const aborts = [...c.querySelectorAll('[data-kw="job"] td:last-child .kw-badge')];
+      return {
+        aborts: aborts.length,
+        scrolls: frame.scrollWidth > frame.clientWidth,
+        abortHeader: c.querySelector("thead th:last-child").getBoundingClientRect().right - right,
+      };
+    });
+    assert.ok(seen.aborts > 0, "an aborted job on the page");
+    if (width === 1280) {
+      assert.equal(seen.scrolls, false, "the table is wider than its frame at 1280 px");
+      assert.ok(seen.abortHeader <= 0.5, `Abort ends ${seen.abortHeader} px past the frame`);
+    } else {
+      assert.equal(seen.scrolls, true, "at 320 px the table scrolls in its frame");
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});

@@ -6,7 +6,18 @@
 // hand would: rows cloned from a template and added at once; finding hides
 // the rows that do not match and shows those that do, touching only the rows
 // that change.
+//
+// As baseline.html?windowed, a page of more than WINDOW_FROM jobs is drawn
+// windowed as keywatch draws it: the rows in view and OVERSCAN either side,
+// built when they come into the window and dropped when they leave, two
+// spacers (heights set through the CSS object model) for the others, rows
+// measured once, aria-rowcount and aria-rowindex; finding draws the window
+// over the jobs that match.
 const config = window.__kwBenchConfig;
+const WINDOWED = new URLSearchParams(location.search).has("windowed");
+// keywatch's threshold (src/state/row_window.rs); ?from=N to measure another.
+const WINDOW_FROM = Number(new URLSearchParams(location.search).get("from") ?? 100);
+const OVERSCAN = 8;
 
 const STATUS = {
   completed: ["kw-tone-good", "✓", "Completed", "completed"],
@@ -34,9 +45,11 @@ const tbody = root.querySelector("tbody");
 const findInput = root.querySelector('[data-kw="find"]');
 const findCount = root.querySelector('[data-kw="find-count"]');
 const findNone = root.querySelector('[data-kw="find-none"]');
+const wrap = root.querySelector(".kw-table-wrap");
+const table = root.querySelector("table");
 
 const rowTemplate = document.createElement("template");
-rowTemplate.innerHTML = `<tr class="kw-job" data-kw="job"><td><button type="button" class="kw-expand" aria-expanded="false" data-kw="expand">▸</button></td><td></td><td class="kw-nowrap"><code data-kw="job-id"></code><button type="button" class="kw-copy" title="Copy the full ID" aria-label="Copy the full ID"></button></td><td class="kw-nowrap"></td><td class="kw-nowrap"></td><td class="kw-num kw-nowrap" data-kw="duration"></td><td></td><td></td><td></td></tr>`;
+rowTemplate.innerHTML = `<tr class="kw-job" data-kw="job"><td><button type="button" class="kw-expand" aria-expanded="false" data-kw="expand">▸</button></td><td></td><td class="kw-nowrap"><code data-kw="job-id"></code><button type="button" class="kw-copy" title="Copy the full ID" aria-label="Copy the full ID"></button></td><td class="kw-nowrap"></td><td class="kw-nowrap"></td><td class="kw-num kw-nowrap" data-kw="duration"></td><td></td><td data-kw="containers"></td><td></td></tr>`;
 const rowSkeleton = rowTemplate.content.firstChild;
 
 function statusOf(wire) {
@@ -146,14 +159,66 @@ function matches(job, needle) {
 
 let jobs = [];
 let rows = [];
+// Windowed: the positions of the jobs shown, the rows drawn by job, the spacers.
+let windowed = false;
+let shownJobs = [];
+let drawn = new Map();
+let rowHeight = 33;
+let measured = false;
+const spacer = () => {
+  const tr = document.createElement("tr");
+  tr.className = "kw-spacer";
+  tr.setAttribute("aria-hidden", "true");
+  const td = document.createElement("td");
+  td.colSpan = 9;
+  tr.append(td);
+  return tr;
+};
+const [topSpacer, bottomSpacer] = [spacer(), spacer()];
+
+function drawWindow() {
+  const count = shownJobs.length;
+  const y = wrap.scrollTop;
+  const at = (px) => Math.max(0, Math.min(count - 1, Math.floor(px / rowHeight)));
+  const first = count === 0 ? 0 : Math.max(0, at(y) - OVERSCAN);
+  const end = count === 0 ? 0 : Math.min(count, at(y + wrap.clientHeight) + 1 + OVERSCAN);
+  const next = new Map();
+  const list = [topSpacer];
+  for (let p = first; p < end; p++) {
+    const i = shownJobs[p];
+    const tr = drawn.get(i) ?? row(jobs[i]);
+    if (tr.getAttribute("aria-rowindex") !== String(p + 2)) tr.setAttribute("aria-rowindex", String(p + 2));
+    next.set(i, tr);
+    list.push(tr);
+  }
+  list.push(bottomSpacer);
+  drawn = next;
+  topSpacer.style.height = `${first * rowHeight}px`;
+  bottomSpacer.style.height = `${(count - end) * rowHeight}px`;
+  table.setAttribute("aria-rowcount", String(count + 1));
+  tbody.replaceChildren(...list);
+  if (!measured && list.length > 2) {
+    measured = true;
+    const heights = list.slice(1, -1).map((tr) => tr.offsetHeight);
+    rowHeight = Math.round((heights.reduce((a, b) => a + b, 0) / heights.length) * 4) / 4;
+    drawWindow();
+  }
+}
 
 function show() {
   const needle = findInput.value.trim().toLowerCase();
   let shown = 0;
-  for (let i = 0; i < jobs.length; i++) {
-    const hit = needle === "" || matches(jobs[i], needle);
-    if (rows[i].hidden === hit) rows[i].hidden = !hit;
-    if (hit) shown += 1;
+  if (windowed) {
+    shownJobs = [];
+    for (let i = 0; i < jobs.length; i++) if (needle === "" || matches(jobs[i], needle)) shownJobs.push(i);
+    shown = shownJobs.length;
+    drawWindow();
+  } else {
+    for (let i = 0; i < jobs.length; i++) {
+      const hit = needle === "" || matches(jobs[i], needle);
+      if (rows[i].hidden === hit) rows[i].hidden = !hit;
+      if (hit) shown += 1;
+    }
   }
   findCount.textContent = needle === "" ? "" : `${shown.toLocaleString("en")} of ${jobs.length.toLocaleString("en")} jobs on this page match`;
   findNone.hidden = !(needle !== "" && shown === 0);
@@ -161,6 +226,7 @@ function show() {
 }
 
 findInput.addEventListener("input", show);
+wrap.addEventListener("scroll", () => { if (windowed) drawWindow(); }, { passive: true });
 tbody.addEventListener("click", (e) => {
   const button = e.target.closest('[data-kw="expand"]');
   if (button) button.setAttribute("aria-expanded", String(button.getAttribute("aria-expanded") !== "true"));
@@ -172,11 +238,20 @@ async function load(limit) {
   const res = await fetch(url, { headers: { authorization: `Bearer ${config.cckmToken}`, accept: "application/json" } });
   const body = await res.json();
   jobs = body.resources.map(readJob);
-  rows = jobs.map(row);
-  const fragment = document.createDocumentFragment();
-  fragment.append(...rows);
-  tbody.replaceChildren(fragment);
-  show();
+  windowed = WINDOWED && jobs.length > WINDOW_FROM;
+  if (windowed) {
+    rows = [];
+    drawn = new Map();
+    measured = false;
+    table.querySelector("thead tr").setAttribute("aria-rowindex", "1");
+    show();
+  } else {
+    rows = jobs.map(row);
+    const fragment = document.createDocumentFragment();
+    fragment.append(...rows);
+    tbody.replaceChildren(fragment);
+    show();
+  }
   card.dataset.state = "loaded";
 }
 

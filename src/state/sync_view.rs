@@ -55,6 +55,8 @@ pub enum SyncViewAction {
     Sort(SortKey),
     /// Opens a job's detail, or closes it when it is open.
     Toggle(String),
+    /// Opens a job's detail, open or not (the timeline's marks).
+    Open(String),
     /// A whole view, from the URL (the back button, a shared link).
     Replace(SyncView),
 }
@@ -145,6 +147,7 @@ impl SyncView {
                     Some(id)
                 };
             }
+            SyncViewAction::Open(id) => next.expanded = Some(id),
             SyncViewAction::Replace(view) => return view,
         }
         next
@@ -416,6 +419,13 @@ mod tests {
         let v = v.next(SyncViewAction::Toggle("b".into()));
         assert_eq!(v.expanded.as_deref(), Some("b"));
         assert_eq!(v.next(SyncViewAction::Toggle("b".into())).expanded, None);
+        // The timeline opens a job and never closes it.
+        let v = v.next(SyncViewAction::Open("b".into()));
+        assert_eq!(v.expanded.as_deref(), Some("b"));
+        assert_eq!(
+            v.next(SyncViewAction::Open("c".into())).expanded.as_deref(),
+            Some("c")
+        );
     }
 
     #[test]

@@ -47,9 +47,9 @@ tasks:
                          backup-failed alert fires and clears (steps of `test`)
   bench [bundle|render|gateway] [--listen ADDR]
                          not a test: the bundle's sizes against its budget;
-                         the panel in headless Chromium beside a plain-JavaScript
-                         baseline (render: loading, the sync-job table, find,
-                         idle polling, memory); the gateway against nginx with
+                         the panel in headless Chromium beside two plain-JavaScript
+                         baselines (render: loading, the sync-job table, find,
+                         scrolling, idle polling, memory); the gateway against nginx with
                          wrk (all, or the one named); prints tables and writes
                          them in the target dir. render serves its pages at
                          ADDR (default 127.0.0.1:8919)
@@ -373,7 +373,7 @@ fn bench_render(target: &Target, listen: &str) -> Result<(), Fail> {
         listen,
         &target.log("keywatch-gateway-bench.log"),
     )?;
-    step("render: loading, the sync-job table and find beside a plain-JavaScript page, idle polling, memory");
+    step("render: loading, the sync-job table, find and scrolling beside two plain-JavaScript pages (every row, windowed), idle polling, memory");
     sh::run(
         sh::command(Path::new("node"))
             .arg("bench/render.mjs")

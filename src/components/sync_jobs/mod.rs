@@ -8,6 +8,7 @@ mod fetch;
 mod pager;
 mod row;
 mod summary;
+mod table;
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -38,6 +39,7 @@ use crate::verdict;
 
 use controls::{input_value, use_controls, ControlsProps};
 use fetch::{cadence, fetch_page, fetch_totals, Count, ShownPage, Totals};
+use table::JobTable;
 
 pub use chart::Timeline;
 pub use row::{status_badge, JobRow, COLUMNS};
@@ -153,7 +155,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     // Jobs whose status changed since the last page are highlighted a
     // moment and announced.
     let seen = use_mut_ref(HashMap::<String, SyncStatus>::new);
-    let changed = use_state_eq(HashSet::<String>::new);
+    let changed = use_state_eq(|| Rc::new(HashSet::<String>::new()));
     let announcer = use_context::<Announcer>();
     let page_jobs = list.state.last_reading().map(|r| r.value.jobs.clone());
     {
@@ -183,9 +185,9 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                 say.emit(news);
             }
             let timer = (!now_changed.is_empty()).then(|| {
-                changed.set(now_changed);
+                changed.set(Rc::new(now_changed));
                 let changed = changed.clone();
-                Timeout::new(HIGHLIGHT_MS, move || changed.set(HashSet::new()))
+                Timeout::new(HIGHLIGHT_MS, move || changed.set(Rc::default()))
             });
             move || drop(timer)
         });
@@ -218,6 +220,15 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         let d = view.dispatcher();
         use_callback((), move |id: String, _| {
             d.dispatch(SyncViewAction::Toggle(id))
+        })
+    };
+    // The timeline opens a job and brings its row into view.
+    let reveal = use_state_eq(|| (0u32, None::<String>));
+    let on_open = {
+        let (d, reveal) = (view.dispatcher(), reveal.clone());
+        use_callback((), move |id: String, _| {
+            reveal.set((reveal.0.wrapping_add(1), Some(id.clone())));
+            d.dispatch(SyncViewAction::Open(id))
         })
     };
     let total = frame.reading.map(|r| r.value.total).unwrap_or(0);
@@ -302,17 +313,8 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         }
         (_, Some(page)) => {
             let page = &*page;
+            let found_rc = found.clone();
             let found = found.as_ref().as_ref();
-            let rows = page.jobs.iter().enumerate().map(|(i, job)| {
-                html! {
-                    <JobRow key={job.id.clone()} job={job.clone()} {lang}
-                        expanded={view.expanded.as_deref() == Some(job.id.as_str())}
-                        changed={changed.contains(&job.id)}
-                        containers={filter.source.containers().label()}
-                        shown={found.is_none_or(|each| each.get(i).copied().unwrap_or(true))}
-                        on_toggle={on_toggle.clone()} />
-                }
-            });
             let found_count = found.map(|each| each.iter().filter(|hit| **hit).count());
             let find_count = found_count.map(|shown| {
                 Message::FindMatches {
@@ -348,7 +350,7 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     }
                     { sort_note }
                     if !page.jobs.is_empty() {
-                        <Timeline jobs={page.jobs.clone()} now={page.received} {lang} on_open={on_toggle.clone()} />
+                        <Timeline jobs={page.jobs.clone()} now={page.received} {lang} {on_open} />
                     }
                     <div class="kw-fields kw-find">
                         <div class="kw-field">
@@ -364,35 +366,22 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
                     if found_none {
                         <p class="kw-muted" data-kw="find-none">{ Message::FindNone { text: find.trim() }.get(lang) }</p>
                     }
-                    <div class={classes!("kw-table-wrap", loading_again.then_some("kw-loading"))} aria-busy={loading_again.to_string()}>
-                        <table class="kw-table kw-jobs" data-kw="jobs">
-                            <colgroup>
-                                <col class="kw-c-expand" />
-                                <col class="kw-c-status" />
-                                <col class="kw-c-id" />
-                                <col class="kw-c-time" />
-                                <col class="kw-c-time" />
-                                <col class="kw-c-duration" />
-                                <col />
-                                <col />
-                                <col class="kw-c-abort" />
-                            </colgroup>
-                            <thead>
-                                <tr>
-                                    <th scope="col"><span class="kw-visually-hidden">{ Text::ShowDetails.get(lang) }</span></th>
-                                    { sort_header(SortKey::Status, Text::ColStatus) }
-                                    <th scope="col">{ Text::ColId.get(lang) }</th>
-                                    { sort_header(SortKey::Started, Text::ColStarted) }
-                                    <th scope="col">{ Text::ColCompleted.get(lang) }</th>
-                                    { sort_header(SortKey::Duration, Text::ColDuration) }
-                                    <th scope="col">{ Text::ColRegions.get(lang) }</th>
-                                    <th scope="col" data-kw="containers-column">{ filter.source.containers().label().get(lang) }</th>
-                                    <th scope="col">{ Text::ColAbort.get(lang) }</th>
-                                </tr>
-                            </thead>
-                            <tbody>{ for rows }</tbody>
-                        </table>
-                    </div>
+                    <JobTable jobs={page.jobs.clone()} found={found_rc.clone()} expanded={view.expanded.clone()}
+                        changed={(*changed).clone()} containers={filter.source.containers().label()} {lang}
+                        on_toggle={on_toggle.clone()} busy={loading_again} reveal={(*reveal).clone()}
+                        head={html! {
+                            <>
+                                <th scope="col"><span class="kw-visually-hidden">{ Text::ShowDetails.get(lang) }</span></th>
+                                { sort_header(SortKey::Status, Text::ColStatus) }
+                                <th scope="col">{ Text::ColId.get(lang) }</th>
+                                { sort_header(SortKey::Started, Text::ColStarted) }
+                                <th scope="col">{ Text::ColCompleted.get(lang) }</th>
+                                { sort_header(SortKey::Duration, Text::ColDuration) }
+                                <th scope="col">{ Text::ColRegions.get(lang) }</th>
+                                <th scope="col" data-kw="containers-column">{ filter.source.containers().label().get(lang) }</th>
+                                <th scope="col">{ Text::ColAbort.get(lang) }</th>
+                            </>
+                        }} />
                     if past_end {
                         <p class="kw-note" data-kw="past-end">
                             { Text::PastTheEnd.get(lang) }{ " " }

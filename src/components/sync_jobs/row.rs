@@ -28,6 +28,9 @@ pub struct JobRowProps {
     /// row instead of taking rows apart and building them again.
     #[prop_or(true)]
     pub shown: bool,
+    /// Its `aria-rowindex` in a windowed table (its detail's is one more).
+    #[prop_or_default]
+    pub row_index: Option<usize>,
     pub lang: Language,
     /// What the source calls the job's containers ("Key vaults", …).
     pub containers: Text,
@@ -70,11 +73,13 @@ pub fn JobRow(props: &JobRowProps) -> Html {
                 data-id={job.id.clone()}
                 data-status={status_name}
                 hidden={!props.shown}
+                aria-rowindex={props.row_index.map(|i| i.to_string())}
             >
                 <JobCells job={job.clone()} expanded={props.expanded} lang={props.lang} on_toggle={props.on_toggle.clone()} />
             </tr>
             if props.expanded && props.shown {
-                <tr class="kw-detail" id={detail_id(job)} data-kw="job-detail">
+                <tr class="kw-detail" id={detail_id(job)} data-kw="job-detail"
+                    aria-rowindex={props.row_index.map(|i| (i + 1).to_string())}>
                     <td colspan={COLUMNS.to_string()}>{ detail(job, props.containers, props.lang) }</td>
                 </tr>
             }

@@ -1,0 +1,426 @@
+//! The sync-job table windowed, in headless Chromium against the
+//! simulator's many-jobs scenario: a long page keeps only the rows in view
+//! (and a few either side) in the DOM, scrolling brings the others, and the
+//! timeline, "Find in this page" and the focus reach rows out of view.
+#![cfg(target_arch = "wasm32")]
+
+use keywatch::api::http::Method;
+use keywatch::components::sync_jobs::{SyncJobs, SyncJobsProps};
+use keywatch::lang::Language;
+use keywatch::state::row_window::WINDOW_FROM;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod support;
+
+use support::{appears, cckm_signed_in, host, sim, sleep, text_of, turn, until};
+
+/// Rows drawn at most: a view of 70vh and eight rows either side, with room.
+const DRAWN_AT_MOST: usize = 80;
+
+/// The sync-job card, with the panel's stylesheet (the table scrolls in its
+/// frame), showing the first page of `limit` AWS jobs of many.
+async fn big_page(limit: u32) -> (Element, yew::AppHandle<SyncJobs>) {
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(
+        Method::Post,
+        "/_sim/scenario",
+        Some(r#"{"name":"many-jobs"}"#),
+    )
+    .await;
+    let window = web_sys::window().expect("a window");
+    let document = window.document().expect("a document");
+    keywatch::embed::adopt_styles(&document).expect("the stylesheet adopted");
+    window
+        .location()
+        .set_hash(&format!("limit={limit}"))
+        .expect("a hash");
+    let root = host();
+    let app = yew::Renderer::<SyncJobs>::with_root_and_props(
+        root.clone(),
+        SyncJobsProps {
+            lang: Language::En,
+            cckm: Some(cfg),
+            every_ms: 600_000,
+            on_sign_in_needed: Callback::noop(),
+            view_in_address: true,
+        },
+    )
+    .render();
+    // A debug build decodes 10,000 jobs in seconds: wait longer than `until`.
+    let wanted = (limit + 1).to_string();
+    for _ in 0..240 {
+        let count = root
+            .query_selector("[data-kw=\"jobs\"]")
+            .ok()
+            .flatten()
+            .and_then(|t| t.get_attribute("aria-rowcount"));
+        if count.as_deref() == Some(wanted.as_str()) {
+            settled(&root, limit as usize).await;
+            return (root, app);
+        }
+        sleep(250).await;
+    }
+    panic!(
+        "no table of {limit} rows after 60 s: {}",
+        root.inner_html().chars().take(2_000).collect::<String>()
+    )
+}
+
+/// Waits until the rows are measured: the frame scrolls as far as `count`
+/// rows of the drawn rows' height (within 2 %), so that a scroll position
+/// names the rows it shows.
+async fn settled(root: &Element, count: usize) {
+    let frame = wrap(root);
+    until(
+        || {
+            format!(
+                "the rows were never measured: {} px high",
+                frame.scroll_height()
+            )
+        },
+        || {
+            let drawn: Vec<f64> = rows(root)
+                .iter()
+                .filter_map(|r| r.clone().dyn_into::<HtmlElement>().ok())
+                .map(|r| f64::from(r.offset_height()))
+                .collect();
+            let row = drawn.iter().sum::<f64>() / drawn.len().max(1) as f64;
+            let whole = count as f64 * row;
+            (!drawn.is_empty() && (f64::from(frame.scroll_height()) - whole).abs() < whole * 0.02)
+                .then_some(())
+        },
+    )
+    .await;
+}
+
+fn done(root: Element, app: yew::AppHandle<SyncJobs>) {
+    app.destroy();
+    root.remove();
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash("");
+    }
+}
+
+fn rows(root: &Element) -> Vec<Element> {
+    let list = root
+        .query_selector_all("[data-kw=\"jobs\"] tbody tr[data-kw=\"job\"]")
+        .expect("a selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
+        .collect()
+}
+
+fn row_index(row: &Element) -> usize {
+    row.get_attribute("aria-rowindex")
+        .and_then(|i| i.parse().ok())
+        .unwrap_or_else(|| panic!("a windowed row without aria-rowindex: {}", row.outer_html()))
+}
+
+fn wrap(root: &Element) -> Element {
+    root.query_selector(".kw-table-wrap")
+        .ok()
+        .flatten()
+        .expect("the table's frame")
+}
+
+/// Scrolls the table's frame to `y` and waits until rows are drawn at the
+/// top and at the foot of the frame's view: no blank spacer shows. Answers
+/// the rows' `aria-rowindex`.
+async fn scroll_to(root: &Element, y: i32) -> Vec<usize> {
+    let frame = wrap(root);
+    // The frame in the page's view, where points can be looked up.
+    frame.scroll_into_view_with_bool(true);
+    frame.set_scroll_top(y);
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let row_at = |x: f64, y: f64| {
+        document
+            .element_from_point(x as f32, y as f32)
+            .and_then(|e| e.closest("tr").ok().flatten())
+            .filter(|tr| !tr.matches(".kw-spacer").unwrap_or(true))
+    };
+    until(
+        || {
+            let seen: Vec<usize> = rows(root).iter().map(row_index).collect();
+            format!("rows never filled the view at {y}: {seen:?}")
+        },
+        || {
+            let view = frame.get_bounding_client_rect();
+            let head = root
+                .query_selector("[data-kw=\"jobs\"] thead")
+                .ok()
+                .flatten()
+                .map_or(0.0, |h| h.get_bounding_client_rect().height());
+            let x = view.left() + 30.0;
+            let top = row_at(x, view.top() + head + 2.0)?;
+            let foot = row_at(x, view.top() + f64::from(frame.client_height()) - 2.0)?;
+            (top.parent_element()?.tag_name() == "TBODY"
+                && foot.parent_element()?.tag_name() == "TBODY")
+                .then(|| rows(root).iter().map(row_index).collect())
+        },
+    )
+    .await
+}
+
+fn type_into(root: &Element, selector: &str, text: &str) {
+    let input = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .unwrap_or_else(|| panic!("no input at {selector}"));
+    input.set_value(text);
+    let event = web_sys::InputEvent::new("input").expect("an event");
+    input.dispatch_event(&event).expect("dispatched");
+}
+
+#[wasm_bindgen_test]
+async fn a_long_page_draws_the_rows_in_view_and_scrolling_brings_the_others() {
+    let _turn = turn().await;
+    let (root, app) = big_page(10_000).await;
+    let first = rows(&root);
+    assert!(
+        !first.is_empty() && first.len() <= DRAWN_AT_MOST,
+        "{} rows drawn of 10,000",
+        first.len()
+    );
+    assert_eq!(
+        row_index(&first[0]),
+        2,
+        "the first job is the table's row 2"
+    );
+    let frame = wrap(&root);
+    assert!(
+        frame.scroll_height() > 10_000 * 20,
+        "the frame scrolls as far as 10,000 rows: {} px; {}",
+        frame.scroll_height(),
+        frame.outer_html().chars().take(3_000).collect::<String>()
+    );
+
+    // The middle of the page, then its end: other rows, as few.
+    let middle = scroll_to(&root, frame.scroll_height() / 2).await;
+    assert!(middle.len() <= DRAWN_AT_MOST, "{} rows drawn", middle.len());
+    assert!(
+        middle.iter().any(|i| (4_000..6_000).contains(i)),
+        "halfway down, rows {middle:?}"
+    );
+    let end = scroll_to(&root, frame.scroll_height()).await;
+    assert!(end.len() <= DRAWN_AT_MOST, "{} rows drawn", end.len());
+    assert!(
+        end.contains(&10_001),
+        "the last job is drawn at the end: {end:?}"
+    );
+    let rows_now = rows(&root);
+    let last = rows_now.last().expect("rows at the end");
+    assert!(
+        last.get_bounding_client_rect().bottom() <= frame.get_bounding_client_rect().bottom() + 1.0,
+        "the last row is in view"
+    );
+    // Back to the top: the first job again.
+    let top = scroll_to(&root, 0).await;
+    assert!(top.contains(&2), "{top:?}");
+    done(root, app);
+}
+
+#[wasm_bindgen_test]
+async fn a_page_up_to_the_threshold_is_drawn_whole() {
+    let _turn = turn().await;
+    let limit = 100;
+    assert!(limit <= WINDOW_FROM);
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(
+        Method::Post,
+        "/_sim/scenario",
+        Some(r#"{"name":"many-jobs"}"#),
+    )
+    .await;
+    let window = web_sys::window().expect("a window");
+    window.location().set_hash("limit=100").expect("a hash");
+    let root = host();
+    let app = yew::Renderer::<SyncJobs>::with_root_and_props(
+        root.clone(),
+        SyncJobsProps {
+            lang: Language::En,
+            cckm: Some(cfg),
+            every_ms: 600_000,
+            on_sign_in_needed: Callback::noop(),
+            view_in_address: true,
+        },
+    )
+    .render();
+    let drawn = until(
+        || format!("100 rows never drawn: {}", rows(&root).len()),
+        || Some(rows(&root).len()).filter(|n| *n == 100),
+    )
+    .await;
+    assert_eq!(drawn, 100);
+    let table = appears(&root, "[data-kw=\"jobs\"]").await;
+    assert_eq!(table.get_attribute("aria-rowcount"), None);
+    assert!(root.query_selector(".kw-spacer").ok().flatten().is_none());
+    done(root, app);
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_and_find_reach_rows_out_of_view() {
+    let _turn = turn().await;
+    let (root, app) = big_page(1_000).await;
+    let marks = root
+        .query_selector_all("[data-kw=\"timeline\"] .kw-mark")
+        .expect("a selector");
+    assert!(marks.length() >= 300, "{} marks", marks.length());
+    let mark = marks
+        .item(250)
+        .and_then(|m| m.dyn_into::<Element>().ok())
+        .expect("a 251st mark");
+    let id = mark.get_attribute("data-id").expect("a mark's job");
+    assert!(
+        rows(&root)
+            .iter()
+            .all(|r| r.get_attribute("data-id").as_deref() != Some(id.as_str())),
+        "the 251st job is drawn before any scrolling"
+    );
+    // An SVG mark has no click(): a bubbling click event, as a pointer sends.
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let click = web_sys::Event::new_with_event_init_dict("click", &init).expect("an event");
+    mark.dispatch_event(&click).expect("dispatched");
+    // Its row is drawn, open, and in the frame's view.
+    let frame = wrap(&root);
+    let row = until(
+        || {
+            let drawn: Vec<(usize, Option<String>)> = rows(&root)
+                .iter()
+                .map(|r| (row_index(r), r.get_attribute("class")))
+                .collect();
+            format!(
+                "job {id} never came into view, open; scrolled to {} of {}, rowcount {:?}: {drawn:?}",
+                frame.scroll_top(),
+                frame.scroll_height(),
+                root.query_selector("[data-kw=\"jobs\"]")
+                    .ok()
+                    .flatten()
+                    .and_then(|t| t.get_attribute("aria-rowcount"))
+            )
+        },
+        || {
+            let row = rows(&root)
+                .into_iter()
+                .find(|r| r.get_attribute("data-id").as_deref() == Some(id.as_str()))?;
+            let (r, v) = (
+                row.get_bounding_client_rect(),
+                frame.get_bounding_client_rect(),
+            );
+            let open = row
+                .query_selector("[data-kw=\"expand\"]")
+                .ok()
+                .flatten()
+                .and_then(|b| b.get_attribute("aria-expanded"))
+                .as_deref()
+                == Some("true");
+            (open && r.top() >= v.top() - 1.0 && r.bottom() <= v.bottom() + 1.0).then_some(row)
+        },
+    )
+    .await;
+    assert_eq!(row_index(&row), 252);
+    let detail = appears(&root, "[data-kw=\"job-detail\"]").await;
+    assert_eq!(
+        detail.get_attribute("aria-rowindex").as_deref(),
+        Some("253")
+    );
+    assert_eq!(
+        root.query_selector("[data-kw=\"jobs\"]")
+            .ok()
+            .flatten()
+            .and_then(|t| t.get_attribute("aria-rowcount"))
+            .as_deref(),
+        Some("1002"),
+        "the open job's detail is a row of the table"
+    );
+
+    // Find reaches a job far down the page: its row alone.
+    let far = marks
+        .item(299)
+        .and_then(|m| m.dyn_into::<Element>().ok())
+        .and_then(|m| m.get_attribute("data-id"))
+        .expect("a 300th mark");
+    scroll_to(&root, 0).await;
+    type_into(&root, "[data-kw=\"find\"]", &far[..13]);
+    let found = until(
+        || format!("find never showed {far} alone: {}", rows(&root).len()),
+        || {
+            let shown = rows(&root);
+            (shown.len() == 1 && shown[0].get_attribute("data-id").as_deref() == Some(far.as_str()))
+                .then_some(shown)
+        },
+    )
+    .await;
+    assert_eq!(row_index(&found[0]), 2, "the one row found is row 2 of 2");
+    assert_eq!(
+        text_of(&root, "[data-kw=\"find-count\"]"),
+        "1 of 1,000 jobs on this page match"
+    );
+    type_into(&root, "[data-kw=\"find\"]", "");
+    let back = until(
+        || "rows never came back after find was cleared".to_owned(),
+        || Some(rows(&root).len()).filter(|n| *n > 1),
+    )
+    .await;
+    assert!(back <= DRAWN_AT_MOST);
+    done(root, app);
+}
+
+#[wasm_bindgen_test]
+async fn the_focused_row_stays_when_it_scrolls_away_and_back() {
+    let _turn = turn().await;
+    let (root, app) = big_page(1_000).await;
+    let third = rows(&root).into_iter().nth(2).expect("a third row");
+    let id = third.get_attribute("data-id").expect("an id");
+    let button = third
+        .query_selector("[data-kw=\"expand\"]")
+        .ok()
+        .flatten()
+        .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+        .expect("its expand button");
+    button.focus().expect("focused");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let focused = || {
+        document
+            .active_element()
+            .is_some_and(|a| a.is_same_node(Some(&button)))
+    };
+    assert!(focused());
+    sleep(50).await;
+
+    let frame = wrap(&root);
+    let end = scroll_to(&root, frame.scroll_height()).await;
+    assert!(end.contains(&1_001), "{end:?}");
+    assert!(end.contains(&4), "the focused row (row 4) is kept: {end:?}");
+    assert!(end.len() <= DRAWN_AT_MOST);
+    assert!(button.is_connected(), "the focused button left the page");
+    assert!(focused(), "the focus left the row scrolled away");
+
+    let top = scroll_to(&root, 0).await;
+    assert_eq!(
+        top.iter().filter(|i| **i == 4).count(),
+        1,
+        "row 4 drawn once: {top:?}"
+    );
+    let again = rows(&root)
+        .into_iter()
+        .find(|r| r.get_attribute("data-id").as_deref() == Some(id.as_str()))
+        .expect("the row back in the window");
+    assert!(again.is_same_node(Some(&third)), "the same row element");
+    assert!(focused(), "the focus is where it was");
+    // Enter on the focused button opens the row (a button's own behaviour).
+    button.click();
+    appears(&root, "[data-kw=\"job-detail\"]").await;
+    done(root, app);
+}
