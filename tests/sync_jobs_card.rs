@@ -19,7 +19,7 @@ mod support;
 
 use support::{
     appears, cckm_signed_in, click, fault, gateway, hits_reach, host, inside, query_reaches, sim,
-    sleep, text_of, turn, until,
+    sleep, text_of, turn, type_into, until,
 };
 
 const AWS: &str = "/api/v1/cckm/aws/synchronization-jobs";
@@ -38,18 +38,6 @@ fn render(props: SyncJobsProps) -> (Element, yew::AppHandle<SyncJobs>) {
     let root = host();
     let app = yew::Renderer::<SyncJobs>::with_root_and_props(root.clone(), props).render();
     (root, app)
-}
-
-fn type_into(root: &Element, selector: &str, text: &str) {
-    let input = root
-        .query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-        .unwrap_or_else(|| panic!("no input at {selector}"));
-    input.set_value(text);
-    let event = web_sys::InputEvent::new("input").unwrap();
-    input.dispatch_event(&event).unwrap();
 }
 
 fn rows(root: &Element) -> Vec<Element> {

@@ -10,14 +10,14 @@ use keywatch::lang::Language;
 use keywatch::state::row_window::WINDOW_FROM;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement};
 use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod support;
 
-use support::{appears, cckm_signed_in, host, sim, sleep, text_of, turn, until};
+use support::{appears, cckm_signed_in, host, sim, sleep, text_of, turn, type_into, until};
 
 /// Rows drawn at most: a view of 70vh and eight rows either side, with room.
 const DRAWN_AT_MOST: usize = 80;
@@ -40,17 +40,7 @@ async fn big_page(limit: u32) -> (Element, yew::AppHandle<SyncJobs>) {
         .set_hash(&format!("limit={limit}"))
         .expect("a hash");
     let root = host();
-    let app = yew::Renderer::<SyncJobs>::with_root_and_props(
-        root.clone(),
-        SyncJobsProps {
-            lang: Language::En,
-            cckm: Some(cfg),
-            every_ms: 600_000,
-            on_sign_in_needed: Callback::noop(),
-            view_in_address: true,
-        },
-    )
-    .render();
+    let app = render_jobs(&root, cfg);
     // A debug build decodes 10,000 jobs in seconds: wait longer than `until`.
     let wanted = (limit + 1).to_string();
     for _ in 0..240 {
@@ -168,18 +158,6 @@ async fn scroll_to(root: &Element, y: i32) -> Vec<usize> {
     .await
 }
 
-fn type_into(root: &Element, selector: &str, text: &str) {
-    let input = root
-        .query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-        .unwrap_or_else(|| panic!("no input at {selector}"));
-    input.set_value(text);
-    let event = web_sys::InputEvent::new("input").expect("an event");
-    input.dispatch_event(&event).expect("dispatched");
-}
-
 #[wasm_bindgen_test]
 async fn a_long_page_draws_the_rows_in_view_and_scrolling_brings_the_others() {
     let _turn = turn().await;
@@ -243,17 +221,7 @@ async fn a_page_up_to_the_threshold_is_drawn_whole() {
     let window = web_sys::window().expect("a window");
     window.location().set_hash("limit=100").expect("a hash");
     let root = host();
-    let app = yew::Renderer::<SyncJobs>::with_root_and_props(
-        root.clone(),
-        SyncJobsProps {
-            lang: Language::En,
-            cckm: Some(cfg),
-            every_ms: 600_000,
-            on_sign_in_needed: Callback::noop(),
-            view_in_address: true,
-        },
-    )
-    .render();
+    let app = render_jobs(&root, cfg);
     let drawn = until(
         || format!("100 rows never drawn: {}", rows(&root).len()),
         || Some(rows(&root).len()).filter(|n| *n == 100),
@@ -423,4 +391,20 @@ async fn the_focused_row_stays_when_it_scrolls_away_and_back() {
     button.click();
     appears(&root, "[data-kw=\"job-detail\"]").await;
     done(root, app);
+}
+
+/// The sync-job card alone in `root`, its view in the address, polling
+/// too seldom to interfere.
+fn render_jobs(root: &Element, cfg: keywatch::api::CckmConfig) -> yew::AppHandle<SyncJobs> {
+    yew::Renderer::<SyncJobs>::with_root_and_props(
+        root.clone(),
+        SyncJobsProps {
+            lang: Language::En,
+            cckm: Some(cfg),
+            every_ms: 600_000,
+            on_sign_in_needed: Callback::noop(),
+            view_in_address: true,
+        },
+    )
+    .render()
 }

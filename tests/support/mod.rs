@@ -256,6 +256,20 @@ pub fn click(root: &Element, selector: &str) {
         .click();
 }
 
+/// Types `text` into the field at `selector`, as a person's input event.
+pub fn type_into(root: &Element, selector: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let input = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .unwrap_or_else(|| panic!("no input at {selector}"));
+    input.set_value(text);
+    let event = web_sys::InputEvent::new("input").expect("an event");
+    input.dispatch_event(&event).expect("dispatched");
+}
+
 /// The `data-renders` count of the card named `name` inside `root`.
 pub fn renders(root: &Element, name: &str) -> u32 {
     root.query_selector(&format!("[data-kw=\"{name}\"]"))
