@@ -182,7 +182,7 @@ impl Whole {
                 (None, Some(v)) if v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) => {
                     Whole::Number(v as u64)
                 }
-                (None, Some(v)) => Whole::Not(v.to_string()),
+                (None, Some(v)) => Whole::Not(number_text(v)),
                 (None, None) => Whole::Not(kind(value).to_owned()),
             },
             Value::String(v) => v
@@ -191,6 +191,22 @@ impl Whole {
                 .map_or_else(|_| Whole::Not(quoted(v)), Whole::Number),
             other => Whole::Not(kind(other).to_owned()),
         }
+    }
+}
+
+/// A number as JavaScript writes it: the browser's own formatting, so that
+/// the bundle carries no float formatting of its own.
+fn number_text(v: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Number::from(v)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        v.to_string()
     }
 }
 
@@ -410,10 +426,26 @@ fn card_list(names: Vec<String>) -> Result<Vec<CardKind>, ConfigError> {
     Ok(cards)
 }
 
-/// A value as a person typed it, in quotes and escaped. Not `{:?}`: the
-/// bundle is built with Debug formatting compiled out (see bundle-budget.txt).
+/// A value as a person typed it, in quotes, with a quote, a backslash and
+/// control characters escaped. Not `{:?}` nor `escape_debug`: the bundle is
+/// built with Debug formatting compiled out, and Unicode's printable tables
+/// would cost it some 3 KB gzip (see bundle-budget.txt).
 fn quoted(value: &str) -> String {
-    format!("\"{}\"", value.escape_debug())
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn theme(name: &str) -> Result<Theme, ConfigError> {
@@ -456,7 +488,13 @@ mod tests {
     #[test]
     fn a_value_in_a_message_is_quoted_as_debug_would() {
         // The bundle prints no Debug output, so messages quote by hand.
-        for value in ["plain", "a \"b\" \\ c", "line\nbreak\ttab", "über"] {
+        for value in [
+            "plain",
+            "a \"b\" \\ c",
+            "line\nbreak\ttab\r",
+            "über",
+            "esc\u{1b}",
+        ] {
             assert_eq!(quoted(value), format!("{value:?}"));
         }
         let err = theme("purple\n").unwrap_err().to_string();

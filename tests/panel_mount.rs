@@ -145,6 +145,12 @@ fn a_bad_configuration_is_refused_with_what_to_fix() {
         (r#"{"gklmUrl":"/SKLM/rest/v1",}"#, "not valid JSON"),
         (r#"["gklmUrl"]"#, "pass an object"),
         (r#""gklmUrl""#, "pass an object"),
+        // A fraction is named as the host wrote it (the browser's own
+        // number formatting).
+        (
+            r#"{"gklmUrl":"/SKLM/rest/v1","pollSeconds":2.5}"#,
+            "pollSeconds must be a whole number between 2 and 3600, not 2.5",
+        ),
     ] {
         let err = mount(root.clone(), JsValue::from_str(text))
             .err()

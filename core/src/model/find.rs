@@ -5,6 +5,7 @@
 use std::borrow::Borrow;
 
 use super::sync_job::{SyncJob, SyncStatus};
+use super::text::lower_latin1;
 
 /// Typed text, trimmed and folded to lower case, ready to match.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,7 +15,7 @@ impl FindText {
     /// `None` for blank text, which finds every job.
     pub fn new(typed: &str) -> Option<FindText> {
         let text = typed.trim();
-        (!text.is_empty()).then(|| FindText(text.chars().map(fold).collect()))
+        (!text.is_empty()).then(|| FindText(text.chars().map(lower_latin1).collect()))
     }
 
     /// Whether `job` holds the text, in any case, in its id, its status (as
@@ -50,19 +51,6 @@ pub fn matching<J: Borrow<SyncJob>>(
         .collect()
 }
 
-/// A letter in lower case, for ASCII and Latin-1 (`Ä` → `ä`): the
-/// languages the panel speaks and server texts are written in. Full Unicode
-/// case tables would cost the bundle some 8 KB gzip.
-fn fold(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else if ('À'..='Þ').contains(&c) && c != '×' {
-        char::from_u32(u32::from(c) + 32).unwrap_or(c)
-    } else {
-        c
-    }
-}
-
 /// `needle` (folded) in `hay`, in any case. ASCII text, which is most of
 /// what servers send, is compared byte by byte without a folded copy.
 fn contains_folded(hay: &str, needle: &str) -> bool {
@@ -77,7 +65,7 @@ fn contains_folded(hay: &str, needle: &str) -> bool {
     } else {
         hay.char_indices().any(|(at, _)| {
             hay.get(at..).is_some_and(|rest| {
-                let mut folded = rest.chars().map(fold);
+                let mut folded = rest.chars().map(lower_latin1);
                 needle.chars().all(|n| folded.next() == Some(n))
             })
         })

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::backup_info::read_date;
 use super::decode::{index_path, one_list, other_text_fields, scalar_text, DecodeError, Fields};
 use super::notification::DeliveryReading;
-use super::text::plain_text;
+use super::text::{lower_latin1, plain_text, upper_latin1};
 use super::timestamp::Timestamp;
 use crate::lang::Language;
 
@@ -131,7 +131,8 @@ const KNOWN_TYPES: [(&str, &str, &str); 7] = [
 /// An event type code in words. Known codes (any case, surrounding spaces
 /// ignored) have words in each language; any other code reads as itself
 /// with underscores as spaces and only the first letter capital
-/// (`DISK_ALMOST_FULL` → "Disk almost full") in every language.
+/// (`DISK_ALMOST_FULL` → "Disk almost full") in every language; case is
+/// changed for ASCII and Latin-1 letters (see [`lower_latin1`]).
 pub fn event_type_words(code: &str, lang: Language) -> String {
     let code = code.trim();
     if let Some((_, en, de)) = KNOWN_TYPES
@@ -143,10 +144,13 @@ pub fn event_type_words(code: &str, lang: Language) -> String {
             Language::De => (*de).to_owned(),
         };
     }
-    let spaced = code.replace('_', " ").to_lowercase();
+    let spaced: String = code
+        .chars()
+        .map(|c| if c == '_' { ' ' } else { lower_latin1(c) })
+        .collect();
     let mut chars = spaced.trim().chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        Some(first) => std::iter::once(upper_latin1(first)).chain(chars).collect(),
         None => String::new(),
     }
 }

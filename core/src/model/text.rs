@@ -1,5 +1,30 @@
 //! Server text made safe to show as plain text.
 
+/// A letter in lower case, for ASCII and Latin-1 (`Ä` → `ä`): the
+/// languages the panel speaks and server texts are written in. Full Unicode
+/// case tables would cost the bundle some 8 KB gzip.
+pub fn lower_latin1(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else if ('À'..='Þ').contains(&c) && c != '×' {
+        char::from_u32(u32::from(c) + 32).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// A letter in upper case, for ASCII and Latin-1 (`ä` → `Ä`), as
+/// [`lower_latin1`]; `ß` and `ÿ` stay as they are.
+pub fn upper_latin1(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_uppercase()
+    } else if ('à'..='þ').contains(&c) && c != '÷' {
+        char::from_u32(u32::from(c) - 32).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
 /// Longest server message kept, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 400;
 

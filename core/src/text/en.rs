@@ -303,12 +303,14 @@ fn problem_text(problem: DecodeProblem) -> &'static str {
     }
 }
 
-/// `2.5`, or `10` for whole seconds.
+/// `2.5`, or `10` for whole seconds (to the nearest tenth).
 pub(super) fn seconds(ms: u32) -> String {
     if ms % 1000 == 0 {
         (ms / 1000).to_string()
     } else {
-        format!("{:.1}", f64::from(ms) / 1000.0)
+        // Tenths in whole numbers: no float formatting in the bundle.
+        let tenths = (u64::from(ms) + 50) / 100;
+        format!("{}.{}", tenths / 10, tenths % 10)
     }
 }
 
@@ -336,5 +338,23 @@ fn advice(advice: HttpAdvice) -> &'static str {
             "the server has a problem; try again later or check its log"
         }
         HttpAdvice::CheckConfiguration => "the request was refused; check the configuration",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seconds_are_said_to_the_nearest_tenth() {
+        for (ms, said) in [
+            (10_000, "10"),
+            (2_500, "2.5"),
+            (1_234, "1.2"),
+            (1_250, "1.3"),
+            (1_999, "2.0"),
+            (40, "0.0"),
+            (u32::MAX, "4294967.3"),
+        ] {
+            assert_eq!(super::seconds(ms), said, "{ms} ms");
+        }
     }
 }

@@ -48,6 +48,11 @@ pub fn axis<J: Borrow<SyncJob>>(jobs: &[J], now: Timestamp) -> Option<(i64, i64)
     Some((from, to.max(from + 1)))
 }
 
+/// A coordinate rounded to a whole unit.
+fn whole(v: f64) -> i64 {
+    v.round() as i64
+}
+
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = props.lang;
@@ -76,30 +81,35 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 open();
             }
         });
-        let (cx, cy) = (x2, y + 4.0);
+        // Whole units of a 1000-wide axis: finer than a pixel of the card,
+        // and no float formatting in the bundle.
+        let (x1, x2, y) = (whole(x1), whole(x2), whole(y));
+        let (cx, cy) = (x2, y + 4);
         let shape = match job.overall_status {
             SyncStatus::Completed => html! { <circle cx={cx.to_string()} cy={cy.to_string()} r="4" /> },
             SyncStatus::Failed => html! {
-                <path d={format!("M{} {}l8 8M{} {}l-8 8", cx - 4.0, cy - 4.0, cx + 4.0, cy - 4.0)} class="kw-mark-line" />
+                <path d={format!("M{} {}l8 8M{} {}l-8 8", cx - 4, cy - 4, cx + 4, cy - 4)} class="kw-mark-line" />
             },
-            SyncStatus::Aborted => html! { <rect x={(cx - 4.0).to_string()} y={(cy - 4.0).to_string()} width="8" height="8" /> },
-            SyncStatus::InProgress => html! { <path d={format!("M{} {}l8 4l-8 4z", cx - 2.0, cy - 4.0)} /> },
-            SyncStatus::Other(_) => html! { <path d={format!("M{cx} {}l4 4l-4 4l-4 -4z", cy - 4.0)} /> },
+            SyncStatus::Aborted => html! { <rect x={(cx - 4).to_string()} y={(cy - 4).to_string()} width="8" height="8" /> },
+            SyncStatus::InProgress => html! { <path d={format!("M{} {}l8 4l-8 4z", cx - 2, cy - 4)} /> },
+            SyncStatus::Other(_) => html! { <path d={format!("M{cx} {}l4 4l-4 4l-4 -4z", cy - 4)} /> },
         };
         html! {
             <g class={classes!("kw-mark", tone.class())} data-status={name} data-id={job.id.clone()}
                 role="button" tabindex="0" aria-label={label.clone()} {onclick} {onkeydown}>
                 <title>{ label }</title>
-                <rect class="kw-mark-bar" x={x1.to_string()} y={(y + 2.0).to_string()} width={(x2 - x1).to_string()} height="4" />
+                <rect class="kw-mark-bar" x={x1.to_string()} y={(y + 2).to_string()} width={(x2 - x1).to_string()} height="4" />
                 { shape }
             </g>
         }
     });
     let height = 8.0 + LANES.min(props.jobs.len().max(1)) as f64 * LANE;
+    let (box_width, shown_height) = (whole(WIDTH + 12.0), whole(height * 0.9));
+    let height = whole(height);
     html! {
         <figure class="kw-timeline" data-kw="timeline">
             <figcaption class="kw-label">{ Text::Timeline.get(lang) }</figcaption>
-            <svg viewBox={format!("-6 0 {} {height}", WIDTH + 12.0)} preserveAspectRatio="none" height={(height * 0.9).to_string()} width="100%">
+            <svg viewBox={format!("-6 0 {box_width} {height}")} preserveAspectRatio="none" height={shown_height.to_string()} width="100%">
                 { for marks }
             </svg>
         </figure>
