@@ -218,7 +218,7 @@ pub fn sign_in_request(
         cfg,
         Method::Post,
         "auth/tokens",
-        Some(body.to_string()),
+        Some(headers::json_body(&body)),
         false,
     )
 }
@@ -236,7 +236,7 @@ pub fn refresh_request(cfg: &CckmConfig, refresh_token: &str) -> HttpRequest {
         cfg,
         Method::Post,
         "auth/tokens",
-        Some(body.to_string()),
+        Some(headers::json_body(&body)),
         false,
     )
 }

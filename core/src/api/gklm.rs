@@ -419,7 +419,7 @@ pub async fn notification_status(
 /// `POST /ckms/login` with `{"userid":…,"password":…}`; never carries an
 /// `Authorization` header.
 pub fn login_request(cfg: &GklmConfig, userid: &str, password: &str) -> HttpRequest {
-    let body = json!({ "userid": userid, "password": password }).to_string();
+    let body = headers::json_body(&json!({ "userid": userid, "password": password }));
     headers::request(cfg, Method::Post, "ckms/login", Some(body), false)
 }
 
@@ -442,7 +442,7 @@ fn user_auth_id(value: &Value) -> Result<String, DecodeError> {
 /// `None` when no session is held.
 pub fn logout_request(cfg: &GklmConfig) -> Option<HttpRequest> {
     let id = headers::credential(cfg.auth_id.as_ref())?;
-    let body = json!({ "userAuthId": id }).to_string();
+    let body = headers::json_body(&json!({ "userAuthId": id }));
     Some(headers::request(
         cfg,
         Method::Delete,

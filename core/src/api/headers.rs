@@ -20,6 +20,13 @@ fn standard(language: Language, authorization: Option<String>) -> Vec<(String, S
 }
 
 /// The credential, trimmed, when it is not blank.
+/// A request body as JSON text. Through serde_json's serializer into bytes,
+/// not `Value`'s `Display`: that one writes through an `io::Write` adapter
+/// whose error path brings Unicode's printable tables into the bundle.
+pub(crate) fn json_body(body: &serde_json::Value) -> String {
+    serde_json::to_string(body).unwrap_or_default()
+}
+
 pub(crate) fn credential(secret: Option<&String>) -> Option<&str> {
     secret.map(|s| s.trim()).filter(|s| !s.is_empty())
 }

@@ -195,7 +195,11 @@ impl SyncJob {
                 .map(|(key, value)| match value {
                     Value::String(s) => RegionDetail::new(key, s),
                     Value::Null => RegionDetail::new(key, ""),
-                    other => RegionDetail::new(key, &other.to_string()),
+                    // As JSON text, by the serializer: `Value`'s `Display`
+                    // costs the bundle Unicode's printable tables.
+                    other => {
+                        RegionDetail::new(key, &serde_json::to_string(other).unwrap_or_default())
+                    }
                 })
                 .collect(),
         };
