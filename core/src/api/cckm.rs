@@ -3,11 +3,11 @@
 
 use std::fmt;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::config::{is_path_segment, percent_encode, CckmConfig};
 use super::error::{ApiError, InputName, Server};
-use super::headers;
+use super::headers::{self, JsonBody};
 use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_reply, Reply};
 use crate::lang::Language;
@@ -201,44 +201,31 @@ pub fn sign_in_request(
     password: &str,
     domain: &SignInDomain,
 ) -> HttpRequest {
-    let mut body = serde_json::Map::new();
-    body.insert("grant_type".into(), "password".into());
-    body.insert("username".into(), username.into());
-    body.insert("password".into(), password.into());
+    let mut body = JsonBody::default()
+        .text("grant_type", "password")
+        .text("username", username)
+        .text("password", password);
     for (name, value) in [
         ("domain", &domain.domain),
         ("auth_domain", &domain.auth_domain),
     ] {
         if !value.is_empty() {
-            body.insert(name.into(), value.as_str().into());
+            body = body.text(name, value);
         }
     }
-    let body = Value::Object(body);
-    headers::request(
-        cfg,
-        Method::Post,
-        "auth/tokens",
-        Some(headers::json_body(&body)),
-        false,
-    )
+    headers::request(cfg, Method::Post, "auth/tokens", Some(body.end()), false)
 }
 
 /// `POST /auth/tokens` with the refresh-token grant, asking for a new
 /// refresh token too (`renew_refresh_token`): a server that sends none
 /// leaves the old one in use.
 pub fn refresh_request(cfg: &CckmConfig, refresh_token: &str) -> HttpRequest {
-    let body = json!({
-        "grant_type": "refresh_token",
-        "refresh_token": refresh_token,
-        "renew_refresh_token": true
-    });
-    headers::request(
-        cfg,
-        Method::Post,
-        "auth/tokens",
-        Some(headers::json_body(&body)),
-        false,
-    )
+    let body = JsonBody::default()
+        .text("grant_type", "refresh_token")
+        .text("refresh_token", refresh_token)
+        .flag("renew_refresh_token", true)
+        .end();
+    headers::request(cfg, Method::Post, "auth/tokens", Some(body), false)
 }
 
 pub fn read_tokens(resp: &HttpResponse) -> Result<CckmTokens, ApiError> {

@@ -3,11 +3,11 @@
 
 use std::cell::Cell;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::config::{percent_encode, GklmConfig};
 use super::error::{ApiError, InputName, Server};
-use super::headers;
+use super::headers::{self, JsonBody};
 use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_json, read_reply, Reply};
 use crate::lang::Language;
@@ -419,7 +419,10 @@ pub async fn notification_status(
 /// `POST /ckms/login` with `{"userid":…,"password":…}`; never carries an
 /// `Authorization` header.
 pub fn login_request(cfg: &GklmConfig, userid: &str, password: &str) -> HttpRequest {
-    let body = headers::json_body(&json!({ "userid": userid, "password": password }));
+    let body = JsonBody::default()
+        .text("userid", userid)
+        .text("password", password)
+        .end();
     headers::request(cfg, Method::Post, "ckms/login", Some(body), false)
 }
 
@@ -442,7 +445,7 @@ fn user_auth_id(value: &Value) -> Result<String, DecodeError> {
 /// `None` when no session is held.
 pub fn logout_request(cfg: &GklmConfig) -> Option<HttpRequest> {
     let id = headers::credential(cfg.auth_id.as_ref())?;
-    let body = headers::json_body(&json!({ "userAuthId": id }));
+    let body = JsonBody::default().text("userAuthId", id).end();
     Some(headers::request(
         cfg,
         Method::Delete,

@@ -20,11 +20,41 @@ fn standard(language: Language, authorization: Option<String>) -> Vec<(String, S
 }
 
 /// The credential, trimmed, when it is not blank.
-/// A request body as JSON text. Through serde_json's serializer into bytes,
-/// not `Value`'s `Display`: that one writes through an `io::Write` adapter
-/// whose error path brings Unicode's printable tables into the bundle.
-pub(crate) fn json_body(body: &serde_json::Value) -> String {
-    serde_json::to_string(body).unwrap_or_default()
+/// A request body: a JSON object of text and true/false fields, each name
+/// and text written by serde_json's string serializer. Not a `Value`:
+/// serializing one brings float formatting into the bundle.
+#[derive(Default)]
+pub(crate) struct JsonBody(String);
+
+impl JsonBody {
+    pub(crate) fn text(self, name: &str, value: &str) -> Self {
+        self.field(name, &json_text(value))
+    }
+
+    pub(crate) fn flag(self, name: &str, value: bool) -> Self {
+        self.field(name, if value { "true" } else { "false" })
+    }
+
+    fn field(mut self, name: &str, json: &str) -> Self {
+        self.0.push(if self.0.is_empty() { '{' } else { ',' });
+        self.0.push_str(&json_text(name));
+        self.0.push(':');
+        self.0.push_str(json);
+        self
+    }
+
+    pub(crate) fn end(mut self) -> String {
+        if self.0.is_empty() {
+            self.0.push('{');
+        }
+        self.0.push('}');
+        self.0
+    }
+}
+
+/// Text as a JSON string, quoted and escaped.
+fn json_text(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
 }
 
 pub(crate) fn credential(secret: Option<&String>) -> Option<&str> {
@@ -60,5 +90,31 @@ pub(crate) fn request(
         headers: standard(server.language(), auth),
         body,
         timeout_ms: server.timeout_ms(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonBody;
+
+    #[test]
+    fn a_body_is_a_json_object_with_each_text_escaped() {
+        let body = JsonBody::default()
+            .text("userid", "kw\"demo")
+            .text("password", "pa\\ss\nword ü")
+            .flag("renew_refresh_token", true)
+            .flag("off", false)
+            .end();
+        let read: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(
+            read,
+            serde_json::json!({
+                "userid": "kw\"demo",
+                "password": "pa\\ss\nword ü",
+                "renew_refresh_token": true,
+                "off": false
+            })
+        );
+        assert_eq!(JsonBody::default().end(), "{}");
     }
 }

@@ -195,11 +195,17 @@ impl SyncJob {
                 .map(|(key, value)| match value {
                     Value::String(s) => RegionDetail::new(key, s),
                     Value::Null => RegionDetail::new(key, ""),
-                    // As JSON text, by the serializer: `Value`'s `Display`
-                    // costs the bundle Unicode's printable tables.
-                    other => {
-                        RegionDetail::new(key, &serde_json::to_string(other).unwrap_or_default())
-                    }
+                    Value::Bool(b) => RegionDetail::new(key, if *b { "true" } else { "false" }),
+                    // A number or a nested value where text belongs: its
+                    // whole numbers, or only that it is there (writing any
+                    // JSON value would bring float formatting into the bundle).
+                    Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                        (Some(i), _) => RegionDetail::new(key, &i.to_string()),
+                        (_, Some(u)) => RegionDetail::new(key, &u.to_string()),
+                        _ => RegionDetail::new(key, "(a number)"),
+                    },
+                    Value::Array(_) => RegionDetail::new(key, "(a list)"),
+                    Value::Object(_) => RegionDetail::new(key, "(an object)"),
                 })
                 .collect(),
         };
@@ -666,6 +672,35 @@ mod tests {
         });
         value[field] = names;
         SyncJob::from_json(&value, "").unwrap()
+    }
+
+    #[test]
+    fn a_region_detail_that_is_not_text_is_said_plainly() {
+        let job = job_with(
+            "detailed_status",
+            serde_json::json!({
+                "a/r1": "failed", "a/r2": null, "a/r3": true, "a/r4": 42,
+                "a/r5": -3, "a/r6": 2.5, "a/r7": ["x"], "a/r8": {"k": 1}
+            }),
+        );
+        let said: Vec<(&str, &str)> = job
+            .details
+            .iter()
+            .map(|d| (d.region.as_str(), d.text.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("r1", "failed"),
+                ("r2", ""),
+                ("r3", "true"),
+                ("r4", "42"),
+                ("r5", "-3"),
+                ("r6", "(a number)"),
+                ("r7", "(a list)"),
+                ("r8", "(an object)"),
+            ]
+        );
     }
 
     #[test]
