@@ -5,7 +5,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::notifications::delivery_cells;
+use crate::components::notifications::{delivery_cell, delivery_header, two_line_header};
 use crate::lang::Language;
 use crate::model::notification_events::event_type_words;
 use crate::state::event_list::{
@@ -75,16 +75,16 @@ pub fn EventList(props: &EventListProps) -> Html {
         html! {
             <tr key={format!("{i}-{}-{}", row.event_uuid, row.channel)} data-kw="event" data-state={name}>
                 <th scope="row">
-                    <button type="button" class="kw-link" data-kw="event-id" {onclick}
+                    <button type="button" class="kw-link kw-nowrap" data-kw="event-id" {onclick}
                         title={row.event_uuid.clone()} aria-label={row.event_uuid.clone()}>{ short }</button>
+                    if let Some(code) = &listed.event_type {
+                        <span class="kw-sub" data-kw="event-type" title={code.clone()}>
+                            { event_type_words(code, lang) }
+                        </span>
+                    }
                 </th>
-                if typed {
-                    <td data-kw="event-type" title={listed.event_type.clone()}>
-                        { listed.event_type.as_deref().map(|code| event_type_words(code, lang)).unwrap_or_default() }
-                    </td>
-                }
                 <td data-kw="channel">{ row.channel.clone() }</td>
-                { delivery_cells(row, lang) }
+                { delivery_cell(row, lang) }
             </tr>
         }
     });
@@ -127,11 +127,13 @@ pub fn EventList(props: &EventListProps) -> Html {
                 <table class="kw-table" data-kw="events">
                     <thead>
                         <tr>
-                            <th scope="col">{ Text::EventColumn.get(lang) }</th>
-                            if typed { <th scope="col">{ Text::TypeColumn.get(lang) }</th> }
+                            if typed {
+                                { two_line_header(Text::EventColumn, Text::TypeColumn, lang) }
+                            } else {
+                                <th scope="col">{ Text::EventColumn.get(lang) }</th>
+                            }
                             <th scope="col">{ Text::Channel.get(lang) }</th>
-                            <th scope="col">{ Text::DeliveryColumn.get(lang) }</th>
-                            <th scope="col" class="kw-num">{ Text::Tries.get(lang) }</th>
+                            { delivery_header(lang) }
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>
