@@ -14,20 +14,17 @@ use crate::state::event_list::{
 use crate::text::{Message, Text};
 use crate::verdict;
 
-#[derive(Properties, PartialEq)]
-pub struct EventListProps {
-    /// Every delivery the server listed; `None`: it has no list (before 4.2.1).
-    pub rows: std::rc::Rc<Option<Vec<ListedEvent>>>,
-    pub lang: Language,
-    /// Told the event a person wants to look up.
-    pub on_look_up: Callback<String>,
-}
-
-#[component]
-pub fn EventList(props: &EventListProps) -> Html {
-    let lang = props.lang;
-    let view = use_state_eq(EventListView::default);
-    let Some(all) = props.rows.as_ref() else {
+/// The list, as `view` chooses; `None`: the server has no list (before
+/// 4.2.1). A function, not a component of its own, with `view` held by the
+/// card: each component type costs the bundle its own copy of Yew's
+/// machinery.
+pub fn event_list(
+    all: Option<&[ListedEvent]>,
+    view: &UseStateHandle<EventListView>,
+    lang: Language,
+    on_look_up: &Callback<String>,
+) -> Html {
+    let Some(all) = all else {
         return html! {
             <p class="kw-muted" data-kw="event-list" data-state="unavailable">
                 { Text::EventListUnavailable.get(lang) }
@@ -38,7 +35,7 @@ pub fn EventList(props: &EventListProps) -> Html {
         let view = view.clone();
         Callback::from(move |action: EventListAction| view.set(view.next(action)))
     };
-    let shown = page(all, &view);
+    let shown = page(all, view);
     let on_filter = act.reform(|e: Event| {
         let all = e
             .target_dyn_into::<HtmlSelectElement>()
@@ -63,7 +60,7 @@ pub fn EventList(props: &EventListProps) -> Html {
         let row = &listed.delivery;
         let (_, _, name) = verdict::delivery(&row.delivered);
         let event = row.event_uuid.clone();
-        let onclick = props.on_look_up.reform(move |_: MouseEvent| event.clone());
+        let onclick = on_look_up.reform(move |_: MouseEvent| event.clone());
         // GKLM's ids start alike (`NOT_EVENT-`): what tells them apart, the
         // whole id on hover and for screen readers.
         let short: String = {

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::api::read::if_served;
 use crate::api::{gklm, Fetch, GklmConfig};
 use crate::components::card::{placeholder, CardFrame, FrameParts, FrameStatus};
-use crate::components::event_list::EventList;
+use crate::components::event_list::event_list;
 use crate::components::gklm_card::GklmCardProps;
 use crate::hooks::{
     tell_if_sign_in_needed, use_announce, use_poll, use_render_count, use_unique_id, Announcement,
@@ -19,7 +19,7 @@ use crate::lang::Language;
 use crate::model::notification::{
     check_event_uuid, EventLookup, EventUuidProblem, NotificationDelivery, MAX_EVENT_UUID_CHARS,
 };
-use crate::state::event_list::{listed, undelivered, ListedEvent};
+use crate::state::event_list::{listed, undelivered, EventListView, ListedEvent};
 use crate::state::polled::Cadence;
 use crate::text::{Message, Text};
 use crate::verdict;
@@ -54,6 +54,7 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
     // The event looked up now and how many lookups there were.
     let asked = use_state_eq(|| None::<(String, u32)>);
     let recent = use_state_eq(Vec::<String>::new);
+    let event_view = use_state_eq(EventListView::default);
     let announcer = use_context::<Announcer>();
 
     let input = match (&props.gklm, &*asked) {
@@ -159,7 +160,12 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
                 }
                 look_up.emit(event);
             });
-            html! { <EventList rows={reading.value.clone()} {lang} {on_look_up} /> }
+            event_list(
+                reading.value.as_ref().as_deref(),
+                &event_view,
+                lang,
+                &on_look_up,
+            )
         }
         (_, None, Some(error)) => html! {
             <p class="kw-error" data-kw="event-list" data-state="error">{ error }</p>
