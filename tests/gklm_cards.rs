@@ -271,14 +271,16 @@ async fn notification_lookup_known_unknown_and_refused_ids() {
     let rows = table.query_selector_all("tbody tr").unwrap();
     assert!(rows.length() >= 1, "no rows for {event}");
     let row = appears(&table, "tbody tr").await;
-    let delivery = text_of(&row, "td");
+    let delivery = text_of(&row, "td .kw-badge");
     match row.get_attribute("data-state").as_deref() {
         Some("delivered") => assert!(delivery.ends_with("Delivered"), "{delivery}"),
         Some("not-delivered") => assert!(delivery.ends_with("Not delivered"), "{delivery}"),
         Some("other") => assert!(!delivery.trim().is_empty()),
         other => panic!("a row in state {other:?}"),
     }
-    assert_eq!(text_of(&table, "thead"), "ChannelDeliveryTries");
+    // The tries beneath the badge, in the same cell, counted in words.
+    assert_tries_in_delivery_cell(&row);
+    assert_eq!(text_of(&table, "thead"), "ChannelDelivery, Tries");
 
     // An unknown id: GKLM's not-found, with its code.
     look_up(
@@ -484,6 +486,19 @@ fn choose(root: &Element, selector: &str, value: &str) {
 }
 
 /// `(event id, channel, data-state)` of each row of the events list.
+/// The row's delivery cell (its last) shows the tries beneath the badge:
+/// "1 try", "3 tries".
+fn assert_tries_in_delivery_cell(row: &Element) {
+    let tries = text_of(row, "td:last-child [data-kw=\"tries\"]");
+    let badge = text_of(row, "td:last-child .kw-badge");
+    assert!(!badge.trim().is_empty(), "{}", row.inner_html());
+    let (n, word) = tries
+        .split_once(' ')
+        .unwrap_or_else(|| panic!("tries {tries:?}"));
+    let n: u32 = n.parse().unwrap_or_else(|_| panic!("tries {tries:?}"));
+    assert_eq!(word, if n == 1 { "try" } else { "tries" }, "{tries:?}");
+}
+
 fn listed(root: &Element) -> Vec<(String, String, String)> {
     let rows = root
         .query_selector_all("[data-kw=\"events\"] tbody tr")
@@ -533,14 +548,22 @@ async fn the_events_list_shows_undelivered_first_filters_pages_and_looks_one_up(
     .await;
     let card = appears(&root, "[data-kw=\"events\"]").await;
     // GKLM 5.x names each event's type: in words.
-    assert_eq!(text_of(&card, "thead"), "EventTypeChannelDeliveryTries");
-    let typed = appears(&card, "[data-kw=\"event-type\"]").await;
+    assert_eq!(text_of(&card, "thead"), "Event, TypeChannelDelivery, Tries");
+    // The type in words on the Event cell's second line.
+    let typed = appears(&card, "tbody th [data-kw=\"event-type\"]").await;
     let words = typed.text_content().unwrap_or_default();
     let code = typed.get_attribute("title").unwrap_or_default();
     assert!(
         !words.is_empty() && !words.contains('_'),
         "{words:?} for {code}"
     );
+
+    let rows = card.query_selector_all("tbody tr").unwrap();
+    for i in 0..rows.length() {
+        let row = rows.item(i).unwrap().dyn_into::<Element>().unwrap();
+        assert_eq!(row.query_selector_all("td").unwrap().length(), 2);
+        assert_tries_in_delivery_cell(&row);
+    }
 
     // By default only what was not delivered, a page of 8 at a time.
     let first_page = listed(&root);
@@ -606,7 +629,8 @@ async fn a_4_2_1_server_lists_its_deliveries_without_types() {
     sim(Method::Post, "/_sim/gklm", Some(r#"{"version":"4.2.1"}"#)).await;
     let (root, app) = render::<Notifications>(props(cfg, 60_000));
     let table = appears(&root, "[data-kw=\"events\"]").await;
-    assert_eq!(text_of(&table, "thead"), "EventChannelDeliveryTries");
+    assert_eq!(text_of(&table, "thead"), "EventChannelDelivery, Tries");
+    assert_tries_in_delivery_cell(&appears(&table, "tbody tr").await);
     assert!(table
         .query_selector("[data-kw=\"event-type\"]")
         .unwrap()

@@ -10,27 +10,18 @@ use crate::model::backup_history::{newest_first, BackupRecord};
 use crate::text::Text;
 
 /// Lines shown before "Show more", and how many more each press adds.
-const FIRST_LINES: usize = 3;
+pub const FIRST_LINES: usize = 3;
 const MORE_LINES: usize = 10;
 
-#[derive(Properties, PartialEq)]
-pub struct BackupHistoryProps {
-    /// As the server listed them; `None` for a server without the list.
-    pub records: std::rc::Rc<Option<Vec<BackupRecord>>>,
-    pub lang: Language,
-}
-
-#[component]
-pub fn BackupHistory(props: &BackupHistoryProps) -> Html {
-    let lang = props.lang;
-    let shown = use_state_eq(|| FIRST_LINES);
-    let sorted = use_memo(props.records.clone(), |records| {
-        records
-            .as_ref()
-            .as_ref()
-            .map(|r| newest_first(r))
-            .unwrap_or_default()
-    });
+/// The list, its first `shown` lines; "Show more" adds to `shown`, which the
+/// card holds (a function, not a component of its own: each component type
+/// costs the bundle its own copy of Yew's machinery).
+pub fn backup_history(
+    records: &[BackupRecord],
+    shown: &UseStateHandle<usize>,
+    lang: Language,
+) -> Html {
+    let sorted = newest_first(records);
     if sorted.is_empty() {
         return Html::default();
     }
@@ -39,7 +30,7 @@ pub fn BackupHistory(props: &BackupHistoryProps) -> Html {
         let shown = shown.clone();
         Callback::from(move |_: MouseEvent| shown.set(*shown + MORE_LINES))
     };
-    let lines = sorted.iter().take(*shown).enumerate().map(|(i, record)| {
+    let lines = sorted.iter().take(**shown).enumerate().map(|(i, record)| {
         let at = record.time.map(|t| t.unix_millis() as f64);
         let said = [
             at.map(|at| hours_ago(at, now, lang)),
@@ -63,7 +54,7 @@ pub fn BackupHistory(props: &BackupHistoryProps) -> Html {
         <section data-kw="backup-history" aria-label={Text::RecentBackups.get(lang)}>
             <h4 class="kw-caption">{ Text::RecentBackups.get(lang) }</h4>
             <ul class="kw-history">{ for lines }</ul>
-            if sorted.len() > *shown {
+            if sorted.len() > **shown {
                 <button type="button" class="kw-link" data-kw="more-backups" onclick={more}>
                     { Text::ShowMore.get(lang) }
                 </button>

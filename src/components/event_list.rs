@@ -5,7 +5,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::notifications::delivery_cells;
+use crate::components::notifications::{delivery_cell, delivery_header, two_line_header};
 use crate::lang::Language;
 use crate::model::notification_events::event_type_words;
 use crate::state::event_list::{
@@ -14,20 +14,17 @@ use crate::state::event_list::{
 use crate::text::{Message, Text};
 use crate::verdict;
 
-#[derive(Properties, PartialEq)]
-pub struct EventListProps {
-    /// Every delivery the server listed; `None`: it has no list (before 4.2.1).
-    pub rows: std::rc::Rc<Option<Vec<ListedEvent>>>,
-    pub lang: Language,
-    /// Told the event a person wants to look up.
-    pub on_look_up: Callback<String>,
-}
-
-#[component]
-pub fn EventList(props: &EventListProps) -> Html {
-    let lang = props.lang;
-    let view = use_state_eq(EventListView::default);
-    let Some(all) = props.rows.as_ref() else {
+/// The list, as `view` chooses; `None`: the server has no list (before
+/// 4.2.1). A function, not a component of its own, with `view` held by the
+/// card: each component type costs the bundle its own copy of Yew's
+/// machinery.
+pub fn event_list(
+    all: Option<&[ListedEvent]>,
+    view: &UseStateHandle<EventListView>,
+    lang: Language,
+    on_look_up: &Callback<String>,
+) -> Html {
+    let Some(all) = all else {
         return html! {
             <p class="kw-muted" data-kw="event-list" data-state="unavailable">
                 { Text::EventListUnavailable.get(lang) }
@@ -38,7 +35,7 @@ pub fn EventList(props: &EventListProps) -> Html {
         let view = view.clone();
         Callback::from(move |action: EventListAction| view.set(view.next(action)))
     };
-    let shown = page(all, &view);
+    let shown = page(all, view);
     let on_filter = act.reform(|e: Event| {
         let all = e
             .target_dyn_into::<HtmlSelectElement>()
@@ -63,7 +60,7 @@ pub fn EventList(props: &EventListProps) -> Html {
         let row = &listed.delivery;
         let (_, _, name) = verdict::delivery(&row.delivered);
         let event = row.event_uuid.clone();
-        let onclick = props.on_look_up.reform(move |_: MouseEvent| event.clone());
+        let onclick = on_look_up.reform(move |_: MouseEvent| event.clone());
         // GKLM's ids start alike (`NOT_EVENT-`): what tells them apart, the
         // whole id on hover and for screen readers.
         let short: String = {
@@ -75,16 +72,16 @@ pub fn EventList(props: &EventListProps) -> Html {
         html! {
             <tr key={format!("{i}-{}-{}", row.event_uuid, row.channel)} data-kw="event" data-state={name}>
                 <th scope="row">
-                    <button type="button" class="kw-link" data-kw="event-id" {onclick}
+                    <button type="button" class="kw-link kw-nowrap" data-kw="event-id" {onclick}
                         title={row.event_uuid.clone()} aria-label={row.event_uuid.clone()}>{ short }</button>
+                    if let Some(code) = &listed.event_type {
+                        <span class="kw-sub" data-kw="event-type" title={code.clone()}>
+                            { event_type_words(code, lang) }
+                        </span>
+                    }
                 </th>
-                if typed {
-                    <td data-kw="event-type" title={listed.event_type.clone()}>
-                        { listed.event_type.as_deref().map(|code| event_type_words(code, lang)).unwrap_or_default() }
-                    </td>
-                }
                 <td data-kw="channel">{ row.channel.clone() }</td>
-                { delivery_cells(row, lang) }
+                { delivery_cell(row, lang) }
             </tr>
         }
     });
@@ -127,11 +124,13 @@ pub fn EventList(props: &EventListProps) -> Html {
                 <table class="kw-table" data-kw="events">
                     <thead>
                         <tr>
-                            <th scope="col">{ Text::EventColumn.get(lang) }</th>
-                            if typed { <th scope="col">{ Text::TypeColumn.get(lang) }</th> }
+                            if typed {
+                                { two_line_header(Text::EventColumn, Text::TypeColumn, lang) }
+                            } else {
+                                <th scope="col">{ Text::EventColumn.get(lang) }</th>
+                            }
                             <th scope="col">{ Text::Channel.get(lang) }</th>
-                            <th scope="col">{ Text::DeliveryColumn.get(lang) }</th>
-                            <th scope="col" class="kw-num">{ Text::Tries.get(lang) }</th>
+                            { delivery_header(lang) }
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>

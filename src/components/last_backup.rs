@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::api::read::if_served;
 use crate::api::{gklm, Fetch, GklmConfig};
 use crate::clock::{exact_time, hours_ago, iso_time, now_ms};
-use crate::components::backup_history::BackupHistory;
+use crate::components::backup_history::{backup_history, FIRST_LINES};
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
 use crate::hooks::{
@@ -79,6 +79,7 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
         ),
     );
     use_age_tick();
+    let history_lines = use_state_eq(|| FIRST_LINES);
 
     let frame = FrameParts::of(&result, props.gklm.is_none(), lang);
     let result_verdict = frame.reading.map(|r| verdict::backup_result(&r.value));
@@ -165,7 +166,10 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
 
     let history_table = match (frame.state, history.state.last_reading()) {
         (Some("sign-in"), _) | (_, None) => Html::default(),
-        (_, Some(reading)) => html! { <BackupHistory records={reading.value.clone()} {lang} /> },
+        (_, Some(reading)) => match reading.value.as_ref() {
+            Some(records) => backup_history(records, &history_lines, lang),
+            None => Html::default(),
+        },
     };
     html! {
         <CardFrame

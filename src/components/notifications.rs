@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::api::read::if_served;
 use crate::api::{gklm, Fetch, GklmConfig};
 use crate::components::card::{placeholder, CardFrame, FrameParts, FrameStatus};
-use crate::components::event_list::EventList;
+use crate::components::event_list::event_list;
 use crate::components::gklm_card::GklmCardProps;
 use crate::hooks::{
     tell_if_sign_in_needed, use_announce, use_poll, use_render_count, use_unique_id, Announcement,
@@ -19,7 +19,7 @@ use crate::lang::Language;
 use crate::model::notification::{
     check_event_uuid, EventLookup, EventUuidProblem, NotificationDelivery, MAX_EVENT_UUID_CHARS,
 };
-use crate::state::event_list::{listed, undelivered, ListedEvent};
+use crate::state::event_list::{listed, undelivered, EventListView, ListedEvent};
 use crate::state::polled::Cadence;
 use crate::text::{Message, Text};
 use crate::verdict;
@@ -54,6 +54,7 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
     // The event looked up now and how many lookups there were.
     let asked = use_state_eq(|| None::<(String, u32)>);
     let recent = use_state_eq(Vec::<String>::new);
+    let event_view = use_state_eq(EventListView::default);
     let announcer = use_context::<Announcer>();
 
     let input = match (&props.gklm, &*asked) {
@@ -159,7 +160,12 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
                 }
                 look_up.emit(event);
             });
-            html! { <EventList rows={reading.value.clone()} {lang} {on_look_up} /> }
+            event_list(
+                reading.value.as_ref().as_deref(),
+                &event_view,
+                lang,
+                &on_look_up,
+            )
         }
         (_, None, Some(error)) => html! {
             <p class="kw-error" data-kw="event-list" data-state="error">{ error }</p>
@@ -311,21 +317,43 @@ fn result(lookup: &EventLookup, lang: Language) -> (&'static str, Html) {
     }
 }
 
-/// A delivery's two last cells: delivered or not (the raw value on hover,
-/// or shown when it cannot be read), and the tries.
-pub fn delivery_cells(row: &NotificationDelivery, lang: Language) -> Html {
+/// A delivery's cell: delivered or not (the raw value on hover, or shown
+/// when it cannot be read), and beneath it the tries ("3 tries"; the raw
+/// text when it is not a number), so that the tables fit a narrow card.
+pub fn delivery_cell(row: &NotificationDelivery, lang: Language) -> Html {
     let (tone, word, _) = verdict::delivery(&row.delivered);
     let shown = word.map_or_else(|| row.delivered_raw.clone(), |w| w.get(lang).to_owned());
+    let tries = row
+        .tries
+        .map_or_else(|| row.tries_raw.clone(), |n| Message::Tries { n }.get(lang));
     html! {
-        <>
-            <td>
-                <span class={classes!("kw-badge", tone.class())} title={row.delivered_raw.clone()}>
-                    <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
-                    { shown }
-                </span>
-            </td>
-            <td class="kw-num">{ row.tries_raw.clone() }</td>
-        </>
+        <td>
+            <span class={classes!("kw-badge", tone.class())} title={row.delivered_raw.clone()}>
+                <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
+                { shown }
+            </span>
+            if !tries.is_empty() {
+                <span class="kw-sub" data-kw="tries">{ tries }</span>
+            }
+        </td>
+    }
+}
+
+/// The header of the delivery column, naming the tries beneath it.
+pub fn delivery_header(lang: Language) -> Html {
+    two_line_header(Text::DeliveryColumn, Text::Tries, lang)
+}
+
+/// A column's header with a second, smaller line, as its cells have; a
+/// screen reader hears "Delivery, Tries".
+pub fn two_line_header(first: Text, second: Text, lang: Language) -> Html {
+    html! {
+        <th scope="col">
+            { first.get(lang) }
+            <span class="kw-sub">
+                <span class="kw-visually-hidden">{ ", " }</span>{ second.get(lang) }
+            </span>
+        </th>
     }
 }
 
@@ -335,7 +363,7 @@ fn table(rows: &[NotificationDelivery], lang: Language) -> Html {
         html! {
             <tr key={format!("{i}-{}", row.channel)} data-kw="delivery" data-state={name}>
                 <th scope="row">{ row.channel.clone() }</th>
-                { delivery_cells(row, lang) }
+                { delivery_cell(row, lang) }
             </tr>
         }
     });
@@ -344,8 +372,7 @@ fn table(rows: &[NotificationDelivery], lang: Language) -> Html {
             <thead>
                 <tr>
                     <th scope="col">{ Text::Channel.get(lang) }</th>
-                    <th scope="col">{ Text::DeliveryColumn.get(lang) }</th>
-                    <th scope="col" class="kw-num">{ Text::Tries.get(lang) }</th>
+                    { delivery_header(lang) }
                 </tr>
             </thead>
             <tbody>{ for rows }</tbody>

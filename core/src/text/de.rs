@@ -285,6 +285,8 @@ pub(super) fn message(m: &Message) -> String {
             super::en::grouped(total, '.')
         ),
         Message::Count { n } => super::en::grouped(n, '.'),
+        Message::Tries { n: 1 } => "1 Versuch".to_owned(),
+        Message::Tries { n } => format!("{} Versuche", super::en::grouped(n.into(), '.')),
         Message::IgnoredInAddress { list } => {
             format!("Aus der Ansicht gelassen, da die Adresse ungültige Werte enthielt: {list}.")
         }

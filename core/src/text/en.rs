@@ -274,6 +274,8 @@ pub(super) fn message(m: &Message) -> String {
             grouped(total, ',')
         ),
         Message::Count { n } => grouped(n, ','),
+        Message::Tries { n: 1 } => "1 try".to_owned(),
+        Message::Tries { n } => format!("{} tries", grouped(n.into(), ',')),
         Message::IgnoredInAddress { list } => {
             format!("Left out of the view, as the address had values that are not valid: {list}.")
         }

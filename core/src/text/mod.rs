@@ -318,6 +318,10 @@ pub enum Message<'a> {
         last: u64,
         total: u64,
     },
+    /// How many times a notification was sent: "3 tries", "1 try".
+    Tries {
+        n: u32,
+    },
     /// A count in the summary strip, grouped by thousands.
     Count {
         n: u64,
@@ -461,6 +465,7 @@ mod tests {
                 total: 2_318,
             },
             Message::Count { n: 12_345 },
+            Message::Tries { n: 3 },
             Message::IgnoredInAddress { list: "limit=7" },
             Message::PageMatches { shown: 3, of: 10 },
             Message::FindMatches {
@@ -494,6 +499,7 @@ mod tests {
                 | Message::CardNow { .. }
                 | Message::PageRange { .. }
                 | Message::Count { .. }
+                | Message::Tries { .. }
                 | Message::IgnoredInAddress { .. }
                 | Message::PageMatches { .. }
                 | Message::FindMatches { .. }
@@ -509,7 +515,7 @@ mod tests {
     #[test]
     fn every_message_exists_in_every_language_and_is_translated() {
         let all = every_message();
-        assert_eq!(all.len(), 24);
+        assert_eq!(all.len(), 25);
         for m in &all {
             let en = m.get(Language::En);
             let de = m.get(Language::De);
@@ -583,6 +589,17 @@ mod tests {
         );
         assert_eq!(Message::Count { n: 999 }.get(Language::De), "999");
         assert_eq!(Message::Count { n: 0 }.get(Language::En), "0");
+    }
+
+    #[test]
+    fn tries_are_counted_in_the_singular_for_one() {
+        let said = |n, lang| Message::Tries { n }.get(lang);
+        assert_eq!(said(1, Language::En), "1 try");
+        assert_eq!(said(3, Language::En), "3 tries");
+        assert_eq!(said(0, Language::En), "0 tries");
+        assert_eq!(said(1, Language::De), "1 Versuch");
+        assert_eq!(said(3, Language::De), "3 Versuche");
+        assert_eq!(said(1_200, Language::De), "1.200 Versuche");
     }
 
     #[test]
