@@ -9,7 +9,7 @@ use super::config::{is_path_segment, percent_encode, CckmConfig};
 use super::error::{ApiError, InputName, Server};
 use super::headers::{self, JsonBody};
 use super::http::{HttpRequest, HttpResponse, Method, Transport};
-use super::read::{read_reply, Reply};
+use super::read::{read_parsed, read_reply, Reply};
 use crate::lang::Language;
 use crate::model::decode::{DecodeError, Fields};
 use crate::model::sync_job::{Source, SyncJob, SyncJobFilter, SyncJobPage};
@@ -82,8 +82,23 @@ pub fn read_sync_jobs(
     resp: &HttpResponse,
     filter: &SyncJobFilter,
 ) -> Result<Reply<SyncJobPage>, ApiError> {
-    read_reply(Server::Cckm, resp, SyncJobPage::from_json)
-        .map(|reply| reply.map(|page| filter.apply_client_side(page)))
+    // A 2xx page's jobs are decoded as they are parsed (the memory a long
+    // page needs); any other answer is read as every answer is.
+    let streamed = (200..300)
+        .contains(&resp.status)
+        .then(|| SyncJobPage::from_text(&resp.body))
+        .flatten();
+    let reply = match streamed {
+        Some((envelope, page)) => {
+            read_parsed(Server::Cckm, resp, Ok(envelope))?;
+            Reply {
+                value: page.map_err(|e| ApiError::decode(Server::Cckm, e))?,
+                content_language: resp.content_language.clone(),
+            }
+        }
+        None => read_reply(Server::Cckm, resp, SyncJobPage::from_json)?,
+    };
+    Ok(reply.map(|page| filter.apply_client_side(page)))
 }
 
 /// One page of synchronization jobs.

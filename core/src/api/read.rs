@@ -38,7 +38,15 @@ impl<T> Reply<T> {
 ///   body is something else;
 /// - a 2xx body that is not JSON → [`ApiError::NotJson`].
 pub fn read_json(server: Server, resp: &HttpResponse) -> Result<Value, ApiError> {
-    let parsed = parse_json(&resp.body);
+    read_parsed(server, resp, parse_json(&resp.body))
+}
+
+/// [`read_json`] for a body already parsed (or found not to be JSON).
+pub fn read_parsed(
+    server: Server,
+    resp: &HttpResponse,
+    parsed: Result<Value, serde_json::Error>,
+) -> Result<Value, ApiError> {
     let mut said = parsed.as_ref().ok().map(server_message).unwrap_or_default();
     let mut sign_in_code = said.code.as_deref().is_some_and(is_sign_in_code);
     if server == Server::Gklm && !sign_in_code {

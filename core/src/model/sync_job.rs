@@ -271,6 +271,10 @@ impl SyncJobPage {
                     .collect::<Result<Vec<_>, _>>()?
             }
         };
+        Self::with_jobs(&fields, jobs)
+    }
+
+    fn with_jobs(fields: &Fields<'_>, jobs: Vec<SyncJob>) -> Result<Self, DecodeError> {
         let count = jobs.len() as u64;
         Ok(SyncJobPage {
             skip: fields.opt_whole_number("skip")?.unwrap_or(0),
@@ -278,6 +282,140 @@ impl SyncJobPage {
             total: fields.opt_whole_number("total")?.unwrap_or(count),
             jobs,
         })
+    }
+
+    /// Reads a page from its JSON text with each job decoded as soon as it
+    /// is parsed: a 10,000-job reply is never held whole as a JSON tree,
+    /// which was most of the panel's memory after such a page. Gives the
+    /// envelope without `resources` (for what an answer says beside its
+    /// jobs) and the page read as [`SyncJobPage::from_json`] reads it.
+    /// `None` when the text is not strict JSON of an object whose
+    /// `resources`, if there, is a list: read it whole then.
+    pub fn from_text(text: &str) -> Option<(Value, Result<Self, DecodeError>)> {
+        let mut parser = serde_json::Deserializer::from_str(text);
+        let Envelope { fields, jobs } =
+            serde::Deserializer::deserialize_any(&mut parser, EnvelopeVisitor).ok()?;
+        parser.end().ok()?;
+        let envelope = Value::Object(fields);
+        let page = match jobs {
+            None => Self::from_json(&envelope),
+            Some(jobs) => jobs.and_then(|jobs| Self::with_jobs(&Fields::of(&envelope, "")?, jobs)),
+        };
+        Some((envelope, page))
+    }
+}
+
+/// Refuses every JSON value a visitor does not take, without naming it:
+/// serde's own refusal ("invalid type: floating point `2.5`, …") would bring
+/// float formatting into the bundle. Both visitors read through
+/// `deserialize_any` for the same reason (`deserialize_seq` and
+/// `deserialize_map` refuse the same way).
+macro_rules! refuse_other_values {
+    () => {
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Err(E::custom("another shape"))
+        }
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(E::custom("another shape"))
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(E::custom("another shape"))
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(E::custom("another shape"))
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(E::custom("another shape"))
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Err(E::custom("another shape"))
+        }
+    };
+}
+
+/// A page's object as parsed: every field but `resources` as JSON, and the
+/// jobs decoded one by one (the first that cannot be read, its error).
+struct Envelope {
+    fields: serde_json::Map<String, Value>,
+    jobs: Option<Result<Vec<SyncJob>, DecodeError>>,
+}
+
+struct EnvelopeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for EnvelopeVisitor {
+    type Value = Envelope;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a page of jobs")
+    }
+
+    refuse_other_values!();
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Envelope, A::Error> {
+        Err(serde::de::Error::custom("a list, not a page"))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+        let mut fields = serde_json::Map::new();
+        let mut jobs = None;
+        // A key read as a `Value`: `String`'s own reading names what it
+        // refuses, which brings float formatting into the bundle.
+        while let Some(key) = map.next_key::<Value>()? {
+            let Value::String(key) = key else {
+                return Err(serde::de::Error::custom("a key that is not text"));
+            };
+            if key != "resources" {
+                let value = map.next_value::<Value>()?;
+                fields.insert(key, value);
+            } else if jobs.is_none() {
+                jobs = Some(map.next_value_seed(JobsVisitor)?);
+            } else {
+                // JSON's last one would count: read it whole instead.
+                return Err(serde::de::Error::custom("resources twice"));
+            }
+        }
+        Ok(Envelope { fields, jobs })
+    }
+}
+
+struct JobsVisitor;
+
+impl<'de> serde::de::DeserializeSeed<'de> for JobsVisitor {
+    type Value = Result<Vec<SyncJob>, DecodeError>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JobsVisitor {
+    type Value = Result<Vec<SyncJob>, DecodeError>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of jobs")
+    }
+
+    refuse_other_values!();
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(serde::de::Error::custom("an object, not a list"))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let path = child_path("", "resources");
+        let mut jobs = Vec::new();
+        let mut failed = None;
+        let mut index = 0;
+        while let Some(item) = seq.next_element::<Value>()? {
+            if failed.is_none() {
+                match SyncJob::from_json(&item, &index_path(&path, index)) {
+                    Ok(job) => jobs.push(job),
+                    Err(error) => failed = Some(error),
+                }
+            }
+            index += 1;
+        }
+        Ok(failed.map_or(Ok(jobs), Err))
     }
 }
 
@@ -672,6 +810,59 @@ mod tests {
         });
         value[field] = names;
         SyncJob::from_json(&value, "").unwrap()
+    }
+
+    #[test]
+    fn a_page_read_as_it_is_parsed_reads_as_the_whole_tree_does() {
+        let job = |id: &str| {
+            format!(
+                r#"{{"id":"{id}","createdAt":"2024-05-01T10:00:00Z","updatedAt":"2024-05-01T10:00:00Z","overall_status":"completed","kms":["k"]}}"#
+            )
+        };
+        let pages = [
+            format!(
+                r#"{{"skip":20,"limit":10,"total":31,"resources":[{},{}]}}"#,
+                job("a"),
+                job("b")
+            ),
+            format!(
+                r#"{{"resources":[{}],"total":"7","extra":{{"x":[1,2.5]}}}}"#,
+                job("a")
+            ),
+            r#"{"total":3}"#.to_owned(),
+            r#"{"resources":[]}"#.to_owned(),
+            // The second job cannot be read: the same error, naming it.
+            format!(r#"{{"resources":[{},{{"id":5}}],"total":2}}"#, job("a")),
+            r#"{"total":-1,"resources":[]}"#.to_owned(),
+        ];
+        for text in &pages {
+            let whole: Value = serde_json::from_str(text).unwrap();
+            let (envelope, page) = SyncJobPage::from_text(text).expect(text);
+            assert_eq!(page, SyncJobPage::from_json(&whole), "{text}");
+            assert!(envelope.get("resources").is_none());
+            assert_eq!(envelope.get("total"), whole.get("total"), "{text}");
+        }
+        assert_eq!(
+            SyncJobPage::from_text(&pages[0])
+                .unwrap()
+                .1
+                .unwrap()
+                .jobs
+                .len(),
+            2
+        );
+        // What is not a strict page's JSON is left to the whole reading.
+        for text in [
+            r#"{"resources":null}"#,
+            r#"{"resources":{"a":1}}"#,
+            r#"{"resources":[],"resources":[]}"#,
+            "[1,2]",
+            "{\"resources\":[],\"note\":\"a\nb\"}",
+            r#"{"resources":[]} trailing"#,
+            "<html>",
+        ] {
+            assert!(SyncJobPage::from_text(text).is_none(), "{text}");
+        }
     }
 
     #[test]
