@@ -21,7 +21,7 @@ use crate::hooks::Pulse;
 use crate::host::PanelEvent;
 
 /// The panel's stylesheet, adopted by every panel's shadow root.
-pub const STYLES: &str = include_str!("keywatch.css");
+pub const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/keywatch.min.css"));
 
 pub type Shared = Rc<RefCell<Instance>>;
 

@@ -5,6 +5,8 @@
 mod element;
 mod instance;
 mod js;
+#[cfg(test)]
+mod minify_css;
 
 use std::rc::Weak;
 
