@@ -234,6 +234,97 @@ async fn a_page_up_to_the_threshold_is_drawn_whole() {
     done(root, app);
 }
 
+/// A key pressed on `target`, bubbling, as a keyboard sends it.
+fn press(target: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("a key event");
+    target.dispatch_event(&event).expect("dispatched");
+}
+
+/// The element that has the focus, and its `data-at`.
+fn focused_mark() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .active_element()?
+        .get_attribute("data-at")
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_is_one_tab_stop_and_its_keys_walk_the_marks() {
+    let _turn = turn().await;
+    let (root, app) = big_page(1_000).await;
+    let marks = root
+        .query_selector_all("[data-kw=\"timeline\"] .kw-mark")
+        .expect("a selector");
+    assert_eq!(marks.length(), 300, "a mark for each of the first 300 jobs");
+    let tab_stops = |root: &Element| {
+        root.query_selector_all("[data-kw=\"timeline\"] [tabindex=\"0\"]")
+            .expect("a selector")
+            .length()
+    };
+    assert_eq!(
+        tab_stops(&root),
+        1,
+        "the timeline is one stop of the tab order"
+    );
+    let mark = |at: u32| {
+        root.query_selector(&format!("[data-kw=\"timeline\"] [data-at=\"{at}\"]"))
+            .ok()
+            .flatten()
+            .expect("a mark")
+    };
+    assert_eq!(mark(0).get_attribute("tabindex").as_deref(), Some("0"));
+    mark(0)
+        .dyn_into::<web_sys::SvgElement>()
+        .expect("an SVG element")
+        .focus()
+        .expect("focused");
+    assert_eq!(focused_mark().as_deref(), Some("0"));
+
+    // The arrows move the focus and the one tab stop with it; End goes last.
+    press(&mark(0), "ArrowRight");
+    until(
+        || format!("ArrowRight left the focus on {:?}", focused_mark()),
+        || (focused_mark().as_deref() == Some("1")).then_some(()),
+    )
+    .await;
+    until(
+        || "the tab stop did not follow the focus".to_owned(),
+        || (mark(1).get_attribute("tabindex").as_deref() == Some("0")).then_some(()),
+    )
+    .await;
+    assert_eq!(mark(0).get_attribute("tabindex").as_deref(), Some("-1"));
+    assert_eq!(tab_stops(&root), 1);
+    press(&mark(1), "End");
+    until(
+        || format!("End left the focus on {:?}", focused_mark()),
+        || (focused_mark().as_deref() == Some("299")).then_some(()),
+    )
+    .await;
+
+    // Enter opens the focused mark's job: its row drawn and open.
+    let id = mark(299).get_attribute("data-id").expect("a mark's job");
+    press(&mark(299), "Enter");
+    until(
+        || format!("Enter never opened {id}"),
+        || {
+            rows(&root)
+                .into_iter()
+                .find(|r| r.get_attribute("data-id").as_deref() == Some(id.as_str()))?
+                .query_selector("[data-kw=\"expand\"][aria-expanded=\"true\"]")
+                .ok()
+                .flatten()
+        },
+    )
+    .await;
+    app.destroy();
+    root.remove();
+}
+
 #[wasm_bindgen_test]
 async fn the_timeline_and_find_reach_rows_out_of_view() {
     let _turn = turn().await;

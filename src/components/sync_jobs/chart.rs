@@ -5,6 +5,7 @@
 use std::borrow::Borrow;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::lang::Language;
@@ -53,12 +54,39 @@ fn whole(v: f64) -> i64 {
     v.round() as i64
 }
 
+/// The mark an event came from, and its place among the marks.
+fn mark_of(e: &Event) -> Option<(web_sys::Element, usize)> {
+    let mark = e
+        .target_dyn_into::<web_sys::Element>()?
+        .closest("[data-at]")
+        .ok()??;
+    let at = mark.get_attribute("data-at")?.parse().ok()?;
+    Some((mark, at))
+}
+
+/// Where an arrow key, Home or End moves from mark `at` of `count`.
+pub fn step(key: &str, at: usize, count: usize) -> Option<usize> {
+    let last = count.checked_sub(1)?;
+    match key {
+        "ArrowRight" | "ArrowDown" => Some((at + 1).min(last)),
+        "ArrowLeft" | "ArrowUp" => Some(at.saturating_sub(1).min(last)),
+        "Home" => Some(0),
+        "End" => Some(last),
+        _ => None,
+    }
+}
+
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = props.lang;
+    // One mark in the tab order (a roving tabindex): Tab passes the
+    // timeline in one step, the arrow keys, Home and End move along it.
+    let current = use_state_eq(|| 0usize);
     let Some((from, to)) = axis(props.jobs.as_slice(), props.now) else {
         return Html::default();
     };
+    let count = props.jobs.len().min(MAX_MARKS);
+    let current_at = (*current).min(count.saturating_sub(1));
     let marks = props.jobs.iter().take(MAX_MARKS).enumerate().map(|(i, job)| {
         let (a, b) = span(job, from, to, props.now);
         let (x1, x2) = (a * WIDTH, (b * WIDTH).max(a * WIDTH + 3.0));
@@ -67,20 +95,6 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let status = word.map_or_else(|| job.overall_status.as_wire().to_owned(), |w| w.get(lang).to_owned());
         let short: String = job.id.chars().take(8).collect();
         let label = Message::JobNow { id: &short, status: &status }.get(lang);
-        let open = {
-            let (id, on_open) = (job.id.clone(), props.on_open.clone());
-            move || on_open.emit(id.clone())
-        };
-        let onclick = {
-            let open = open.clone();
-            Callback::from(move |_: MouseEvent| open())
-        };
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                open();
-            }
-        });
         // Whole units of a 1000-wide axis: finer than a pixel of the card,
         // and no float formatting in the bundle.
         let (x1, x2, y) = (whole(x1), whole(x2), whole(y));
@@ -96,20 +110,61 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         };
         html! {
             <g class={classes!("kw-mark", tone.class())} data-status={name} data-id={job.id.clone()}
-                role="button" tabindex="0" aria-label={label.clone()} {onclick} {onkeydown}>
+                data-at={i.to_string()} role="button" tabindex={if i == current_at { "0" } else { "-1" }}
+                aria-label={label.clone()}>
                 <title>{ label }</title>
                 <rect class="kw-mark-bar" x={x1.to_string()} y={(y + 2).to_string()} width={(x2 - x1).to_string()} height="4" />
                 { shape }
             </g>
         }
     });
+    // One listener of each kind for every mark, on the drawing.
+    let onclick = {
+        let on_open = props.on_open.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(id) = mark_of(&e).and_then(|(mark, _)| mark.get_attribute("data-id")) {
+                on_open.emit(id);
+            }
+        })
+    };
+    let onkeydown = {
+        let (on_open, current) = (props.on_open.clone(), current.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let Some((mark, at)) = mark_of(&e) else {
+                return;
+            };
+            let key = e.key();
+            if key == "Enter" || key == " " {
+                e.prevent_default();
+                on_open.emit(mark.get_attribute("data-id").unwrap_or_default());
+                return;
+            }
+            let Some(next) = step(&key, at, count) else {
+                return;
+            };
+            e.prevent_default();
+            current.set(next);
+            let next_mark = mark
+                .parent_element()
+                .and_then(|svg| {
+                    svg.query_selector(&format!("[data-at=\"{next}\"]"))
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|m| m.dyn_into::<web_sys::SvgElement>().ok());
+            if let Some(next_mark) = next_mark {
+                let _ = next_mark.focus();
+            }
+        })
+    };
     let height = 8.0 + LANES.min(props.jobs.len().max(1)) as f64 * LANE;
     let (box_width, shown_height) = (whole(WIDTH + 12.0), whole(height * 0.9));
     let height = whole(height);
     html! {
         <figure class="kw-timeline" data-kw="timeline">
             <figcaption class="kw-label">{ Text::Timeline.get(lang) }</figcaption>
-            <svg viewBox={format!("-6 0 {box_width} {height}")} preserveAspectRatio="none" height={shown_height.to_string()} width="100%">
+            <svg viewBox={format!("-6 0 {box_width} {height}")} preserveAspectRatio="none" height={shown_height.to_string()} width="100%"
+                {onclick} {onkeydown}>
                 { for marks }
             </svg>
         </figure>
@@ -138,6 +193,20 @@ mod tests {
             abort: false,
             synchronize_all: None,
         }
+    }
+
+    #[test]
+    fn arrows_home_and_end_move_along_the_marks_and_stop_at_the_ends() {
+        assert_eq!(step("ArrowRight", 0, 3), Some(1));
+        assert_eq!(step("ArrowDown", 2, 3), Some(2));
+        assert_eq!(step("ArrowLeft", 0, 3), Some(0));
+        assert_eq!(step("ArrowUp", 2, 3), Some(1));
+        assert_eq!(step("Home", 2, 3), Some(0));
+        assert_eq!(step("End", 0, 3), Some(2));
+        assert_eq!(step("Tab", 0, 3), None);
+        assert_eq!(step("ArrowRight", 0, 0), None);
+        // A mark past the end (fewer jobs since) comes back to the last.
+        assert_eq!(step("ArrowLeft", 9, 3), Some(2));
     }
 
     #[test]
