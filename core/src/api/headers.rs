@@ -19,7 +19,6 @@ fn standard(language: Language, authorization: Option<String>) -> Vec<(String, S
     headers
 }
 
-/// The credential, trimmed, when it is not blank.
 /// A request body: a JSON object of text and true/false fields, each name
 /// and text written by serde_json's string serializer. Not a `Value`:
 /// serializing one brings float formatting into the bundle.
@@ -57,6 +56,7 @@ fn json_text(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
 }
 
+/// The credential, trimmed, when it is not blank.
 pub(crate) fn credential(secret: Option<&String>) -> Option<&str> {
     secret.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
