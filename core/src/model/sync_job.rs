@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::decode::{child_path, index_path, DecodeError, Fields};
+use super::decode::{child_path, index_path, scalar_text, DecodeError, Fields};
 use super::text::plain_text;
 use super::timestamp::Timestamp;
 use crate::text::Text;
@@ -192,20 +192,16 @@ impl SyncJob {
             None => Vec::new(),
             Some(map) => map
                 .iter()
-                .map(|(key, value)| match value {
-                    Value::String(s) => RegionDetail::new(key, s),
-                    Value::Null => RegionDetail::new(key, ""),
-                    Value::Bool(b) => RegionDetail::new(key, if *b { "true" } else { "false" }),
-                    // A number or a nested value where text belongs: its
-                    // whole numbers, or only that it is there (writing any
-                    // JSON value would bring float formatting into the bundle).
-                    Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-                        (Some(i), _) => RegionDetail::new(key, &i.to_string()),
-                        (_, Some(u)) => RegionDetail::new(key, &u.to_string()),
-                        _ => RegionDetail::new(key, "(a number)"),
-                    },
-                    Value::Array(_) => RegionDetail::new(key, "(a list)"),
-                    Value::Object(_) => RegionDetail::new(key, "(an object)"),
+                .map(|(key, value)| {
+                    let text = match value {
+                        // A nested value where text belongs: only that it is
+                        // there (writing it out as JSON would bring Value's
+                        // serializer into the bundle).
+                        Value::Array(_) => "(a list)".to_owned(),
+                        Value::Object(_) => "(an object)".to_owned(),
+                        scalar => scalar_text(scalar).unwrap_or_default(),
+                    };
+                    RegionDetail::new(key, &text)
                 })
                 .collect(),
         };
@@ -887,7 +883,7 @@ mod tests {
                 ("r3", "true"),
                 ("r4", "42"),
                 ("r5", "-3"),
-                ("r6", "(a number)"),
+                ("r6", "2.5"),
                 ("r7", "(a list)"),
                 ("r8", "(an object)"),
             ]
