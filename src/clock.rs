@@ -74,12 +74,9 @@ pub fn hours_ago(at_ms: f64, now_ms: f64, lang: crate::lang::Language) -> String
 fn relative(count: f64, unit: &str, lang: crate::lang::Language) -> String {
     #[cfg(target_arch = "wasm32")]
     {
-        use wasm_bindgen::JsValue;
-        let locales = js_sys::Array::of1(&JsValue::from_str(lang.tag()));
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"style".into(), &"short".into());
-        let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"always".into());
-        let format = js_sys::Intl::RelativeTimeFormat::new(&locales, &options);
+        let format = formatter(lang, Style::Relative);
+        let format =
+            wasm_bindgen::JsCast::unchecked_into::<js_sys::Intl::RelativeTimeFormat>(format);
         String::from(format.format(-count, unit))
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -89,15 +86,85 @@ fn relative(count: f64, unit: &str, lang: crate::lang::Language) -> String {
     }
 }
 
+/// The browser's formatters the panel uses.
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    /// A short date and the time with seconds, for a table cell.
+    Short,
+    /// A medium date and the time with seconds, for a tooltip.
+    Full,
+    /// "3 hr. ago".
+    Relative,
+}
+
+/// The formatter for `lang` in `style`: a date format's bound `format`
+/// function, or a `RelativeTimeFormat`. Making one costs 0.2 to 2 ms (the
+/// page's first, 20 to 60 ms: the element's module makes that one while the
+/// wasm loads); a card's clock ticks every second, so each is made once and
+/// kept.
+#[cfg(target_arch = "wasm32")]
+fn formatter(lang: crate::lang::Language, style: Style) -> wasm_bindgen::JsValue {
+    use wasm_bindgen::JsValue;
+    thread_local! {
+        static MADE: std::cell::RefCell<Vec<(crate::lang::Language, Style, JsValue)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    MADE.with(|made| {
+        let mut made = made.borrow_mut();
+        if let Some((_, _, f)) = made.iter().find(|(l, s, _)| *l == lang && *s == style) {
+            return f.clone();
+        }
+        let locales = js_sys::Array::of1(&JsValue::from_str(lang.tag()));
+        let options = js_sys::Object::new();
+        let set = |key: &str, value: &str| {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        };
+        let f: JsValue = match style {
+            Style::Relative => {
+                set("style", "short");
+                set("numeric", "always");
+                js_sys::Intl::RelativeTimeFormat::new(&locales, &options).into()
+            }
+            Style::Short | Style::Full => {
+                set(
+                    "dateStyle",
+                    if style == Style::Short {
+                        "short"
+                    } else {
+                        "medium"
+                    },
+                );
+                set("timeStyle", "medium");
+                js_sys::Intl::DateTimeFormat::new(&locales, &options)
+                    .format()
+                    .into()
+            }
+        };
+        made.push((lang, style, f.clone()));
+        f
+    })
+}
+
+/// `at_ms` through the date format `style` for `lang`.
+#[cfg(target_arch = "wasm32")]
+fn format_date(at_ms: f64, lang: crate::lang::Language, style: Style) -> String {
+    use wasm_bindgen::{JsCast, JsValue};
+    let date = js_sys::Date::new(&JsValue::from_f64(at_ms));
+    formatter(lang, style)
+        .unchecked_into::<js_sys::Function>()
+        .call1(&JsValue::NULL, &date)
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 /// The date and time in full, in `lang`, for a tooltip.
 pub fn exact_time(at_ms: f64, lang: crate::lang::Language) -> String {
     #[cfg(target_arch = "wasm32")]
     {
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms));
-        String::from(date.to_locale_string(lang.tag(), &options))
+        format_date(at_ms, lang, Style::Full)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -110,32 +177,7 @@ pub fn exact_time(at_ms: f64, lang: crate::lang::Language) -> String {
 pub fn short_time(at_ms: f64, lang: crate::lang::Language) -> String {
     #[cfg(target_arch = "wasm32")]
     {
-        use wasm_bindgen::{JsCast, JsValue};
-        // Making a formatter is the slow part: one per language, kept.
-        thread_local! {
-            static FORMATS: std::cell::RefCell<Vec<(crate::lang::Language, js_sys::Function)>> =
-                const { std::cell::RefCell::new(Vec::new()) };
-        }
-        let format = FORMATS.with(|formats| {
-            let mut formats = formats.borrow_mut();
-            if let Some((_, f)) = formats.iter().find(|(l, _)| *l == lang) {
-                return f.clone();
-            }
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"short".into());
-            let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
-            let locales = js_sys::Array::of1(&JsValue::from_str(lang.tag()));
-            let f = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
-            formats.push((lang, f.clone()));
-            f
-        });
-        let date = js_sys::Date::new(&JsValue::from_f64(at_ms));
-        format
-            .call1(&JsValue::NULL, &date)
-            .ok()
-            .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
-            .map(String::from)
-            .unwrap_or_default()
+        format_date(at_ms, lang, Style::Short)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

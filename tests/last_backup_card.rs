@@ -407,3 +407,23 @@ async fn the_last_backups_are_listed_newest_first_a_few_then_more_on_demand() {
     app.destroy();
     root.remove();
 }
+
+/// Dates and ages come from the browser's formatters, one kept per language
+/// and style: German after English is German, English again is English.
+#[wasm_bindgen_test]
+fn dates_and_ages_are_said_in_each_language_from_kept_formatters() {
+    use keywatch::clock::{exact_time, short_time, time_ago};
+    // 2025-11-24 12:00 UTC: the same date from UTC-11 to UTC+11.
+    let at = 1_763_985_600_000.0;
+    let later = at + 3.0 * 3_600_000.0;
+    let en = short_time(at, Language::En);
+    let de = short_time(at, Language::De);
+    assert!(en.starts_with("11/24/25, "), "{en}");
+    assert!(de.starts_with("24.11.25, "), "{de}");
+    assert_eq!(short_time(at, Language::En), en);
+    assert!(exact_time(at, Language::En).starts_with("Nov 24, 2025, "));
+    assert!(exact_time(at, Language::De).starts_with("24.11.2025, "));
+    assert_eq!(time_ago(at, later, Language::En), "3 hr. ago");
+    assert_eq!(time_ago(at, later, Language::De), "vor 3 Std.");
+    assert_eq!(time_ago(at, later, Language::En), "3 hr. ago");
+}
