@@ -100,9 +100,8 @@ enum Style {
 
 /// The formatter for `lang` in `style`: a date format's bound `format`
 /// function, or a `RelativeTimeFormat`. Making one costs 0.2 to 2 ms (the
-/// page's first, 20 to 60 ms: the element's module makes that one while the
-/// wasm loads); a card's clock ticks every second, so each is made once and
-/// kept.
+/// page's first, 20 to 60 ms); a card's clock ticks every second, so each
+/// is made once and kept.
 #[cfg(target_arch = "wasm32")]
 fn formatter(lang: crate::lang::Language, style: Style) -> wasm_bindgen::JsValue {
     use wasm_bindgen::JsValue;

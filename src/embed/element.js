@@ -91,14 +91,6 @@ if (typeof customElements !== "undefined" && !customElements.get(TAG)) {
   customElements.define(TAG, KeywatchPanelElement);
 }
 
-// The page's first date format loads the browser's time-zone data (20 to
-// 60 ms in Chromium): made while the wasm is on its way, not on first draw.
-if (typeof Intl !== "undefined" && typeof setTimeout !== "undefined") {
-  setTimeout(() => {
-    try { new Intl.DateTimeFormat(undefined, { timeStyle: "short" }); } catch { /* drawn later */ }
-  }, 0);
-}
-
 /** The wasm is ready: the element's work is Rust's from now on. */
 export function attachElement(hooks) {
   // Another copy of this module may have defined the element first.
