@@ -194,11 +194,32 @@ async fn a_long_page_draws_the_rows_in_view_and_scrolling_brings_the_others() {
         end.contains(&10_001),
         "the last job is drawn at the end: {end:?}"
     );
+    // At the end, and it stays there: the rows drawn there are not the
+    // measured average's height, and the content's height must not change
+    // under the reader as they are measured.
+    until(
+        || {
+            format!(
+                "left {} px above the end",
+                frame.scroll_height() - frame.client_height() - frame.scroll_top()
+            )
+        },
+        || (frame.scroll_height() - frame.client_height() - frame.scroll_top() <= 1).then_some(()),
+    )
+    .await;
     let rows_now = rows(&root);
     let last = rows_now.last().expect("rows at the end");
+    let view = frame.get_bounding_client_rect();
+    let view_bottom = view.top() + f64::from(frame.client_top() + frame.client_height());
     assert!(
-        last.get_bounding_client_rect().bottom() <= frame.get_bounding_client_rect().bottom() + 1.0,
-        "the last row is in view"
+        last.get_bounding_client_rect().bottom() <= view_bottom + 1.0,
+        "the last row is in view: its bottom {} below the view's {view_bottom}",
+        last.get_bounding_client_rect().bottom()
+    );
+    assert_eq!(
+        row_index(last),
+        10_001,
+        "the last row drawn is the last job"
     );
     // Back to the top: the first job again.
     let top = scroll_to(&root, 0).await;

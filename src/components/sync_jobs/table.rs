@@ -23,6 +23,9 @@ use crate::text::Text;
 const ROW_GUESS: f64 = 33.0;
 const DETAIL_GUESS: f64 = 150.0;
 const VIEW_GUESS: f64 = 700.0;
+/// Height the bottom spacer holds beyond its own until the rows drawn are
+/// measured: more than a window's rows can fall short by.
+const SPARE: f64 = 4.0 * VIEW_GUESS;
 
 #[derive(Properties, PartialEq)]
 pub struct JobTableProps {
@@ -223,20 +226,29 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     {
         let page = Rc::as_ptr(&props.jobs) as usize;
         let (wrap, seen) = (wrap.clone(), seen.clone());
+        let gap = window.kept.map_or(0.0, |k| k.gap);
         let spacers = [
             (top_ref.clone(), window.top),
-            (gap_ref.clone(), window.kept.map_or(0.0, |k| k.gap)),
+            (gap_ref.clone(), gap),
             (bottom_ref.clone(), window.bottom),
         ];
+        // The rows drawn, as the row average and the open detail have them.
+        let estimated = heights.top(count) - window.top - gap - window.bottom;
         use_effect(move || {
             let Some(el) = wrap.cast::<Element>() else {
                 return;
             };
-            // First the spacers: the rows below them are measured next.
-            if windowed {
-                for (spacer, px) in &spacers {
-                    set_height(spacer, *px);
-                }
+            // First the spacers, before anything reads the layout: the rows
+            // drawn are measured next. Until they are, the bottom one has
+            // height to spare, so that fewer rows, or rows shorter than the
+            // average, cannot leave the content short of where the reader
+            // is for a moment: the browser would pull the view up.
+            if let (true, [(top, top_px), (gap, gap_px), (bottom, bottom_px)]) =
+                (windowed, &spacers)
+            {
+                set_height(top, *top_px);
+                set_height(gap, *gap_px);
+                set_height(bottom, bottom_px + SPARE);
             }
             let d = seen.dispatcher();
             let asked = reveal.0 != *revealed.borrow();
@@ -296,8 +308,33 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             if let Some((sum, 1..)) = heights("tr.kw-detail") {
                 detail = sum;
             }
+            let view = in_view(&el);
+            // The content keeps the estimate's height wherever the window is:
+            // the rows drawn rarely measure what the average says, and a
+            // height that changed as the window moved would leave a reader
+            // who scrolled to the end short of the last row. The bottom
+            // spacer takes the difference, the top one where the bottom has
+            // too little (at the end).
+            let [(top, top_px), (_, gap_px), (bottom, bottom_px)] = &spacers;
+            let edge = |spacer: &NodeRef| {
+                spacer
+                    .cast::<Element>()
+                    .map(|e| e.get_bounding_client_rect())
+            };
+            if let (Some(above), Some(below)) = (edge(top), edge(bottom)) {
+                // Between the spacers: the rows drawn, and the kept row's gap.
+                let drawn = below.top() - above.bottom() - gap_px;
+                let surplus = drawn - estimated;
+                let (top_px, bottom_px) = if *bottom_px > 0.0 && *bottom_px >= surplus {
+                    (*top_px, bottom_px - surplus)
+                } else {
+                    ((top_px - (surplus - bottom_px)).max(0.0), 0.0)
+                };
+                set_height(top, top_px);
+                set_height(bottom, bottom_px);
+            }
             d.dispatch(Saw::Heights(row, detail));
-            d.dispatch(in_view(&el));
+            d.dispatch(view);
         });
     }
 
