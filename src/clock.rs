@@ -126,14 +126,12 @@ fn formatter(lang: crate::lang::Language, style: Style) -> wasm_bindgen::JsValue
                 js_sys::Intl::RelativeTimeFormat::new(&locales, &options).into()
             }
             Style::Short | Style::Full => {
-                set(
-                    "dateStyle",
-                    if style == Style::Short {
-                        "short"
-                    } else {
-                        "medium"
-                    },
-                );
+                let date = if style == Style::Short {
+                    "short"
+                } else {
+                    "medium"
+                };
+                set("dateStyle", date);
                 set("timeStyle", "medium");
                 js_sys::Intl::DateTimeFormat::new(&locales, &options)
                     .format()

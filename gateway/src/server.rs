@@ -239,7 +239,6 @@ async fn drain(graceful: GracefulShutdown) {
     }
 }
 
-/// Every open connection is busy: say so and close, without reading.
 /// Each write leaves at once (Nagle's algorithm off). hyper writes a
 /// response's head and its body, or a streamed file's chunks, as separate
 /// writes; with Nagle on, a write that follows one not yet acknowledged
@@ -252,6 +251,7 @@ fn send_at_once(stream: &TcpStream) {
     }
 }
 
+/// Every open connection is busy: say so and close, without reading.
 fn refuse(stream: &TcpStream, over_tls: bool) {
     tracing::debug!("connection refused: every connection is busy (max_connections)");
     if !over_tls {
