@@ -12,7 +12,7 @@ use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_parsed, read_reply, Reply};
 use crate::lang::Language;
 use crate::model::decode::{DecodeError, Fields};
-use crate::model::sync_job::{Source, SyncJob, SyncJobFilter, SyncJobPage};
+use crate::model::sync_job::{PageInSteps, Source, SyncJob, SyncJobFilter, SyncJobPage};
 
 /// The list's query, in the API's own parameters: `id`, `overall_status`
 /// (when one status is selected), the source's container filter repeated,
@@ -82,13 +82,28 @@ pub fn read_sync_jobs(
     resp: &HttpResponse,
     filter: &SyncJobFilter,
 ) -> Result<Reply<SyncJobPage>, ApiError> {
-    // A 2xx page's jobs are decoded as they are parsed (the memory a long
-    // page needs); any other answer is read as every answer is.
-    let streamed = (200..300)
+    let read = page_in_steps(resp).map(|mut steps| {
+        while !steps.step(usize::MAX) {}
+        steps.finish()
+    });
+    finish_sync_jobs(resp, filter, read)
+}
+
+/// A 2xx page's jobs are decoded each from its own text (the memory a long
+/// page needs); any other answer is read as every answer is.
+fn page_in_steps(resp: &HttpResponse) -> Option<PageInSteps<'_>> {
+    (200..300)
         .contains(&resp.status)
-        .then(|| SyncJobPage::from_text(&resp.body))
-        .flatten();
-    let reply = match streamed {
+        .then(|| PageInSteps::new(&resp.body))
+        .flatten()
+}
+
+fn finish_sync_jobs(
+    resp: &HttpResponse,
+    filter: &SyncJobFilter,
+    read: Option<(Value, Result<SyncJobPage, DecodeError>)>,
+) -> Result<Reply<SyncJobPage>, ApiError> {
+    let reply = match read {
         Some((envelope, page)) => {
             read_parsed(Server::Cckm, resp, Ok(envelope))?;
             Reply {
@@ -111,6 +126,39 @@ pub async fn sync_jobs(
         &transport.send(&sync_jobs_request(cfg, filter)).await?,
         filter,
     )
+}
+
+/// Jobs decoded between two calls of [`sync_jobs_in_steps`]'s `pause`:
+/// 2-3 ms of a browser's main thread here, so that the caller can end a
+/// task when its time is up.
+pub const JOBS_PER_STEP: usize = 200;
+
+/// [`sync_jobs`], with `pause()` awaited after each [`JOBS_PER_STEP`] jobs
+/// decoded: in a browser, the end of a task when the slice's time is up,
+/// so that the page keeps drawing frames and answering keys while a
+/// 10,000-job reply is read. A page of at most that many jobs is read
+/// without a pause.
+pub async fn sync_jobs_in_steps<P, F>(
+    transport: &impl Transport,
+    cfg: &CckmConfig,
+    filter: &SyncJobFilter,
+    pause: P,
+) -> Result<Reply<SyncJobPage>, ApiError>
+where
+    P: Fn() -> F,
+    F: std::future::Future<Output = ()>,
+{
+    let resp = transport.send(&sync_jobs_request(cfg, filter)).await?;
+    let read = match page_in_steps(&resp) {
+        Some(mut steps) => {
+            while !steps.step(JOBS_PER_STEP) {
+                pause().await;
+            }
+            Some(steps.finish())
+        }
+        None => None,
+    };
+    finish_sync_jobs(&resp, filter, read)
 }
 
 /// `GET /cckm/…/synchronization-jobs/{id}`, the id percent-encoded.
@@ -275,4 +323,75 @@ pub async fn refresh(
         }
         tokens
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    /// A server that answers every request with one page.
+    struct Answers(HttpResponse);
+
+    impl Transport for Answers {
+        async fn send(&self, _: &HttpRequest) -> Result<HttpResponse, ApiError> {
+            Ok(self.0.clone())
+        }
+    }
+
+    fn page_of(count: usize) -> HttpResponse {
+        let jobs: Vec<String> = (0..count)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"j{i}","createdAt":"2024-05-01T10:00:00Z","updatedAt":"2024-05-01T10:00:00Z","overall_status":"completed","kms":["k"]}}"#
+                )
+            })
+            .collect();
+        HttpResponse {
+            status: 200,
+            content_type: Some("application/json".to_owned()),
+            content_language: None,
+            body: format!(r#"{{"total":{count},"resources":[{}]}}"#, jobs.join(",")),
+        }
+    }
+
+    fn cfg() -> CckmConfig {
+        CckmConfig::new("https://cm.example/api/v1")
+    }
+
+    #[test]
+    fn a_long_page_is_read_with_a_pause_after_each_step_and_reads_as_in_one_go() {
+        let step = JOBS_PER_STEP;
+        for (count, pauses) in [(0, 0), (step, 0), (step + 1, 1), (5 * step + 7, 5)] {
+            let answers = Answers(page_of(count));
+            let paused = Cell::new(0);
+            let filter = SyncJobFilter::default();
+            let read =
+                futures::executor::block_on(sync_jobs_in_steps(&answers, &cfg(), &filter, || {
+                    paused.set(paused.get() + 1);
+                    async {}
+                }))
+                .unwrap();
+            assert_eq!(paused.get(), pauses, "{count} jobs");
+            assert_eq!(read.value.jobs.len(), count);
+            assert_eq!(
+                read.value,
+                read_sync_jobs(&answers.0, &filter).unwrap().value
+            );
+        }
+        // An answer that is not a page is read as any answer is.
+        let mut refused = page_of(0);
+        refused.status = 401;
+        refused.body =
+            r#"{"code":16,"codeDesc":"NCERRUnauthorized","message":"Token is expired"}"#.to_owned();
+        let error = futures::executor::block_on(sync_jobs_in_steps(
+            &Answers(refused),
+            &cfg(),
+            &SyncJobFilter::default(),
+            || async {},
+        ))
+        .unwrap_err();
+        assert!(error.is_sign_in_needed(), "{error:?}");
+    }
 }

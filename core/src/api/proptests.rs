@@ -273,6 +273,29 @@ proptest! {
         decode_everything(&value);
         read_everything(&response(status, value.to_string()));
     }
+
+    /// A page's jobs, found by scanning its text and decoded one by one,
+    /// read as the whole JSON tree reads them, however the text is laid
+    /// out and whatever the items hold (brackets and quotes in text too).
+    #[test]
+    fn a_page_read_job_by_job_reads_as_the_whole_tree(
+        items in proptest::collection::vec(json(), 0..6),
+        before in json(),
+        pretty in any::<bool>(),
+    ) {
+        let page = serde_json::json!({ "before": before, "resources": items, "total": 9 });
+        let text = if pretty {
+            serde_json::to_string_pretty(&page).unwrap_or_default()
+        } else {
+            page.to_string()
+        };
+        // The tree the text parses to (a float may read back a bit apart).
+        let whole: Value = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (envelope, read) = crate::model::sync_job::SyncJobPage::from_text(&text)
+            .ok_or_else(|| TestCaseError::fail(text.clone()))?;
+        prop_assert_eq!(read, crate::model::sync_job::SyncJobPage::from_json(&whole));
+        prop_assert_eq!(envelope.get("before"), whole.get("before"));
+    }
 }
 
 proptest! {

@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use serde_json::Value;
 
-use super::decode::{child_path, index_path, scalar_text, DecodeError, Fields};
+use super::decode::{child_path, index_path, scalar_text, DecodeError, Expected, Fields};
 use super::text::plain_text;
 use super::timestamp::Timestamp;
 use crate::text::Text;
@@ -280,24 +283,116 @@ impl SyncJobPage {
         })
     }
 
-    /// Reads a page from its JSON text with each job decoded as soon as it
-    /// is parsed: a 10,000-job reply is never held whole as a JSON tree,
-    /// which was most of the panel's memory after such a page. Gives the
-    /// envelope without `resources` (for what an answer says beside its
-    /// jobs) and the page read as [`SyncJobPage::from_json`] reads it.
-    /// `None` when the text is not strict JSON of an object whose
-    /// `resources`, if there, is a list: read it whole then.
+    /// Reads a page from its JSON text with each job decoded from its own
+    /// text: a 10,000-job reply is never held whole as a JSON tree, which
+    /// was most of the panel's memory after such a page. Gives the envelope
+    /// without `resources` (for what an answer says beside its jobs) and the
+    /// page read as [`SyncJobPage::from_json`] reads it. `None` when the text
+    /// is not strict JSON of an object whose `resources`, if there, is a
+    /// list: read it whole then. [`PageInSteps`] does the same a few jobs at
+    /// a time.
     pub fn from_text(text: &str) -> Option<(Value, Result<Self, DecodeError>)> {
-        let mut parser = serde_json::Deserializer::from_str(text);
+        let mut steps = PageInSteps::new(text)?;
+        while !steps.step(usize::MAX) {}
+        Some(steps.finish())
+    }
+}
+
+/// A page's text read in steps, so that a long page never holds the
+/// browser's main thread for long: [`PageInSteps::new`] finds each job's
+/// text and parses the rest (nothing is decoded, nothing is held but where
+/// each job is), then each [`PageInSteps::step`] parses and decodes the
+/// next few jobs. A job whose text is not JSON is a decode error naming it.
+pub struct PageInSteps<'t> {
+    text: &'t str,
+    fields: serde_json::Map<String, Value>,
+    /// Where each job's text is, in order; `None` for a page without
+    /// `resources`.
+    raw: Option<Vec<Range<usize>>>,
+    jobs: Vec<SyncJob>,
+    failed: Option<DecodeError>,
+}
+
+impl<'t> PageInSteps<'t> {
+    /// `None` when `text` is not strict JSON of an object whose
+    /// `resources`, if there, is a list.
+    pub fn new(text: &'t str) -> Option<Self> {
+        // The jobs are found by a plain scan; the parser reads the rest of
+        // the text with the list emptied (the envelope, checked as strict
+        // JSON), and each job's own text when it is decoded.
+        let found = find_jobs(text);
+        let envelope = match &found {
+            Some((list, _)) => Cow::Owned(format!(
+                "{}{}",
+                text.get(..list.start + 1)?,
+                text.get(list.end - 1..)?
+            )),
+            None => Cow::Borrowed(text),
+        };
+        let mut parser = serde_json::Deserializer::from_str(&envelope);
         let Envelope { fields, jobs } =
             serde::Deserializer::deserialize_any(&mut parser, EnvelopeVisitor).ok()?;
         parser.end().ok()?;
-        let envelope = Value::Object(fields);
-        let page = match jobs {
-            None => Self::from_json(&envelope),
-            Some(jobs) => jobs.and_then(|jobs| Self::with_jobs(&Fields::of(&envelope, "")?, jobs)),
+        let raw = match (found, jobs) {
+            (Some((_, spans)), Some(0)) => Some(spans),
+            (None, None) => None,
+            // The scan and the parser disagree: the whole reading decides.
+            _ => return None,
         };
-        Some((envelope, page))
+        let jobs = Vec::with_capacity(raw.as_ref().map_or(0, Vec::len));
+        Some(PageInSteps {
+            text,
+            fields,
+            raw,
+            jobs,
+            failed: None,
+        })
+    }
+
+    /// Jobs on the page, decoded or not.
+    pub fn len(&self) -> usize {
+        self.raw.as_ref().map_or(0, Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Decodes up to `most` more jobs; `true` when none is left to decode
+    /// (or one could not be read: the page is then that error).
+    pub fn step(&mut self, most: usize) -> bool {
+        let Some(raw) = &self.raw else {
+            return true;
+        };
+        let path = child_path("", "resources");
+        let from = self.jobs.len();
+        for (index, item) in raw.iter().enumerate().skip(from).take(most) {
+            if self.failed.is_some() {
+                break;
+            }
+            let job =
+                serde_json::from_str::<Value>(self.text.get(item.clone()).unwrap_or_default())
+                    .map_err(|_| DecodeError::not_a(index_path(&path, index), Expected::Object))
+                    .and_then(|value| SyncJob::from_json(&value, &index_path(&path, index)));
+            match job {
+                Ok(job) => self.jobs.push(job),
+                Err(error) => self.failed = Some(error),
+            }
+        }
+        self.failed.is_some() || self.jobs.len() >= raw.len()
+    }
+
+    /// The envelope without `resources`, and the page: the jobs decoded so
+    /// far (every job once [`PageInSteps::step`] said so).
+    pub fn finish(self) -> (Value, Result<SyncJobPage, DecodeError>) {
+        let envelope = Value::Object(self.fields);
+        let page = match (self.raw, self.failed) {
+            (_, Some(error)) => Err(error),
+            (None, None) => SyncJobPage::from_json(&envelope),
+            (Some(_), None) => Fields::of(&envelope, "")
+                .and_then(|fields| SyncJobPage::with_jobs(&fields, self.jobs)),
+        };
+        (envelope, page)
     }
 }
 
@@ -329,11 +424,127 @@ macro_rules! refuse_other_values {
     };
 }
 
-/// A page's object as parsed: every field but `resources` as JSON, and the
-/// jobs decoded one by one (the first that cannot be read, its error).
+/// A page's object as parsed: every field but `resources` as JSON, and how
+/// many items `resources` holds (none once emptied).
 struct Envelope {
     fields: serde_json::Map<String, Value>,
-    jobs: Option<Result<Vec<SyncJob>, DecodeError>>,
+    jobs: Option<usize>,
+}
+
+/// Where the top-level `resources` list is, and each of its items, in a
+/// text not yet parsed: what is outside the items is checked by the parser
+/// afterwards, each item when it is decoded. `None` without such a list.
+fn find_jobs(text: &str) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    let b = text.as_bytes();
+    let mut i = skip_space(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        i = skip_space(b, i);
+        match b.get(i)? {
+            b',' => {
+                i += 1;
+                continue;
+            }
+            b'"' => {}
+            _ => return None,
+        }
+        let key_end = string_end(b, i)?;
+        let key = text.get(i..key_end)?;
+        // A key written with escapes is read as JSON reads it.
+        let is_resources = key == "\"resources\""
+            || (key.contains('\\')
+                && matches!(serde_json::from_str(key), Ok(Value::String(k)) if k == "resources"));
+        i = skip_space(b, key_end);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_space(b, i + 1);
+        if !is_resources {
+            i = value_end(b, i)?;
+            continue;
+        }
+        if b.get(i) != Some(&b'[') {
+            return None;
+        }
+        let list_start = i;
+        let mut spans = Vec::new();
+        // Strictly `[`, then items each followed by `,` or `]`.
+        i = skip_space(b, i + 1);
+        if b.get(i) == Some(&b']') {
+            return Some((list_start..i + 1, spans));
+        }
+        loop {
+            let end = value_end(b, i)?;
+            spans.push(i..end);
+            i = skip_space(b, end);
+            match b.get(i)? {
+                b']' => return Some((list_start..i + 1, spans)),
+                b',' => i = skip_space(b, i + 1),
+                _ => return None,
+            }
+        }
+    }
+}
+
+fn skip_space(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// Past the closing quote of the string whose opening quote is at `i`.
+fn string_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        match b.get(j)? {
+            b'"' => return Some(j + 1),
+            b'\\' => j += 2,
+            _ => j += 1,
+        }
+    }
+}
+
+/// Past the end of the JSON value that begins at `i`.
+fn value_end(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => string_end(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => {
+                        j = string_end(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while !matches!(
+                b.get(j),
+                None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+            ) {
+                j += 1;
+            }
+            // Nothing where a value belongs (`[1,]`).
+            (j > i).then_some(j)
+        }
+    }
 }
 
 struct EnvelopeVisitor;
@@ -377,7 +588,7 @@ impl<'de> serde::de::Visitor<'de> for EnvelopeVisitor {
 struct JobsVisitor;
 
 impl<'de> serde::de::DeserializeSeed<'de> for JobsVisitor {
-    type Value = Result<Vec<SyncJob>, DecodeError>;
+    type Value = usize;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -385,7 +596,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for JobsVisitor {
 }
 
 impl<'de> serde::de::Visitor<'de> for JobsVisitor {
-    type Value = Result<Vec<SyncJob>, DecodeError>;
+    type Value = usize;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a list of jobs")
@@ -398,20 +609,13 @@ impl<'de> serde::de::Visitor<'de> for JobsVisitor {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let path = child_path("", "resources");
-        let mut jobs = Vec::new();
-        let mut failed = None;
-        let mut index = 0;
-        while let Some(item) = seq.next_element::<Value>()? {
-            if failed.is_none() {
-                match SyncJob::from_json(&item, &index_path(&path, index)) {
-                    Ok(job) => jobs.push(job),
-                    Err(error) => failed = Some(error),
-                }
-            }
-            index += 1;
+        // Only an emptied list comes here, unless the scan missed a list
+        // the parser found (then the whole reading decides).
+        let mut count = 0;
+        while seq.next_element::<Value>()?.is_some() {
+            count += 1;
         }
-        Ok(failed.map_or(Ok(jobs), Err))
+        Ok(count)
     }
 }
 
@@ -855,10 +1059,62 @@ mod tests {
             "[1,2]",
             "{\"resources\":[],\"note\":\"a\nb\"}",
             r#"{"resources":[]} trailing"#,
+            r#"{"resources":[1,]}"#,
+            r#"{"resources":[,1]}"#,
+            r#"{"resources":[1 2]}"#,
+            r#"{"resources":[{"id":]}"#,
+            r#"{"resources":[{}],"total":}"#,
             "<html>",
         ] {
             assert!(SyncJobPage::from_text(text).is_none(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_page_read_a_few_jobs_at_a_time_reads_as_in_one_go() {
+        let job = |id: usize| {
+            format!(
+                r#"{{"id":"j{id}","createdAt":"2024-05-01T10:00:00Z","updatedAt":"2024-05-01T10:00:00Z","overall_status":"completed","kms":["k"]}}"#
+            )
+        };
+        let jobs: Vec<String> = (0..10).map(job).collect();
+        let text = format!(r#"{{"total":10,"resources":[{}]}}"#, jobs.join(","));
+        let whole = SyncJobPage::from_text(&text).unwrap().1.unwrap();
+        assert_eq!(whole.jobs.len(), 10);
+        let mut steps = PageInSteps::new(&text).unwrap();
+        assert_eq!(steps.len(), 10);
+        // Three, three, three, then the last one: four steps.
+        let taken: Vec<bool> = (0..4).map(|_| steps.step(3)).collect();
+        assert_eq!(taken, [false, false, false, true]);
+        let (envelope, page) = steps.finish();
+        assert_eq!(page.unwrap(), whole);
+        assert_eq!(envelope.get("total"), Some(&Value::from(10)));
+
+        // A job that cannot be read ends the reading at its step, named.
+        let mut broken = jobs.clone();
+        broken[4] = r#"{"id":5}"#.to_owned();
+        let text = format!(r#"{{"resources":[{}]}}"#, broken.join(","));
+        let mut steps = PageInSteps::new(&text).unwrap();
+        assert!(!steps.step(3));
+        assert!(steps.step(3));
+        let error = steps.finish().1.unwrap_err();
+        assert!(error.field.starts_with("resources[4]"), "{error:?}");
+
+        // A job whose own text is not JSON: an error naming it.
+        let text = format!(r#"{{"resources":[{},{{"id": tru}}]}}"#, jobs[0]);
+        let error = SyncJobPage::from_text(&text).unwrap().1.unwrap_err();
+        assert_eq!(error.field, "resources[1]");
+
+        // The list's name written with an escape is still the list.
+        let text = format!(r#"{{"re\u0073ources" : [ {} , {} ] }}"#, jobs[0], jobs[1]);
+        let (_, page) = SyncJobPage::from_text(&text).unwrap();
+        assert_eq!(page.unwrap().jobs.len(), 2);
+
+        // No jobs: done at once, the envelope's page.
+        let mut steps = PageInSteps::new(r#"{"total":3}"#).unwrap();
+        assert!(steps.is_empty());
+        assert!(steps.step(1));
+        assert_eq!(steps.finish().1.unwrap().total, 3);
     }
 
     #[test]
