@@ -267,6 +267,19 @@ fn press(target: &Element, key: &str) {
 }
 
 /// The element that has the focus, and its `data-at`.
+/// The timeline's marks, once drawn.
+async fn timeline_marks(root: &Element) -> web_sys::NodeList {
+    until(
+        || "the timeline drew no mark".to_owned(),
+        || {
+            root.query_selector_all("[data-kw=\"timeline\"] .kw-mark")
+                .ok()
+                .filter(|marks| marks.length() > 0)
+        },
+    )
+    .await
+}
+
 fn focused_mark() -> Option<String> {
     web_sys::window()?
         .document()?
@@ -278,9 +291,8 @@ fn focused_mark() -> Option<String> {
 async fn the_timeline_is_one_tab_stop_and_its_keys_walk_the_marks() {
     let _turn = turn().await;
     let (root, app) = big_page(1_000).await;
-    let marks = root
-        .query_selector_all("[data-kw=\"timeline\"] .kw-mark")
-        .expect("a selector");
+    // The marks are drawn in the task after the table.
+    let marks = timeline_marks(&root).await;
     assert_eq!(marks.length(), 300, "a mark for each of the first 300 jobs");
     let tab_stops = |root: &Element| {
         root.query_selector_all("[data-kw=\"timeline\"] [tabindex=\"0\"]")
@@ -350,9 +362,7 @@ async fn the_timeline_is_one_tab_stop_and_its_keys_walk_the_marks() {
 async fn the_timeline_and_find_reach_rows_out_of_view() {
     let _turn = turn().await;
     let (root, app) = big_page(1_000).await;
-    let marks = root
-        .query_selector_all("[data-kw=\"timeline\"] .kw-mark")
-        .expect("a selector");
+    let marks = timeline_marks(&root).await;
     assert!(marks.length() >= 300, "{} marks", marks.length());
     let mark = marks
         .item(250)

@@ -5,6 +5,8 @@
 use std::borrow::Borrow;
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -82,13 +84,35 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // One mark in the tab order (a roving tabindex): Tab passes the
     // timeline in one step, the arrow keys, Home and End move along it.
     let current = use_state_eq(|| 0usize);
-    let Some((from, to)) = axis(props.jobs.as_slice(), props.now) else {
-        return Html::default();
+    // A page's marks are drawn in the task after its table: the rows are
+    // painted first, the marks a frame later (300 of them are some 1,200
+    // SVG elements). Its height is the new page's from the start.
+    let drawn = use_mut_ref(|| None::<(Rc<Vec<Rc<SyncJob>>>, Timestamp)>);
+    let redraw = use_force_update();
+    {
+        let (drawn, jobs, now) = (drawn.clone(), props.jobs.clone(), props.now);
+        // A new page is a new list, received at its own time: no deep compare.
+        use_effect_with((Rc::as_ptr(&jobs) as usize, now), move |_| {
+            let later = Timeout::new(0, move || {
+                *drawn.borrow_mut() = Some((jobs, now));
+                redraw.force_update();
+            });
+            move || drop(later)
+        });
+    }
+    let shown = std::cell::RefCell::borrow(&drawn).clone();
+    let (jobs, now) = match &shown {
+        Some((jobs, now)) => (jobs.as_slice(), *now),
+        None => (&[][..], props.now),
     };
-    let count = props.jobs.len().min(MAX_MARKS);
+    if props.jobs.is_empty() {
+        return Html::default();
+    }
+    let (from, to) = axis(jobs, now).unwrap_or((0, 1));
+    let count = jobs.len().min(MAX_MARKS);
     let current_at = (*current).min(count.saturating_sub(1));
-    let marks = props.jobs.iter().take(MAX_MARKS).enumerate().map(|(i, job)| {
-        let (a, b) = span(job, from, to, props.now);
+    let marks = jobs.iter().take(MAX_MARKS).enumerate().map(|(i, job)| {
+        let (a, b) = span(job, from, to, now);
         let (x1, x2) = (a * WIDTH, (b * WIDTH).max(a * WIDTH + 3.0));
         let y = 4.0 + (i % LANES) as f64 * LANE;
         let (tone, word, name) = verdict::sync_status(&job.overall_status);
