@@ -550,3 +550,54 @@ async fn a_family_the_server_lacks_is_marked_and_the_card_keeps_working() {
     app.destroy();
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn copying_a_job_id_says_so_in_its_own_row_then_goes_quiet() {
+    let _turn = turn().await;
+    let cfg = cckm_signed_in(Language::En).await;
+    sim(Method::Post, "/_sim/scenario", Some(r#"{"name":"busy"}"#)).await;
+    let (root, app) = render(props(cfg, 60_000));
+    appears(&root, "[data-kw=\"job\"]").await;
+    let all = rows(&root);
+    assert!(all.len() >= 2, "{} rows", all.len());
+    let second = all[1].get_attribute("data-id").expect("an id");
+    all[1]
+        .query_selector(".kw-copy")
+        .unwrap()
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+        .expect("a copy button")
+        .click();
+    // The row that was clicked says "Copied" to a screen reader; no other does.
+    let said = appears(&root, ".kw-copied").await;
+    let row = said.closest("tr").unwrap().expect("its row");
+    assert_eq!(
+        row.get_attribute("data-id").as_deref(),
+        Some(second.as_str())
+    );
+    assert_eq!(
+        text_of(&row, "[role=\"status\"]"),
+        "Copied",
+        "the row says it"
+    );
+    assert_eq!(
+        root.query_selector_all("tbody [role=\"status\"]")
+            .unwrap()
+            .length(),
+        1,
+        "only that row"
+    );
+    // A moment later it is quiet again.
+    until(
+        || "the copied note never went away".to_owned(),
+        || {
+            root.query_selector(".kw-copied")
+                .ok()
+                .flatten()
+                .is_none()
+                .then_some(())
+        },
+    )
+    .await;
+    app.destroy();
+    root.remove();
+}

@@ -38,14 +38,6 @@ pub struct JobRowProps {
     pub on_toggle: Callback<String>,
 }
 
-#[derive(Properties, PartialEq)]
-struct JobCellsProps {
-    job: Rc<SyncJob>,
-    expanded: bool,
-    lang: Language,
-    on_toggle: Callback<String>,
-}
-
 /// The status as a badge: icon and word, or the server's own text.
 pub fn status_badge(status: &SyncStatus, lang: Language) -> Html {
     let (tone, word, name) = verdict::sync_status(status);
@@ -58,13 +50,13 @@ pub fn status_badge(status: &SyncStatus, lang: Language) -> Html {
     }
 }
 
-/// The row, and its detail when opened. Its cells are a component of their
-/// own, so that a row that is only hidden or shown, or highlighted, is not
-/// rendered again.
+/// The row, and its detail when opened: one component per row (its cells
+/// were a second one; each is created and dropped as rows scroll by).
 #[component]
 pub fn JobRow(props: &JobRowProps) -> Html {
     let job = &props.job;
     let status_name = verdict::sync_status(&job.overall_status).2;
+    let copied = use_state_eq(|| false);
     html! {
         <>
             <tr
@@ -75,7 +67,7 @@ pub fn JobRow(props: &JobRowProps) -> Html {
                 hidden={!props.shown}
                 aria-rowindex={props.row_index.map(|i| i.to_string())}
             >
-                <JobCells job={job.clone()} expanded={props.expanded} lang={props.lang} on_toggle={props.on_toggle.clone()} />
+                { cells(props, &copied) }
             </tr>
             if props.expanded && props.shown {
                 <tr class="kw-detail" id={detail_id(job)} data-kw="job-detail"
@@ -91,11 +83,10 @@ fn detail_id(job: &SyncJob) -> String {
     format!("kw-job-{}", crate::model::percent::percent_encode(&job.id))
 }
 
-#[component]
-fn JobCells(props: &JobCellsProps) -> Html {
+/// A row's cells; `copied` says the id was just copied.
+fn cells(props: &JobRowProps, copied: &UseStateHandle<bool>) -> Html {
     let job = &props.job;
     let lang = props.lang;
-    let copied = use_state_eq(|| false);
     let toggle = {
         let (id, on_toggle) = (job.id.clone(), props.on_toggle.clone());
         Callback::from(move |_: MouseEvent| on_toggle.emit(id.clone()))
@@ -133,10 +124,10 @@ fn JobCells(props: &JobCellsProps) -> Html {
                 <td>{ status_badge(&job.overall_status, lang) }</td>
                 <td class="kw-nowrap">
                     <code title={job.id.clone()} data-kw="job-id">{ short }</code>
-                    <button type="button" class={classes!("kw-copy", copied.then_some("kw-copied"))}
+                    <button type="button" class={classes!("kw-copy", (**copied).then_some("kw-copied"))}
                         title={Text::CopyId.get(lang)} aria-label={Text::CopyId.get(lang)} onclick={copy}>
                     </button>
-                    if *copied {
+                    if **copied {
                         <span class="kw-visually-hidden" role="status">{ Text::Copied.get(lang) }</span>
                     }
                 </td>
