@@ -9,7 +9,8 @@ use crate::components::age::Age;
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
 use crate::hooks::{
-    telling_sign_in, use_announce, use_poll, use_render_count, use_status, CheckedAt, PollSignals,
+    telling_sign_in, use_announce, use_poll, use_render_count, use_status, use_unique_id,
+    CheckedAt, PollSignals,
 };
 use crate::model::backup::BackupActivity as Activity;
 use crate::state::polled::Cadence;
@@ -28,6 +29,7 @@ fn cadence(activity: &Activity) -> Cadence {
 #[component]
 pub fn BackupActivity(props: &GklmCardProps) -> Html {
     let renders = use_render_count();
+    let heading_id = use_unique_id("card");
     let lang = props.lang;
     let signals = use_context::<PollSignals>();
     let activity = use_poll(
@@ -91,16 +93,14 @@ pub fn BackupActivity(props: &GklmCardProps) -> Html {
         _ => placeholder(state, lang),
     };
 
-    html! {
-        <CardFrame
-            name="backup-activity"
-            title={Text::BackupActivity}
-            {state}
-            {lang}
-            {renders}
-            status={frame.status(&activity.checked)}
-        >
-            { content }
-        </CardFrame>
+    CardFrame {
+        name: "backup-activity",
+        title: Text::BackupActivity,
+        state,
+        lang,
+        renders,
+        status: frame.status(&activity.checked),
+        heading_id,
     }
+    .with(content)
 }

@@ -4,74 +4,77 @@
 use yew::prelude::*;
 
 use crate::components::age::Age;
-use crate::hooks::{use_unique_id, CheckedAt, Polling};
+use crate::hooks::{CheckedAt, Polling};
 use crate::lang::Language;
 use crate::state::polled::{Phase, Reading};
 use crate::text::{Message, Text};
 use crate::verdict::Tone;
 
-#[derive(Properties, PartialEq)]
-pub struct CardFrameProps {
+/// What a card's frame shows beside its content.
+pub struct CardFrame {
     /// Stable name for hosts and tests (`data-kw`).
-    pub name: AttrValue,
+    pub name: &'static str,
     /// The heading a person reads.
     pub title: Text,
     /// What the card shows now (`data-state`): a verdict's name, `loading`,
     /// `sign-in` or `error`.
-    pub state: AttrValue,
+    pub state: &'static str,
     pub lang: Language,
     /// How many times the card has rendered (`data-renders`).
     pub renders: u32,
     /// The error, staleness and age of what the card shows.
-    #[prop_or_default]
     pub status: FrameStatus,
-    /// Controls beside the title.
-    #[prop_or_default]
-    pub actions: Html,
-    /// The card's content.
-    #[prop_or_default]
-    pub children: Html,
+    /// The heading's id, from the card's `use_unique_id("card")`.
+    pub heading_id: AttrValue,
 }
 
-#[component]
-pub fn CardFrame(props: &CardFrameProps) -> Html {
-    let lang = props.lang;
-    let status = &props.status;
-    let title = props.title.get(lang);
-    let heading_id = use_unique_id("card");
-    html! {
-        <section
-            class={classes!("kw-card", status.error.is_some().then_some("kw-card-failed"))}
-            data-kw={props.name.clone()}
-            data-state={props.state.clone()}
-            data-renders={props.renders.to_string()}
-            aria-labelledby={heading_id.clone()}
-        >
-            <header class="kw-card-head">
-                <h3 class="kw-card-title" id={heading_id}>{ title }</h3>
-                { props.actions.clone() }
-            </header>
-            if let Some(error) = &status.error {
-                <p class="kw-error" data-kw="error">
-                    <span class="kw-icon" aria-hidden="true">{ Tone::Bad.icon() }</span>
-                    { error.clone() }
-                </p>
-            }
-            <div class={classes!("kw-card-body", status.stale.then_some("kw-stale"))}>
-                { props.children.clone() }
-            </div>
-            <footer class="kw-card-foot">
-                if status.stale {
-                    <span class="kw-stale-mark" data-kw="stale">{ Text::Stale.get(lang) }</span>
+impl CardFrame {
+    /// The card: this frame around `children`. A function, not a component
+    /// of its own: each component type is a copy of Yew's lifecycle, and
+    /// the frame has no state.
+    pub fn with(self, children: Html) -> Html {
+        let CardFrame {
+            name,
+            title,
+            state,
+            lang,
+            renders,
+            status,
+            heading_id,
+        } = self;
+        html! {
+            <section
+                class={classes!("kw-card", status.error.is_some().then_some("kw-card-failed"))}
+                data-kw={name}
+                data-state={state}
+                data-renders={renders.to_string()}
+                aria-labelledby={heading_id.clone()}
+            >
+                <header class="kw-card-head">
+                    <h3 class="kw-card-title" id={heading_id}>{ title.get(lang) }</h3>
+                </header>
+                if let Some(error) = &status.error {
+                    <p class="kw-error" data-kw="error">
+                        <span class="kw-icon" aria-hidden="true">{ Tone::Bad.icon() }</span>
+                        { error.clone() }
+                    </p>
                 }
-                if let Some(checked) = &status.checked {
-                    <Age checked={checked.clone()} seen={checked.get().map(f64::to_bits)} {lang} />
-                }
-                if status.failures > 0 {
-                    <span data-kw="failures">{ Message::FailedChecks { count: status.failures }.get(lang) }</span>
-                }
-            </footer>
-        </section>
+                <div class={classes!("kw-card-body", status.stale.then_some("kw-stale"))}>
+                    { children }
+                </div>
+                <footer class="kw-card-foot">
+                    if status.stale {
+                        <span class="kw-stale-mark" data-kw="stale">{ Text::Stale.get(lang) }</span>
+                    }
+                    if let Some(checked) = &status.checked {
+                        <Age checked={checked.clone()} seen={checked.get().map(f64::to_bits)} {lang} />
+                    }
+                    if status.failures > 0 {
+                        <span data-kw="failures">{ Message::FailedChecks { count: status.failures }.get(lang) }</span>
+                    }
+                </footer>
+            </section>
+        }
     }
 }
 

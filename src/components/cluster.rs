@@ -10,7 +10,9 @@ use crate::api::{gklm, Fetch, GklmConfig, Reply};
 use crate::clock::{exact_time, hours_ago, now_ms};
 use crate::components::card::{pill, placeholder, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
-use crate::hooks::{telling_sign_in, use_announce, use_poll, use_render_count, use_status};
+use crate::hooks::{
+    telling_sign_in, use_announce, use_poll, use_render_count, use_status, use_unique_id,
+};
 use crate::lang::Language;
 use crate::model::cluster_report::{ClusterReport, Part};
 use crate::model::multimaster::AgentReading;
@@ -72,6 +74,7 @@ async fn report(cfg: GklmConfig) -> Result<Reply<ClusterReport>, crate::api::Api
 #[component]
 pub fn Cluster(props: &GklmCardProps) -> Html {
     let renders = use_render_count();
+    let heading_id = use_unique_id("card");
     let lang = props.lang;
     let polled = use_poll(
         props.gklm.clone(),
@@ -102,18 +105,16 @@ pub fn Cluster(props: &GklmCardProps) -> Html {
         },
         _ => placeholder(state, lang),
     };
-    html! {
-        <CardFrame
-            name="cluster"
-            title={Text::ClusterAndServer}
-            {state}
-            {lang}
-            {renders}
-            status={frame.status(&polled.checked)}
-        >
-            { content }
-        </CardFrame>
+    CardFrame {
+        name: "cluster",
+        title: Text::ClusterAndServer,
+        state,
+        lang,
+        renders,
+        status: frame.status(&polled.checked),
+        heading_id,
     }
+    .with(content)
 }
 
 /// One fact: its words, or why the part is greyed out.

@@ -12,7 +12,8 @@ use crate::components::backup_history::{backup_history, FIRST_LINES};
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
 use crate::hooks::{
-    telling_sign_in, use_announce, use_poll, use_render_count, use_status, PollSignals,
+    telling_sign_in, use_announce, use_poll, use_render_count, use_status, use_unique_id,
+    PollSignals,
 };
 use crate::lang::Language;
 use crate::model::backup::{BackupNeed, BackupResult};
@@ -29,6 +30,7 @@ const AGE_TICK_MS: u32 = 30_000;
 #[component]
 pub fn LastBackup(props: &GklmCardProps) -> Html {
     let renders = use_render_count();
+    let heading_id = use_unique_id("card");
     let lang = props.lang;
     let backup_ended = use_context::<PollSignals>().map(|s| s.backup_ended);
     let result = use_poll(
@@ -171,20 +173,22 @@ pub fn LastBackup(props: &GklmCardProps) -> Html {
             None => Html::default(),
         },
     };
-    html! {
-        <CardFrame
-            name="last-backup"
-            title={Text::LastBackup}
-            {state}
-            {lang}
-            {renders}
-            status={frame.status(&result.checked)}
-        >
+    CardFrame {
+        name: "last-backup",
+        title: Text::LastBackup,
+        state,
+        lang,
+        renders,
+        status: frame.status(&result.checked),
+        heading_id,
+    }
+    .with(html! {
+        <>
             { content }
             { need_line }
             { history_table }
-        </CardFrame>
-    }
+        </>
+    })
 }
 
 /// Renders the card again now and then, so that the age and its verdict

@@ -46,6 +46,7 @@ struct Lookup {
 #[component]
 pub fn Notifications(props: &GklmCardProps) -> Html {
     let renders = use_render_count();
+    let heading_id = use_unique_id("card");
     let lang = props.lang;
     let field = use_node_ref();
     let field_id = use_unique_id("event-uuid");
@@ -222,15 +223,20 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
         }
     }).collect();
 
-    html! {
-        <CardFrame
-            name="notifications"
-            title={Text::Notifications}
-            {state}
-            {lang}
-            {renders}
-            status={FrameStatus { checked: asked.is_some().then(|| lookup.checked.clone()), ..frame.status(&lookup.checked) }}
-        >
+    CardFrame {
+        name: "notifications",
+        title: Text::Notifications,
+        state,
+        lang,
+        renders,
+        status: FrameStatus {
+            checked: asked.is_some().then(|| lookup.checked.clone()),
+            ..frame.status(&lookup.checked)
+        },
+        heading_id,
+    }
+    .with(html! {
+        <>
             { list }
             <form class="kw-lookup" data-kw="event-lookup" {onsubmit}>
                 <label for={field_id.clone()}>{ Text::EventUuid.get(lang) }</label>
@@ -261,8 +267,8 @@ pub fn Notifications(props: &GklmCardProps) -> Html {
                 </nav>
             }
             { content }
-        </CardFrame>
-    }
+        </>
+    })
 }
 
 fn summary(lookup: &EventLookup, lang: Language) -> String {

@@ -10,7 +10,9 @@ use crate::api::gklm::{self, RestorePath};
 use crate::api::{Fetch, GklmConfig};
 use crate::components::card::{pill, placeholder, server_says, CardFrame, FrameParts};
 use crate::components::gklm_card::{headline, GklmCardProps};
-use crate::hooks::{telling_sign_in, use_announce, use_poll, use_render_count, use_status};
+use crate::hooks::{
+    telling_sign_in, use_announce, use_poll, use_render_count, use_status, use_unique_id,
+};
 use crate::lang::Language;
 use crate::model::restore::{phase_states, RestorePhase, RestoreProgress};
 use crate::state::polled::Cadence;
@@ -29,6 +31,7 @@ fn cadence(progress: &RestoreProgress) -> Cadence {
 #[component]
 pub fn Restore(props: &GklmCardProps) -> Html {
     let renders = use_render_count();
+    let heading_id = use_unique_id("card");
     let lang = props.lang;
     // Where this server answers, learnt once (see `gklm::restore_progress`).
     let path = use_memo(props.gklm.as_ref().map(|c| c.base_url.clone()), |_| {
@@ -87,18 +90,16 @@ pub fn Restore(props: &GklmCardProps) -> Html {
         _ => placeholder(state, lang),
     };
 
-    html! {
-        <CardFrame
-            name="restore"
-            title={Text::Restore}
-            {state}
-            {lang}
-            {renders}
-            status={frame.status(&progress.checked)}
-        >
-            { content }
-        </CardFrame>
+    CardFrame {
+        name: "restore",
+        title: Text::Restore,
+        state,
+        lang,
+        renders,
+        status: frame.status(&progress.checked),
+        heading_id,
     }
+    .with(content)
 }
 
 fn stepper(previous: Option<&RestoreProgress>, current: &RestoreProgress, lang: Language) -> Html {

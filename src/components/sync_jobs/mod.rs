@@ -72,6 +72,7 @@ pub(crate) fn status_word(status: &SyncStatus, lang: Language) -> String {
 #[component]
 pub fn SyncJobs(props: &SyncJobsProps) -> Html {
     let renders = use_render_count();
+    let heading_id = use_unique_id("card");
     let lang = props.lang;
     let in_address = props.view_in_address;
     let initial = use_memo((), move |_| {
@@ -408,15 +409,17 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
         .state
         .unwrap_or(if total == 0 { "empty" } else { "loaded" });
 
-    html! {
-        <CardFrame
-            name="sync-jobs"
-            title={Text::SyncJobs}
-            {state}
-            {lang}
-            {renders}
-            status={frame.status(&list.checked)}
-        >
+    CardFrame {
+        name: "sync-jobs",
+        title: Text::SyncJobs,
+        state,
+        lang,
+        renders,
+        status: frame.status(&list.checked),
+        heading_id,
+    }
+    .with(html! {
+        <>
             if !initial.1.is_empty() {
                 <p class="kw-note" data-kw="address-note">
                     { Message::IgnoredInAddress { list: &initial.1.join(", ") }.get(lang) }
@@ -427,8 +430,8 @@ pub fn SyncJobs(props: &SyncJobsProps) -> Html {
             // not jump down under a reader's pointer when they arrive.
             { summary.unwrap_or_else(|| html! { <ul class="kw-summary" aria-hidden="true"></ul> }) }
             { body }
-        </CardFrame>
-    }
+        </>
+    })
 }
 
 /// Offers `jobs` as a CSV file download.
