@@ -82,11 +82,7 @@ pub fn read_sync_jobs(
     resp: &HttpResponse,
     filter: &SyncJobFilter,
 ) -> Result<Reply<SyncJobPage>, ApiError> {
-    let read = page_in_steps(resp).map(|mut steps| {
-        while !steps.step(usize::MAX) {}
-        steps.finish()
-    });
-    finish_sync_jobs(resp, filter, read)
+    finish_sync_jobs(resp, filter, page_in_steps(resp).map(PageInSteps::finish))
 }
 
 /// A 2xx page's jobs are decoded each from its own text (the memory a long

@@ -292,9 +292,7 @@ impl SyncJobPage {
     /// list: read it whole then. [`PageInSteps`] does the same a few jobs at
     /// a time.
     pub fn from_text(text: &str) -> Option<(Value, Result<Self, DecodeError>)> {
-        let mut steps = PageInSteps::new(text)?;
-        while !steps.step(usize::MAX) {}
-        Some(steps.finish())
+        Some(PageInSteps::new(text)?.finish())
     }
 }
 
@@ -382,9 +380,10 @@ impl<'t> PageInSteps<'t> {
         self.failed.is_some() || self.jobs.len() >= raw.len()
     }
 
-    /// The envelope without `resources`, and the page: the jobs decoded so
-    /// far (every job once [`PageInSteps::step`] said so).
-    pub fn finish(self) -> (Value, Result<SyncJobPage, DecodeError>) {
+    /// The envelope without `resources`, and the page, with the jobs no
+    /// step has decoded yet decoded now: never a page cut short.
+    pub fn finish(mut self) -> (Value, Result<SyncJobPage, DecodeError>) {
+        while !self.step(usize::MAX) {}
         let envelope = Value::Object(self.fields);
         let page = match (self.raw, self.failed) {
             (_, Some(error)) => Err(error),
