@@ -466,6 +466,61 @@ async fn the_timeline_and_find_reach_rows_out_of_view() {
 }
 
 #[wasm_bindgen_test]
+async fn rows_scrolled_into_view_show_their_own_jobs_and_no_other_row_s_note() {
+    let _turn = turn().await;
+    let (root, app) = big_page(1_000).await;
+    let top = rows(&root);
+    assert!(top.len() >= 3, "{} rows drawn", top.len());
+    top[1]
+        .query_selector(".kw-copy")
+        .ok()
+        .flatten()
+        .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+        .expect("a copy button")
+        .click();
+    appears(&root, ".kw-copied").await;
+    // Three windows down, then back: every row drawn is its own job's
+    // (its id in its cells, its place in order), and the "Copied" note
+    // stays with the job it was said of.
+    for y in [3 * 900, 0] {
+        let drawn = scroll_to(&root, y).await;
+        let shown = rows(&root);
+        assert_eq!(shown.len(), drawn.len());
+        assert!(shown.len() >= 10, "{} rows drawn at {y}", shown.len());
+        for pair in drawn.windows(2) {
+            assert_eq!(pair[1], pair[0] + 1, "rows in order at {y}: {drawn:?}");
+        }
+        for row in &shown {
+            let id = row.get_attribute("data-id").expect("an id");
+            let code = row
+                .query_selector("[data-kw=\"job-id\"]")
+                .ok()
+                .flatten()
+                .expect("its id cell");
+            assert_eq!(code.get_attribute("title").as_deref(), Some(id.as_str()));
+            assert_eq!(
+                code.text_content().unwrap_or_default(),
+                id.chars().take(8).collect::<String>()
+            );
+        }
+        let notes: Vec<String> = shown
+            .iter()
+            .filter(|r| r.query_selector(".kw-copied").ok().flatten().is_some())
+            .filter_map(|r| r.get_attribute("data-id"))
+            .collect();
+        let copied = top[1].get_attribute("data-id");
+        match y {
+            0 => assert!(
+                notes.len() <= 1 && notes.iter().all(|n| Some(n) == copied.as_ref()),
+                "{notes:?}"
+            ),
+            _ => assert_eq!(notes, Vec::<String>::new(), "a note on a job not copied"),
+        }
+    }
+    done(root, app);
+}
+
+#[wasm_bindgen_test]
 async fn the_focused_row_stays_when_it_scrolls_away_and_back() {
     let _turn = turn().await;
     let (root, app) = big_page(1_000).await;

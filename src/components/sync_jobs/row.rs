@@ -56,7 +56,9 @@ pub fn status_badge(status: &SyncStatus, lang: Language) -> Html {
 pub fn JobRow(props: &JobRowProps) -> Html {
     let job = &props.job;
     let status_name = verdict::sync_status(&job.overall_status).2;
-    let copied = use_state_eq(|| false);
+    // Which job's id was copied: a windowed table gives a row's element to
+    // another job as it scrolls, and the note belongs to the job.
+    let copied = use_state_eq(|| None::<String>);
     html! {
         <>
             <tr
@@ -83,8 +85,8 @@ fn detail_id(job: &SyncJob) -> String {
     format!("kw-job-{}", crate::model::percent::percent_encode(&job.id))
 }
 
-/// A row's cells; `copied` says the id was just copied.
-fn cells(props: &JobRowProps, copied: &UseStateHandle<bool>) -> Html {
+/// A row's cells; `copied` names the job whose id was just copied.
+fn cells(props: &JobRowProps, copied: &UseStateHandle<Option<String>>) -> Html {
     let job = &props.job;
     let lang = props.lang;
     let toggle = {
@@ -98,12 +100,13 @@ fn cells(props: &JobRowProps, copied: &UseStateHandle<bool>) -> Html {
             if let Some(window) = web_sys::window() {
                 let _ = window.navigator().clipboard().write_text(&id);
             }
-            copied.set(true);
+            copied.set(Some(id.clone()));
             let copied = copied.clone();
-            Timeout::new(1_500, move || copied.set(false)).forget();
+            Timeout::new(1_500, move || copied.set(None)).forget();
         })
     };
     let short: String = job.id.chars().take(8).collect();
+    let copied = copied.as_deref() == Some(job.id.as_str());
     let failed_regions = job
         .details
         .iter()
@@ -124,10 +127,10 @@ fn cells(props: &JobRowProps, copied: &UseStateHandle<bool>) -> Html {
                 <td>{ status_badge(&job.overall_status, lang) }</td>
                 <td class="kw-nowrap">
                     <code title={job.id.clone()} data-kw="job-id">{ short }</code>
-                    <button type="button" class={classes!("kw-copy", (**copied).then_some("kw-copied"))}
+                    <button type="button" class={classes!("kw-copy", copied.then_some("kw-copied"))}
                         title={Text::CopyId.get(lang)} aria-label={Text::CopyId.get(lang)} onclick={copy}>
                     </button>
-                    if **copied {
+                    if copied {
                         <span class="kw-visually-hidden" role="status">{ Text::Copied.get(lang) }</span>
                     }
                 </td>

@@ -1,9 +1,10 @@
 //! The page's jobs as a table. A page of up to [`WINDOW_FROM`] jobs is
 //! drawn whole, the rows "Find in this page" leaves out hidden. A longer one
 //! is windowed: only the rows in view and a few either side are in the DOM,
-//! spacers stand in for the others' height, the row holding the focus stays
-//! wherever it is, and `aria-rowcount` and `aria-rowindex` tell a screen
-//! reader where each row is in the whole.
+//! spacers stand in for the others' height, rows are keyed by slot (a row
+//! scrolled out lends its element to the row scrolled in), the row holding
+//! the focus stays wherever it is, and `aria-rowcount` and `aria-rowindex`
+//! tell a screen reader where each row is in the whole.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -11,11 +12,12 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
+use yew::virtual_dom::Key;
 
 use super::row::{JobRow, COLUMNS};
 use crate::lang::Language;
 use crate::model::sync_job::SyncJob;
-use crate::state::row_window::{self, Heights, WINDOW_FROM};
+use crate::state::row_window::{self, Heights, Slots, WINDOW_FROM};
 use crate::text::Text;
 
 /// Until the rows are measured: a row of the stylesheet's text, a detail
@@ -175,18 +177,27 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         })
     };
     // The row holding the focus is kept in the DOM wherever it scrolls.
+    // The element holding the focus, and whether the table is being drawn.
+    // To put keyed rows in order, Yew may move the focused row's element,
+    // and a moved element loses the focus: that loss is not the reader's,
+    // and the table gives the focus back once drawn.
+    let focus = use_mut_ref(|| (None::<HtmlElement>, false));
+    focus.borrow_mut().1 = true;
     let onfocusin = {
-        let d = d.clone();
+        let (d, focus) = (d.clone(), focus.clone());
         Callback::from(move |e: FocusEvent| {
+            let target = e.target_dyn_into::<HtmlElement>();
             d.dispatch(Saw::Focus(
-                e.target_dyn_into::<Element>()
+                target
+                    .as_ref()
                     .and_then(|t| t.closest("tr[data-id]").ok().flatten())
                     .and_then(|row| row.get_attribute("data-id")),
-            ))
+            ));
+            focus.borrow_mut().0 = target;
         })
     };
     let onfocusout = {
-        let (d, body) = (d.clone(), body.clone());
+        let (d, body, focus) = (d.clone(), body.clone(), focus.clone());
         Callback::from(move |e: FocusEvent| {
             let to = e
                 .related_target()
@@ -194,18 +205,25 @@ pub fn JobTable(props: &JobTableProps) -> Html {
             let inside = body
                 .cast::<Element>()
                 .is_some_and(|b| to.is_some_and(|to| b.contains(Some(&to))));
-            if !inside {
+            if !inside && !focus.borrow().1 {
+                focus.borrow_mut().0 = None;
                 d.dispatch(Saw::Focus(None));
             }
         })
     };
 
-    let window = row_window::window(
-        &heights,
-        count,
-        view,
-        seen.focused.as_deref().and_then(position),
-    );
+    let focused = seen
+        .focused
+        .as_deref()
+        .and_then(|id| Some((id, position(id)?)));
+    let window = row_window::window(&heights, count, view, focused.map(|(_, at)| at));
+    // Rows keyed by slot: scrolling patches rows rather than building them.
+    let slots = use_mut_ref(Slots::default);
+    let slots = {
+        let next = slots.borrow().next(window.end - window.first, focused);
+        *slots.borrow_mut() = next.clone();
+        next
+    };
 
     // Once a page and width: measured again as the window moves, the average
     // of rows of one or two lines would move the spacers under the reader.
@@ -234,7 +252,16 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         ];
         // The rows drawn, as the row average and the open detail have them.
         let estimated = heights.top(count) - window.top - gap - window.bottom;
+        let (focus, refocus) = (focus.clone(), seen.focused.is_some());
         use_effect(move || {
+            let held = std::mem::take(&mut *focus.borrow_mut()).0;
+            // Nothing happens to an element that has the focus, or has left.
+            if let (true, Some(held)) = (refocus, &held) {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = held.focus_with_options(&options);
+            }
+            focus.borrow_mut().0 = held;
             let Some(el) = wrap.cast::<Element>() else {
                 return;
             };
@@ -339,9 +366,9 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     }
 
     let lang = props.lang;
-    let draw = |job: &Rc<SyncJob>, shown: bool, row_index: Option<usize>| {
+    let draw = |job: &Rc<SyncJob>, shown: bool, row_index: Option<usize>, key: Key| {
         html! {
-            <JobRow key={job.id.as_str()} job={job.clone()} {lang}
+            <JobRow {key} job={job.clone()} {lang}
                 expanded={props.expanded.as_deref() == Some(job.id.as_str())}
                 changed={props.changed.contains(&job.id)}
                 containers={props.containers}
@@ -350,10 +377,12 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         }
     };
     // One flat keyed list, so that the kept row's element is the same one
-    // when it comes back into the window: the focus stays on it.
+    // when it comes back into the window: the focus stays on it. Drawn
+    // whole, a row is keyed by its job.
     let rows: Vec<Html> = if windowed {
         let indexed = |at: usize| {
-            job_at(at).map(|job| draw(job, true, Some(row_window::row_index(at, open))))
+            let key = Key::from(slots.key(at, focused.map(|(_, at)| at)));
+            job_at(at).map(|job| draw(job, true, Some(row_window::row_index(at, open)), key))
         };
         let kept = window.kept.and_then(|k| Some((k.at, indexed(k.at)?)));
         let (before, after) = match kept {
@@ -385,6 +414,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                     job,
                     found.is_none_or(|each| each.get(at).copied().unwrap_or(true)),
                     None,
+                    Key::from(job.id.as_str()),
                 )
             })
             .collect()
