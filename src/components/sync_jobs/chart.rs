@@ -5,8 +5,6 @@
 use std::borrow::Borrow;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
-
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -84,8 +82,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // One mark in the tab order (a roving tabindex): Tab passes the
     // timeline in one step, the arrow keys, Home and End move along it.
     let current = use_state_eq(|| 0usize);
-    // A page's marks are drawn in the task after its table: the rows are
-    // painted first, the marks a frame later (300 of them are some 1,200
+    // A page's marks are drawn in a task after the frame that follows its
+    // table: the rows are painted first, the marks a frame later (300 of them are some 1,200
     // SVG elements). Its height is the new page's from the start.
     let drawn = use_mut_ref(|| None::<(Rc<Vec<Rc<SyncJob>>>, Timestamp)>);
     let redraw = use_force_update();
@@ -93,11 +91,24 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let (drawn, jobs, now) = (drawn.clone(), props.jobs.clone(), props.now);
         // A new page is a new list, received at its own time: no deep compare.
         use_effect_with((Rc::as_ptr(&jobs) as usize, now), move |_| {
-            let later = Timeout::new(0, move || {
-                *drawn.borrow_mut() = Some((jobs, now));
-                redraw.force_update();
-            });
-            move || drop(later)
+            // At the next frame, a task to follow its paint: a task posted
+            // now would run before the frame, and hold the rows' paint.
+            let gone = Rc::new(std::cell::Cell::new(false));
+            let still = gone.clone();
+            let draw = move || {
+                gloo_timers::callback::Timeout::new(0, move || {
+                    if !still.get() {
+                        *drawn.borrow_mut() = Some((jobs, now));
+                        redraw.force_update();
+                    }
+                })
+                .forget()
+            };
+            if let Some(window) = web_sys::window() {
+                let draw = wasm_bindgen::closure::Closure::once_into_js(draw);
+                let _ = window.request_animation_frame(draw.unchecked_ref());
+            }
+            move || gone.set(true)
         });
     }
     let shown = std::cell::RefCell::borrow(&drawn).clone();
