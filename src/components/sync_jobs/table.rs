@@ -1,10 +1,10 @@
 //! The page's jobs as a table. A page of up to [`WINDOW_FROM`] jobs is
 //! drawn whole, the rows "Find in this page" leaves out hidden. A longer one
 //! is windowed: only the rows in view and a few either side are in the DOM,
-//! spacers stand in for the others' height, rows are keyed by slot (a row
-//! scrolled out lends its element to the row scrolled in), the row holding
-//! the focus stays wherever it is, and `aria-rowcount` and `aria-rowindex`
-//! tell a screen reader where each row is in the whole.
+//! spacers stand in for the others' height, a row scrolled out lends its
+//! element to the row scrolled in, the row holding the focus stays wherever
+//! it is, and `aria-rowcount` and `aria-rowindex` tell a screen reader
+//! where each row is in the whole.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -17,7 +17,7 @@ use yew::virtual_dom::Key;
 use super::row::{JobRow, COLUMNS};
 use crate::lang::Language;
 use crate::model::sync_job::SyncJob;
-use crate::state::row_window::{self, Heights, Slots, WINDOW_FROM};
+use crate::state::row_window::{self, Heights, RowKeys, WINDOW_FROM};
 use crate::text::Text;
 
 /// Until the rows are measured: a row of the stylesheet's text, a detail
@@ -212,18 +212,12 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         })
     };
 
-    let focused = seen
-        .focused
-        .as_deref()
-        .and_then(|id| Some((id, position(id)?)));
-    let window = row_window::window(&heights, count, view, focused.map(|(_, at)| at));
-    // Rows keyed by slot: scrolling patches rows rather than building them.
-    let slots = use_mut_ref(Slots::default);
-    let slots = {
-        let next = slots.borrow().next(window.end - window.first, focused);
-        *slots.borrow_mut() = next.clone();
-        next
-    };
+    let window = row_window::window(
+        &heights,
+        count,
+        view,
+        seen.focused.as_deref().and_then(position),
+    );
 
     // Once a page and width: measured again as the window moves, the average
     // of rows of one or two lines would move the spacers under the reader.
@@ -379,29 +373,34 @@ pub fn JobTable(props: &JobTableProps) -> Html {
     // One flat keyed list, so that the kept row's element is the same one
     // when it comes back into the window: the focus stays on it. Drawn
     // whole, a row is keyed by its job.
+    // Drawn windowed, a row's key is lent on as it scrolls (RowKeys).
+    let row_keys = use_mut_ref(RowKeys::default);
     let rows: Vec<Html> = if windowed {
-        let indexed = |at: usize| {
-            let key = Key::from(slots.key(at, focused.map(|(_, at)| at)));
-            job_at(at).map(|job| draw(job, true, Some(row_window::row_index(at, open)), key))
-        };
-        let kept = window.kept.and_then(|k| Some((k.at, indexed(k.at)?)));
-        let (before, after) = match kept {
-            Some((at, row)) if at < window.first => (Some(row), None),
-            Some((_, row)) => (None, Some(row)),
-            None => (None, None),
-        };
-        let mut rows = Vec::with_capacity(window.end - window.first + 5);
+        let kept = window.kept.map(|k| k.at);
+        let before = kept.filter(|at| *at < window.first);
+        let after = kept.filter(|at| *at >= window.end);
+        let drawn: Vec<(usize, &Rc<SyncJob>)> = before
+            .into_iter()
+            .chain(window.first..window.end)
+            .chain(after)
+            .filter_map(|at| Some((at, job_at(at)?)))
+            .collect();
+        let ids: Vec<&str> = drawn.iter().map(|(_, job)| job.id.as_str()).collect();
+        let keys = row_keys.borrow().next(&ids);
+        let mut rows = Vec::with_capacity(drawn.len() + 4);
         rows.push(spacer("kw-top", &top_ref));
-        if let Some(row) = before {
-            rows.push(row);
-            rows.push(spacer("kw-gap", &gap_ref));
-        }
-        rows.extend((window.first..window.end).filter_map(indexed));
-        if let Some(row) = after {
-            rows.push(spacer("kw-gap", &gap_ref));
-            rows.push(row);
+        for ((at, job), key) in drawn.iter().zip(keys.keys()) {
+            if after == Some(*at) {
+                rows.push(spacer("kw-gap", &gap_ref));
+            }
+            let row_index = Some(row_window::row_index(*at, open));
+            rows.push(draw(job, true, row_index, Key::from(key)));
+            if before == Some(*at) {
+                rows.push(spacer("kw-gap", &gap_ref));
+            }
         }
         rows.push(spacer("kw-bottom", &bottom_ref));
+        *row_keys.borrow_mut() = keys;
         rows
     } else {
         let found = props.found.as_ref().as_ref();
