@@ -25,6 +25,11 @@ const DRAWN_AT_MOST: usize = 80;
 /// The sync-job card, with the panel's stylesheet (the table scrolls in its
 /// frame), showing the first page of `limit` AWS jobs of many.
 async fn big_page(limit: u32) -> (Element, yew::AppHandle<SyncJobs>) {
+    big_page_polled(limit, 600_000).await
+}
+
+/// [`big_page`], polled every `every_ms`.
+async fn big_page_polled(limit: u32, every_ms: u32) -> (Element, yew::AppHandle<SyncJobs>) {
     let cfg = cckm_signed_in(Language::En).await;
     sim(
         Method::Post,
@@ -40,7 +45,7 @@ async fn big_page(limit: u32) -> (Element, yew::AppHandle<SyncJobs>) {
         .set_hash(&format!("limit={limit}"))
         .expect("a hash");
     let root = host();
-    let app = render_jobs(&root, cfg);
+    let app = render_jobs(&root, cfg, every_ms);
     // A debug build decodes 10,000 jobs in seconds: wait longer than `until`.
     let wanted = (limit + 1).to_string();
     for _ in 0..240 {
@@ -242,7 +247,7 @@ async fn a_page_up_to_the_threshold_is_drawn_whole() {
     let window = web_sys::window().expect("a window");
     window.location().set_hash("limit=100").expect("a hash");
     let root = host();
-    let app = render_jobs(&root, cfg);
+    let app = render_jobs(&root, cfg, 600_000);
     let drawn = until(
         || format!("100 rows never drawn: {}", rows(&root).len()),
         || Some(rows(&root).len()).filter(|n| *n == 100),
@@ -521,6 +526,39 @@ async fn rows_scrolled_into_view_show_their_own_jobs_and_no_other_row_s_note() {
 }
 
 #[wasm_bindgen_test]
+async fn a_long_page_polled_again_shows_a_new_job_as_soon_as_the_server_has_one() {
+    let _turn = turn().await;
+    let (root, app) = big_page_polled(1_000, 1_000).await;
+    let first_id = |root: &Element| rows(root).first().and_then(|r| r.get_attribute("data-id"));
+    let range = text_of(&root, "[data-kw=\"range\"]");
+    let was = first_id(&root).expect("a first row");
+    // Two polls with nothing new: the page shown stays.
+    sleep(2_500).await;
+    assert_eq!(first_id(&root).as_deref(), Some(was.as_str()));
+    assert_eq!(text_of(&root, "[data-kw=\"range\"]"), range);
+    // The server starts a job: the next poll shows it first, and the total
+    // counts it (an unchanged reply is kept unread, a changed one is read).
+    sim(
+        Method::Post,
+        "/_sim/clock",
+        Some(r#"{"advance_seconds":30}"#),
+    )
+    .await;
+    let now = until(
+        || format!("the new job never came: {range}"),
+        || first_id(&root).filter(|id| *id != was),
+    )
+    .await;
+    assert_ne!(now, was);
+    assert_ne!(
+        text_of(&root, "[data-kw=\"range\"]"),
+        range,
+        "the total counts it"
+    );
+    done(root, app);
+}
+
+#[wasm_bindgen_test]
 async fn the_focused_row_stays_when_it_scrolls_away_and_back() {
     let _turn = turn().await;
     let (root, app) = big_page(1_000).await;
@@ -572,13 +610,17 @@ async fn the_focused_row_stays_when_it_scrolls_away_and_back() {
 
 /// The sync-job card alone in `root`, its view in the address, polling
 /// too seldom to interfere.
-fn render_jobs(root: &Element, cfg: keywatch::api::CckmConfig) -> yew::AppHandle<SyncJobs> {
+fn render_jobs(
+    root: &Element,
+    cfg: keywatch::api::CckmConfig,
+    every_ms: u32,
+) -> yew::AppHandle<SyncJobs> {
     yew::Renderer::<SyncJobs>::with_root_and_props(
         root.clone(),
         SyncJobsProps {
             lang: Language::En,
             cckm: Some(cfg),
-            every_ms: 600_000,
+            every_ms,
             on_sign_in_needed: Callback::noop(),
             view_in_address: true,
         },

@@ -145,7 +145,21 @@ where
     F: std::future::Future<Output = ()>,
 {
     let resp = transport.send(&sync_jobs_request(cfg, filter)).await?;
-    let read = match page_in_steps(&resp) {
+    read_sync_jobs_in_steps(&resp, filter, pause).await
+}
+
+/// [`read_sync_jobs`] with `pause()` awaited after each [`JOBS_PER_STEP`]
+/// jobs, as [`sync_jobs_in_steps`] reads its reply.
+pub async fn read_sync_jobs_in_steps<P, F>(
+    resp: &HttpResponse,
+    filter: &SyncJobFilter,
+    pause: P,
+) -> Result<Reply<SyncJobPage>, ApiError>
+where
+    P: Fn() -> F,
+    F: std::future::Future<Output = ()>,
+{
+    let read = match page_in_steps(resp) {
         Some(mut steps) => {
             while !steps.step(JOBS_PER_STEP) {
                 pause().await;
@@ -154,7 +168,7 @@ where
         }
         None => None,
     };
-    finish_sync_jobs(&resp, filter, read)
+    finish_sync_jobs(resp, filter, read)
 }
 
 /// `GET /cckm/…/synchronization-jobs/{id}`, the id percent-encoded.
