@@ -83,8 +83,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // timeline in one step, the arrow keys, Home and End move along it.
     let current = use_state_eq(|| 0usize);
     // A page's marks are drawn in a task after the frame that follows its
-    // table: the rows are painted first, the marks a frame later (300 of them are some 1,200
-    // SVG elements). Its height is the new page's from the start.
+    // table: the rows are painted first, the marks a frame later (300 of
+    // them are some 1,200 SVG elements). Its height is the new page's from
+    // the start.
     let drawn = use_mut_ref(|| None::<(Rc<Vec<Rc<SyncJob>>>, Timestamp)>);
     let redraw = use_force_update();
     {

@@ -177,10 +177,10 @@ pub fn JobTable(props: &JobTableProps) -> Html {
         })
     };
     // The row holding the focus is kept in the DOM wherever it scrolls.
-    // The element holding the focus, and whether the table is being drawn.
-    // To put keyed rows in order, Yew may move the focused row's element,
-    // and a moved element loses the focus: that loss is not the reader's,
-    // and the table gives the focus back once drawn.
+    // Below: the element holding the focus, and whether the table is being
+    // drawn. To put keyed rows in order, Yew may move the focused row's
+    // element, and a moved element loses the focus: that loss is not the
+    // reader's, and the table gives the focus back once drawn.
     let focus = use_mut_ref(|| (None::<HtmlElement>, false));
     focus.borrow_mut().1 = true;
     let onfocusin = {
