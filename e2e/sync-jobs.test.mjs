@@ -284,7 +284,7 @@ test("a long page is windowed: Tab walks its rows past the view, the focus stays
   await context.close();
 });
 
-test("the columns fit the card at 1280 px, an abort requested and every date among them; at 320 px the table scrolls in its frame", async () => {
+test("the columns fit the card at 1280 px, an abort requested among them; at 320 px the table scrolls in its frame", async () => {
   await sim("/_sim/reset");
   await sim("/_sim/scenario", { name: "many-jobs" });
   for (const width of [1280, 320]) {
@@ -295,11 +295,7 @@ test("the columns fit the card at 1280 px, an abort requested and every date amo
       const frame = c.querySelector(".kw-table-wrap");
       const right = frame.getBoundingClientRect().left + frame.clientWidth;
       const aborts = [...c.querySelectorAll('[data-kw="job"] td:last-child .kw-badge')];
-      // Started and Completed: their dates on one line, within the column.
-      const times = [...c.querySelectorAll('[data-kw="job"]')].flatMap((tr) => [tr.children[3], tr.children[4]]);
       return {
-        times: times.length,
-        timesOver: times.filter((td) => td.scrollWidth > td.clientWidth).map((td) => td.textContent),
         aborts: aborts.length,
         scrolls: frame.scrollWidth > frame.clientWidth,
         abortHeader: c.querySelector("thead th:last-child").getBoundingClientRect().right - right,
@@ -309,8 +305,6 @@ test("the columns fit the card at 1280 px, an abort requested and every date amo
     if (width === 1280) {
       assert.equal(seen.scrolls, false, "the table is wider than its frame at 1280 px");
       assert.ok(seen.abortHeader <= 0.5, `Abort ends ${seen.abortHeader} px past the frame`);
-      assert.equal(seen.times, 200, "a start and an end cell in each of 100 rows");
-      assert.deepEqual(seen.timesOver, [], "dates wider than their column");
     } else {
       assert.equal(seen.scrolls, true, "at 320 px the table scrolls in its frame");
     }
