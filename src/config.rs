@@ -2,7 +2,7 @@
 //! speak, how often to look. Read from JSON so that the JavaScript `mount()`
 //! API, the standalone page and Rust hosts share one format.
 
-use serde_json::Value;
+use keywatch_core::json::{Map, Value};
 
 use crate::api::config::{redacted, CckmConfig, GklmConfig, DEFAULT_TIMEOUT_MS};
 use crate::lang::Language;
@@ -177,13 +177,13 @@ enum Whole {
 impl Whole {
     fn read(value: &Value) -> Self {
         match value {
+            // `5.0` is five; `2.5` is named as written.
             Value::Number(n) => match (n.as_u64(), n.as_f64()) {
                 (Some(v), _) => Whole::Number(v),
                 (None, Some(v)) if v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) => {
                     Whole::Number(v as u64)
                 }
-                (None, Some(v)) => Whole::Not(number_text(v)),
-                (None, None) => Whole::Not(kind(value).to_owned()),
+                _ => Whole::Not(n.to_string()),
             },
             Value::String(v) => v
                 .trim()
@@ -191,22 +191,6 @@ impl Whole {
                 .map_or_else(|_| Whole::Not(quoted(v)), Whole::Number),
             other => Whole::Not(kind(other).to_owned()),
         }
-    }
-}
-
-/// A number as JavaScript writes it: the browser's own formatting, so that
-/// the bundle carries no float formatting of its own.
-fn number_text(v: f64) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Number::from(v)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        v.to_string()
     }
 }
 
@@ -225,7 +209,7 @@ fn kind(value: &Value) -> &'static str {
 /// The keys of a configuration object, each read when it is there and not
 /// null. An unknown key is refused, so that a misspelt one does not go
 /// unnoticed.
-struct Keys<'a>(&'a serde_json::Map<String, Value>);
+struct Keys<'a>(&'a Map);
 
 impl Keys<'_> {
     fn get(&self, key: &str) -> Option<&Value> {
@@ -287,8 +271,8 @@ impl std::fmt::Display for ConfigError {
 impl PanelConfig {
     /// From JSON text: `config.json`, or what a host passed to `mount()`.
     pub fn from_json(json: &str) -> Result<Self, ConfigError> {
-        let value: Value =
-            serde_json::from_str(json).map_err(|e| ConfigError(format!("not valid JSON ({e})")))?;
+        let value = keywatch_core::json::from_str(json)
+            .map_err(|e| ConfigError(format!("not valid JSON ({e})")))?;
         Self::from_value(&value)
     }
 

@@ -15,6 +15,7 @@
 )]
 
 pub mod api;
+pub mod json;
 pub mod lang;
 pub mod model;
 pub mod schedule;

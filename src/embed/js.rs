@@ -2,7 +2,7 @@
 //! provider's answer in, events out.
 
 use js_sys::{Function, Object, Promise, Reflect};
-use serde::Serialize;
+use keywatch_core::json::JsonObject;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CustomEvent, CustomEventInit, Element};
@@ -71,28 +71,23 @@ fn said(error: &JsValue) -> String {
         .unwrap_or_else(|| "it failed".to_owned())
 }
 
-#[derive(Serialize)]
-struct SystemDetail {
-    system: &'static str,
-}
-
-#[derive(Serialize)]
-struct MessageDetail<'a> {
-    message: &'a str,
-}
-
 /// Tells the host on its element: `keywatch-auth-required`,
 /// `keywatch-status` or `keywatch-error`, bubbling out of any shadow root.
 pub fn dispatch(host: &Element, event: &PanelEvent) {
     let (name, detail) = match event {
         PanelEvent::AuthRequired(server) => (
             "keywatch-auth-required",
-            to_js(&SystemDetail {
-                system: server_key(*server),
-            }),
+            to_js(
+                &JsonObject::default()
+                    .text("system", server_key(*server))
+                    .end(),
+            ),
         ),
-        PanelEvent::Status(summary) => ("keywatch-status", to_js(summary)),
-        PanelEvent::Error(message) => ("keywatch-error", to_js(&MessageDetail { message })),
+        PanelEvent::Status(summary) => ("keywatch-status", to_js(&summary.to_json())),
+        PanelEvent::Error(message) => (
+            "keywatch-error",
+            to_js(&JsonObject::default().text("message", message).end()),
+        ),
     };
     let init = CustomEventInit::new();
     init.set_bubbles(true);
@@ -105,9 +100,6 @@ pub fn dispatch(host: &Element, event: &PanelEvent) {
 
 /// Written as JSON text and parsed by the browser: a plain object, with
 /// `null` for what is not known.
-fn to_js(value: &impl Serialize) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
+fn to_js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
 }

@@ -255,10 +255,13 @@ mod tests {
 
     #[test]
     fn types_come_from_5x_events_and_5x_events_alone_make_a_list() {
-        let events = NotificationEvent::list_from_json(&serde_json::json!([
-            {"eventUUID": "b", "eventType": "CERTIFICATE_EXPIRY_IN_30DAYS",
-             "channelType": "email", "delivered": "0", "numberOfTries": "2"}
-        ]))
+        let events = NotificationEvent::list_from_json(
+            &keywatch_core::json::from_str(
+                r#"[{"eventUUID": "b", "eventType": "CERTIFICATE_EXPIRY_IN_30DAYS",
+                    "channelType": "email", "delivered": "0", "numberOfTries": "2"}]"#,
+            )
+            .unwrap(),
+        )
         .unwrap();
         let statuses = [
             delivery("a", "email", DeliveryReading::Delivered),

@@ -1,13 +1,11 @@
 //! What a host may show as a badge in its own header: a small summary of
 //! the panel's readings, told to the host only when it changes.
 
-use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use keywatch_core::json::JsonObject;
 
 /// The panel at a glance. A field is `None` while its card has no reading
 /// (or is not shown).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatusSummary {
     /// The last backup's result: `succeeded`, `failed`,
     /// `succeeded-with-warning`, `not-run` or `unrecognised`.
@@ -39,18 +37,6 @@ pub struct StatusSummary {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BySource(pub Vec<(&'static str, Option<u64>)>);
 
-/// Written as a struct, not a map: the same serializer code as the summary's
-/// own fields, so the bundle carries no map serializer for it.
-impl Serialize for BySource {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("BySource", self.0.len())?;
-        for (key, n) in &self.0 {
-            object.serialize_field(key, n)?;
-        }
-        object.end()
-    }
-}
-
 /// One card's part of the summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StatusPart {
@@ -75,6 +61,33 @@ pub enum StatusPart {
 }
 
 impl StatusSummary {
+    /// As the host reads it: a JSON object of camelCase fields, with `null`
+    /// for what is not known.
+    pub fn to_json(&self) -> String {
+        let by_source = self.sync_jobs_failed_by_source.as_ref().map(|by| {
+            by.0.iter()
+                .fold(JsonObject::default(), |object, (key, n)| {
+                    object.opt_number(key, *n)
+                })
+                .end()
+        });
+        JsonObject::default()
+            .opt_text("backupResult", self.backup_result)
+            .opt_text("lastBackupAt", self.last_backup_at.as_deref())
+            .opt_number("backupAgeHours", self.backup_age_hours.map(u64::from))
+            .opt_flag("backupRunning", self.backup_running)
+            .opt_text("restorePhase", self.restore_phase.as_deref())
+            .opt_text("restoreState", self.restore_state)
+            .opt_number("clusterNodesDown", self.cluster_nodes_down.map(u64::from))
+            .opt_number("syncJobsFailed", self.sync_jobs_failed)
+            .opt_number("syncJobsInProgress", self.sync_jobs_in_progress)
+            .raw(
+                "syncJobsFailedBySource",
+                by_source.as_deref().unwrap_or("null"),
+            )
+            .end()
+    }
+
     /// Takes in one card's part; says whether anything changed.
     pub fn apply(&mut self, part: StatusPart) -> bool {
         let before = self.clone();
@@ -154,7 +167,7 @@ mod tests {
             ])),
             ..StatusSummary::default()
         };
-        let json = serde_json::to_value(&summary).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&summary.to_json()).unwrap();
         assert_eq!(json["backupResult"], "succeeded");
         assert_eq!(json["syncJobsFailed"], 3);
         assert_eq!(
@@ -165,5 +178,9 @@ mod tests {
         assert!(json["syncJobsInProgress"].is_null());
         assert!(json["lastBackupAt"].is_null());
         assert!(json["backupAgeHours"].is_null());
+        assert!(json["restorePhase"].is_null());
+        assert!(json["restoreState"].is_null());
+        assert!(json["clusterNodesDown"].is_null());
+        assert_eq!(json.as_object().unwrap().len(), 10);
     }
 }

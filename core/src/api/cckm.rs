@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::config::{is_path_segment, percent_encode, CckmConfig};
 use super::error::{ApiError, InputName, Server};

@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::config::{percent_encode, GklmConfig};
 use super::error::{ApiError, InputName, Server};

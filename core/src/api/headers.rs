@@ -19,42 +19,9 @@ fn standard(language: Language, authorization: Option<String>) -> Vec<(String, S
     headers
 }
 
-/// A request body: a JSON object of text and true/false fields, each name
-/// and text written by serde_json's string serializer. Not a `Value`:
-/// serializing one brings float formatting into the bundle.
-#[derive(Default)]
-pub(crate) struct JsonBody(String);
-
-impl JsonBody {
-    pub(crate) fn text(self, name: &str, value: &str) -> Self {
-        self.field(name, &json_text(value))
-    }
-
-    pub(crate) fn flag(self, name: &str, value: bool) -> Self {
-        self.field(name, if value { "true" } else { "false" })
-    }
-
-    fn field(mut self, name: &str, json: &str) -> Self {
-        self.0.push(if self.0.is_empty() { '{' } else { ',' });
-        self.0.push_str(&json_text(name));
-        self.0.push(':');
-        self.0.push_str(json);
-        self
-    }
-
-    pub(crate) fn end(mut self) -> String {
-        if self.0.is_empty() {
-            self.0.push('{');
-        }
-        self.0.push('}');
-        self.0
-    }
-}
-
-/// Text as a JSON string, quoted and escaped.
-fn json_text(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_default()
-}
+/// A request body: a JSON object written field by field. Not a `Value`
+/// serialized: that would bring a serializer into the bundle.
+pub(crate) use crate::json::JsonObject as JsonBody;
 
 /// The credential, trimmed, when it is not blank.
 pub(crate) fn credential(secret: Option<&String>) -> Option<&str> {

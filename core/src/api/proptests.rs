@@ -194,7 +194,7 @@ fn read_everything(resp: &HttpResponse) {
 }
 
 /// Runs every model decoder on one value.
-fn decode_everything(value: &Value) {
+fn decode_everything(value: &crate::json::Value) {
     let _ = BackupResult::from_json(value);
     let _ = BackupActivity::from_json(value);
     if let Ok(masters) = MasterStatus::list_from_json(value) {
@@ -270,7 +270,7 @@ proptest! {
 
     #[test]
     fn arbitrary_json_never_panics_a_decoder(status in status(), value in json()) {
-        decode_everything(&value);
+        decode_everything(&value.clone().into());
         read_everything(&response(status, value.to_string()));
     }
 
@@ -290,11 +290,42 @@ proptest! {
             page.to_string()
         };
         // The tree the text parses to (a float may read back a bit apart).
-        let whole: Value = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let whole = crate::json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let (envelope, read) = crate::model::sync_job::SyncJobPage::from_text(&text)
             .ok_or_else(|| TestCaseError::fail(text.clone()))?;
         prop_assert_eq!(read, crate::model::sync_job::SyncJobPage::from_json(&whole));
         prop_assert_eq!(envelope.get("before"), whole.get("before"));
+    }
+
+    /// The parser takes exactly the texts serde_json takes, as the same
+    /// tree: any JSON value, written compact or pretty.
+    #[test]
+    fn the_parser_reads_any_json_as_serde_json_does(value in json(), pretty in any::<bool>()) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        } else {
+            value.to_string()
+        };
+        let theirs: Value = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(crate::json::from_str(&text), Ok(crate::json::Value::from(theirs)));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(BYTES_CASES))]
+
+    /// Any text, JSON or nearly: taken or refused as serde_json does, and
+    /// never a panic.
+    #[test]
+    fn the_parser_refuses_what_serde_json_refuses(text in r#"[\[\]{}",:0-9.eE+\-a-z\\ \n]{0,40}"#) {
+        let theirs = serde_json::from_str::<Value>(&text);
+        let ours = crate::json::from_str(&text);
+        // A number beyond f64 is kept as written here, refused there.
+        let out_of_range = theirs.as_ref().is_err_and(|e| e.to_string().contains("out of range"));
+        prop_assert_eq!(ours.is_ok(), theirs.is_ok() || out_of_range, "{:?}: {:?}", text, ours);
+        if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+            prop_assert_eq!(ours, crate::json::Value::from(theirs));
+        }
     }
 }
 
@@ -304,8 +335,8 @@ proptest! {
     /// A code means the same written as text or as a number.
     #[test]
     fn codes_read_alike_as_text_or_number(code in -5i64..20, status_text in ".{0,30}") {
-        let as_text = serde_json::json!({"code": code.to_string(), "status": status_text});
-        let as_number = serde_json::json!({"code": code, "status": status_text});
+        let as_text = crate::json::json!({"code": code.to_string(), "status": status_text});
+        let as_number = crate::json::json!({"code": code, "status": status_text});
         prop_assert_eq!(BackupResult::from_json(&as_text), BackupResult::from_json(&as_number));
         prop_assert_eq!(BackupActivity::from_json(&as_text), BackupActivity::from_json(&as_number));
         prop_assert_eq!(RestoreProgress::from_json(&as_text), RestoreProgress::from_json(&as_number));
@@ -357,7 +388,7 @@ proptest! {
     #[test]
     fn containers_are_read_under_each_family_s_field(field in 0usize..6, names in proptest::collection::vec(".{0,12}", 1..5), noise in json()) {
         let wire = ContainerField::ALL.get(field).map_or("kms", |f| f.wire());
-        let job = serde_json::json!({
+        let job = crate::json::json!({
             "id": "j", "createdAt": "2024-01-01T00:00:00Z",
             "updatedAt": "2024-01-01T00:00:00Z", "overall_status": "completed",
             wire: names, "detailed_status": noise

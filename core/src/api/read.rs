@@ -1,7 +1,7 @@
 //! Reading an [`HttpResponse`] into JSON or an [`ApiError`], the same way for
 //! every endpoint.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::error::{is_sign_in_code, ApiError, Server, ServerMessage, EXCERPT_CHARS};
 use super::http::HttpResponse;
@@ -45,7 +45,7 @@ pub fn read_json(server: Server, resp: &HttpResponse) -> Result<Value, ApiError>
 pub fn read_parsed(
     server: Server,
     resp: &HttpResponse,
-    parsed: Result<Value, serde_json::Error>,
+    parsed: Result<Value, crate::json::Error>,
 ) -> Result<Value, ApiError> {
     let mut said = parsed.as_ref().ok().map(server_message).unwrap_or_default();
     let mut sign_in_code = said.code.as_deref().is_some_and(is_sign_in_code);
@@ -152,14 +152,14 @@ pub fn read_reply<T>(
 /// Parses JSON, forgiving raw control characters such as a line break inside
 /// a string (as in IBM's own printed error examples): when strict parsing
 /// fails, they are read as spaces.
-fn parse_json(body: &str) -> Result<Value, serde_json::Error> {
-    serde_json::from_str::<Value>(body).or_else(|strict| {
+fn parse_json(body: &str) -> Result<Value, crate::json::Error> {
+    crate::json::from_str(body).or_else(|strict| {
         if body.chars().any(|c| c.is_ascii_control()) {
             let relaxed: String = body
                 .chars()
                 .map(|c| if c.is_ascii_control() { ' ' } else { c })
                 .collect();
-            serde_json::from_str::<Value>(&relaxed).map_err(|_| strict)
+            crate::json::from_str(&relaxed).map_err(|_| strict)
         } else {
             Err(strict)
         }
@@ -204,11 +204,11 @@ fn server_message(value: &Value) -> ServerMessage {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 
-    fn answer(status: u16, body: serde_json::Value) -> HttpResponse {
+    fn answer(status: u16, body: Value) -> HttpResponse {
         HttpResponse {
             status,
             content_type: Some("application/json".to_owned()),

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::cckm::{self, CckmTokens};
 use super::config::{CckmConfig, GklmConfig};
@@ -274,8 +274,13 @@ fn seed_sync_job_page_keeps_every_field() {
 #[test]
 fn seed_sync_job_alone_reads_through_the_single_job_reader() {
     let page: Value =
-        serde_json::from_str(fixture!("cckm/sync_jobs_page.json")).unwrap_or(Value::Null);
-    let job = page.pointer("/resources/1").cloned().unwrap_or(Value::Null);
+        crate::json::from_str(fixture!("cckm/sync_jobs_page.json")).unwrap_or(Value::Null);
+    let job = page
+        .get("resources")
+        .and_then(Value::as_array)
+        .and_then(|jobs| jobs.get(1))
+        .cloned()
+        .unwrap_or(Value::Null);
     let reply = cckm::read_sync_job(&response(200, &job.to_string()));
     assert_eq!(
         reply.map(|r| r.value.id),
@@ -661,8 +666,8 @@ fn logout_deletes_the_session_it_names() {
         req.header("authorization"),
         Some("SKLMAuth userAuthId=139aeh34567m")
     );
-    let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or_default()).unwrap();
-    assert_eq!(body, serde_json::json!({"userAuthId": "139aeh34567m"}));
+    let body: Value = crate::json::from_str(req.body.as_deref().unwrap_or_default()).unwrap();
+    assert_eq!(body, crate::json::json!({"userAuthId": "139aeh34567m"}));
     let mut anonymous = gklm_config();
     anonymous.auth_id = None;
     assert_eq!(gklm::logout_request(&anonymous), None);
@@ -676,10 +681,10 @@ fn login_posts_escaped_json_without_a_session() {
     assert_eq!(req.header("authorization"), None);
     assert_eq!(req.header("content-type"), Some("application/json"));
     let body: Value =
-        serde_json::from_str(req.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
+        crate::json::from_str(req.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
     assert_eq!(
         body,
-        serde_json::json!({"userid": "kw\"demo", "password": "pa\\ss\nword"})
+        crate::json::json!({"userid": "kw\"demo", "password": "pa\\ss\nword"})
     );
 }
 
@@ -830,17 +835,17 @@ fn token_requests_post_the_grant_without_a_bearer() {
     assert_eq!(sign_in.url, "https://ctm.example/api/v1/auth/tokens");
     assert_eq!(sign_in.header("authorization"), None);
     let body: Value =
-        serde_json::from_str(sign_in.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
+        crate::json::from_str(sign_in.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
     assert_eq!(
         body,
-        serde_json::json!({"grant_type": "password", "username": "admin", "password": "pw"})
+        crate::json::json!({"grant_type": "password", "username": "admin", "password": "pw"})
     );
     let refresh = cckm::refresh_request(&cfg, "Yx6g");
     let body: Value =
-        serde_json::from_str(refresh.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
+        crate::json::from_str(refresh.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
     assert_eq!(
         body,
-        serde_json::json!({"grant_type": "refresh_token", "refresh_token": "Yx6g", "renew_refresh_token": true})
+        crate::json::json!({"grant_type": "refresh_token", "refresh_token": "Yx6g", "renew_refresh_token": true})
     );
     let in_domain = cckm::sign_in_request(
         &cfg,
@@ -849,10 +854,10 @@ fn token_requests_post_the_grant_without_a_bearer() {
         &cckm::SignInDomain::new(" sales ", "root"),
     );
     let body: Value =
-        serde_json::from_str(in_domain.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
+        crate::json::from_str(in_domain.body.as_deref().unwrap_or_default()).unwrap_or(Value::Null);
     assert_eq!(
         body,
-        serde_json::json!({"grant_type": "password", "username": "ops", "password": "pw",
+        crate::json::json!({"grant_type": "password", "username": "ops", "password": "pw",
             "domain": "sales", "auth_domain": "root"})
     );
     let own_domain =

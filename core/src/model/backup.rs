@@ -1,6 +1,6 @@
 //! The GKLM backup: how the most recent one went, and whether one is running.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::code::code_number;
 use super::decode::{DecodeError, Fields};
@@ -134,8 +134,8 @@ impl BackupNeed {
 #[cfg(test)]
 mod tests {
     use super::{BackupActivity, BackupResult};
+    use crate::json::json;
     use crate::model::decode::{DecodeError, DecodeProblem, Expected};
-    use serde_json::json;
 
     fn status(s: &str) -> String {
         s.to_owned()

@@ -13,7 +13,7 @@
 //! `sklm_v2.7.0.0_20160123144220-0800_backup.jar`, `yyyyMMddHHmmss` and the
 //! offset from GMT (IBM's "Backup Run REST Service" page).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::backup_info::read_date;
 use super::decode::{index_path, one_list, other_text_fields, scalar_text, DecodeError, Fields};
@@ -141,7 +141,7 @@ pub fn file_name_time(path: &str) -> Option<Timestamp> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -9,7 +9,7 @@
 //! print), or as Unix time in seconds or milliseconds; a date in any other
 //! form is kept as sent, with no time read from it.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::decode::{DecodeError, Fields};
 use super::timestamp::Timestamp;
@@ -166,7 +166,7 @@ fn zone_offset(zone: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -13,7 +13,7 @@
 //! anything else is unknown. Every field ending in `PortStatus` counts, so
 //! ports the page does not list are read too.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::code::code_text;
 use super::decode::{index_path, DecodeError, Expected, Fields};
@@ -135,7 +135,7 @@ impl MasterStatus {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -187,7 +187,7 @@ impl ClusterReport {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
     use crate::api::error::{Server, ServerMessage};
@@ -196,7 +196,7 @@ mod tests {
         Part::Shown(value)
     }
 
-    fn statuses(json: serde_json::Value) -> Part<Vec<MasterStatus>> {
+    fn statuses(json: crate::json::Value) -> Part<Vec<MasterStatus>> {
         shown(MasterStatus::list_from_json(&json).unwrap())
     }
 

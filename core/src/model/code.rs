@@ -1,6 +1,6 @@
 //! Codes that servers send as text (`"code":"0"`) or as numbers (`"code":0`).
 
-use serde_json::Value;
+use crate::json::Value;
 
 /// The text of a code given as a string or a number; `None` for anything else.
 ///
@@ -36,7 +36,7 @@ pub fn code_number(code: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::{code_number, code_text};
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn strings_and_numbers_give_the_same_code() {

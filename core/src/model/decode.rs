@@ -4,7 +4,7 @@
 //! Real servers add fields the documentation omits and send numbers as text
 //! or text as numbers; the readers here ignore the former and accept both.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::code::code_text;
 use super::text::plain_text;
@@ -107,7 +107,7 @@ pub(crate) fn scalar_text(value: &Value) -> Option<String> {
 
 /// Every field of `map` not in `known` whose value reads as text, in the
 /// map's order (no promise), for a panel to show what the pages do not name.
-pub(crate) fn other_text_fields(map: &Map<String, Value>, known: &[&str]) -> Vec<(String, String)> {
+pub(crate) fn other_text_fields(map: &Map, known: &[&str]) -> Vec<(String, String)> {
     map.iter()
         .filter(|(name, _)| !known.contains(&name.as_str()))
         .filter_map(|(name, value)| scalar_text(value).map(|text| (name.clone(), text)))
@@ -136,7 +136,7 @@ pub(crate) fn lenient_flag(value: &Value) -> Option<bool> {
 /// A JSON object being read, with its path for error messages.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Fields<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Map,
     path: &'a str,
 }
 
@@ -150,7 +150,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The object itself, for fields read by pattern rather than by name.
-    pub fn map(&self) -> &'a Map<String, Value> {
+    pub fn map(&self) -> &'a Map {
         self.map
     }
 
@@ -160,7 +160,7 @@ impl<'a> Fields<'a> {
 
     /// The value under the first of `names` that is present and not `null`.
     fn get_any<'n>(&self, names: &[&'n str]) -> Option<(&'a Value, &'n str)> {
-        names.iter().find_map(|name| match self.map.get(*name) {
+        names.iter().find_map(|name| match self.map.get(name) {
             None | Some(Value::Null) => None,
             Some(value) => Some((value, *name)),
         })
@@ -273,7 +273,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A nested object; absent reads as `None`.
-    pub fn opt_object(&self, name: &str) -> Result<Option<&'a Map<String, Value>>, DecodeError> {
+    pub fn opt_object(&self, name: &str) -> Result<Option<&'a Map>, DecodeError> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Object(map)) => Ok(Some(map)),

@@ -8,7 +8,7 @@ pub fn expires_at_s(token: &str) -> Option<f64> {
     // struct of its own would add a second JSON decoder to the bundle...
     // From text, as the API layer reads: from bytes would be a third.
     let bytes = base64url(payload)?;
-    let claims: serde_json::Value = serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+    let claims = crate::json::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
     claims
         .get("exp")?
         .as_f64()

@@ -14,7 +14,7 @@
 //! `GET /ckms/config/nodes/joinBackTheCluster` changes the cluster although
 //! it is a GET: keywatch never calls it, and it has no reader here.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::backup_info::read_date;
 use super::decode::{
@@ -186,7 +186,7 @@ pub fn cluster_name_from_json(value: &Value) -> Result<Option<String>, DecodeErr
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

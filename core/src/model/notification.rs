@@ -1,7 +1,7 @@
 //! Delivery of one GKLM notification event, per channel
 //! (`GET /ckms/notification/status/{eventUUID}`).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::code::code_number;
 use super::decode::{index_path, DecodeError, Expected, Fields};
@@ -139,8 +139,8 @@ pub fn check_event_uuid(input: &str) -> Result<String, EventUuidProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::json;
     use crate::model::decode::DecodeProblem;
-    use serde_json::json;
 
     #[test]
     fn delivered_readings() {

@@ -11,7 +11,7 @@
 //! `GET /ckms/notification/status` (`channelType`, `delivered`,
 //! `numberOfTries`) where present. Other text fields are kept.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::backup_info::read_date;
 use super::decode::{index_path, one_list, other_text_fields, scalar_text, DecodeError, Fields};
@@ -157,7 +157,7 @@ pub fn event_type_words(code: &str, lang: Language) -> String {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

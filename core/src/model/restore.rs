@@ -1,6 +1,6 @@
 //! The progress of a GKLM restore (`GET /ckms/backupRestore/progress`).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::code::code_number;
 use super::decode::{DecodeError, Fields};
@@ -124,7 +124,7 @@ pub fn phase_states(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     fn at(code: &str) -> RestoreProgress {
         RestoreProgress {

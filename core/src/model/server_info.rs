@@ -14,7 +14,7 @@
 //!   per component, an object per component, or a list of objects naming
 //!   their component are all read.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::decode::{lenient_flag, other_text_fields, scalar_text, DecodeError, Fields};
 
@@ -26,7 +26,7 @@ pub struct VersionInfo {
 
 const MAX_DEPTH: usize = 3;
 
-fn flatten(prefix: &str, map: &Map<String, Value>, depth: usize, out: &mut Vec<(String, String)>) {
+fn flatten(prefix: &str, map: &Map, depth: usize, out: &mut Vec<(String, String)>) {
     for (name, value) in map {
         let full = if prefix.is_empty() {
             name.clone()
@@ -207,13 +207,13 @@ const NOT_COMPONENTS: [&str; 4] = ["code", "status", "message", "messageId"];
 const COMPONENT_NAME: [&str; 4] = ["componentType", "component", "type", "name"];
 const COMPONENT_STATE: [&str; 5] = ["overall", "healthy", "health", "status", "state"];
 
-fn component_from_object(name: Option<&str>, map: &Map<String, Value>) -> Option<ComponentHealth> {
+fn component_from_object(name: Option<&str>, map: &Map) -> Option<ComponentHealth> {
     let component = name.map(str::to_owned).or_else(|| {
         COMPONENT_NAME
             .iter()
-            .find_map(|key| map.get(*key).and_then(scalar_text))
+            .find_map(|key| map.get(key).and_then(scalar_text))
     })?;
-    let state = COMPONENT_STATE.iter().find_map(|key| map.get(*key));
+    let state = COMPONENT_STATE.iter().find_map(|key| map.get(key));
     Some(ComponentHealth {
         component,
         healthy: state.and_then(health_reading),
@@ -279,7 +279,7 @@ impl Health {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use std::borrow::Cow;
 use std::ops::Range;
 
-use serde_json::Value;
+use crate::json::{Map, Value};
 
 use super::decode::{child_path, index_path, scalar_text, DecodeError, Expected, Fields};
 use super::text::plain_text;
@@ -303,7 +303,7 @@ impl SyncJobPage {
 /// next few jobs. A job whose text is not JSON is a decode error naming it.
 pub struct PageInSteps<'t> {
     text: &'t str,
-    fields: serde_json::Map<String, Value>,
+    fields: Map,
     /// Where each job's text is, in order; `None` for a page without
     /// `resources`.
     raw: Option<Vec<Range<usize>>>,
@@ -327,10 +327,20 @@ impl<'t> PageInSteps<'t> {
             )),
             None => Cow::Borrowed(text),
         };
-        let mut parser = serde_json::Deserializer::from_str(&envelope);
-        let Envelope { fields, jobs } =
-            serde::Deserializer::deserialize_any(&mut parser, EnvelopeVisitor).ok()?;
-        parser.end().ok()?;
+        let Ok(Value::Object(parsed)) = crate::json::from_str(&envelope) else {
+            return None;
+        };
+        let mut fields = Map::new();
+        let mut jobs = None;
+        for (key, value) in parsed {
+            match (key == "resources", value) {
+                (false, value) => fields.insert(key, value),
+                (true, Value::Array(items)) if jobs.is_none() => jobs = Some(items.len()),
+                // Not a list, or sent twice (JSON's last one would count):
+                // read it whole instead.
+                (true, _) => return None,
+            }
+        }
         let raw = match (found, jobs) {
             (Some((_, spans)), Some(0)) => Some(spans),
             (None, None) => None,
@@ -368,10 +378,9 @@ impl<'t> PageInSteps<'t> {
             if self.failed.is_some() {
                 break;
             }
-            let job =
-                serde_json::from_str::<Value>(self.text.get(item.clone()).unwrap_or_default())
-                    .map_err(|_| DecodeError::not_a(index_path(&path, index), Expected::Object))
-                    .and_then(|value| SyncJob::from_json(&value, &index_path(&path, index)));
+            let job = crate::json::from_str(self.text.get(item.clone()).unwrap_or_default())
+                .map_err(|_| DecodeError::not_a(index_path(&path, index), Expected::Object))
+                .and_then(|value| SyncJob::from_json(&value, &index_path(&path, index)));
             match job {
                 Ok(job) => self.jobs.push(job),
                 Err(error) => self.failed = Some(error),
@@ -393,41 +402,6 @@ impl<'t> PageInSteps<'t> {
         };
         (envelope, page)
     }
-}
-
-/// Refuses every JSON value a visitor does not take, without naming it:
-/// serde's own refusal ("invalid type: floating point `2.5`, …") would bring
-/// float formatting into the bundle. Both visitors read through
-/// `deserialize_any` for the same reason (`deserialize_seq` and
-/// `deserialize_map` refuse the same way).
-macro_rules! refuse_other_values {
-    () => {
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Err(E::custom("another shape"))
-        }
-        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Err(E::custom("another shape"))
-        }
-        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Err(E::custom("another shape"))
-        }
-        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Err(E::custom("another shape"))
-        }
-        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Err(E::custom("another shape"))
-        }
-        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Err(E::custom("another shape"))
-        }
-    };
-}
-
-/// A page's object as parsed: every field but `resources` as JSON, and how
-/// many items `resources` holds (none once emptied).
-struct Envelope {
-    fields: serde_json::Map<String, Value>,
-    jobs: Option<usize>,
 }
 
 /// Where the top-level `resources` list is, and each of its items, in a
@@ -455,7 +429,7 @@ fn find_jobs(text: &str) -> Option<(Range<usize>, Vec<Range<usize>>)> {
         // A key written with escapes is read as JSON reads it.
         let is_resources = key == "\"resources\""
             || (key.contains('\\')
-                && matches!(serde_json::from_str(key), Ok(Value::String(k)) if k == "resources"));
+                && matches!(crate::json::from_str(key), Ok(Value::String(k)) if k == "resources"));
         i = skip_space(b, key_end);
         if b.get(i) != Some(&b':') {
             return None;
@@ -543,78 +517,6 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
             // Nothing where a value belongs (`[1,]`).
             (j > i).then_some(j)
         }
-    }
-}
-
-struct EnvelopeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for EnvelopeVisitor {
-    type Value = Envelope;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a page of jobs")
-    }
-
-    refuse_other_values!();
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Envelope, A::Error> {
-        Err(serde::de::Error::custom("a list, not a page"))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
-        let mut fields = serde_json::Map::new();
-        let mut jobs = None;
-        // A key read as a `Value`: `String`'s own reading names what it
-        // refuses, which brings float formatting into the bundle.
-        while let Some(key) = map.next_key::<Value>()? {
-            let Value::String(key) = key else {
-                return Err(serde::de::Error::custom("a key that is not text"));
-            };
-            if key != "resources" {
-                let value = map.next_value::<Value>()?;
-                fields.insert(key, value);
-            } else if jobs.is_none() {
-                jobs = Some(map.next_value_seed(JobsVisitor)?);
-            } else {
-                // JSON's last one would count: read it whole instead.
-                return Err(serde::de::Error::custom("resources twice"));
-            }
-        }
-        Ok(Envelope { fields, jobs })
-    }
-}
-
-struct JobsVisitor;
-
-impl<'de> serde::de::DeserializeSeed<'de> for JobsVisitor {
-    type Value = usize;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for JobsVisitor {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a list of jobs")
-    }
-
-    refuse_other_values!();
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(serde::de::Error::custom("an object, not a list"))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        // Only an emptied list comes here, unless the scan missed a list
-        // the parser found (then the whole reading decides).
-        let mut count = 0;
-        while seq.next_element::<Value>()?.is_some() {
-            count += 1;
-        }
-        Ok(count)
     }
 }
 
@@ -1008,7 +910,7 @@ mod tests {
             "updatedAt": "2024-05-01T10:00:00Z", "overall_status": "completed"
         });
         value[field] = names;
-        SyncJob::from_json(&value, "").unwrap()
+        SyncJob::from_json(&Value::from(value), "").unwrap()
     }
 
     #[test]
@@ -1035,7 +937,7 @@ mod tests {
             r#"{"total":-1,"resources":[]}"#.to_owned(),
         ];
         for text in &pages {
-            let whole: Value = serde_json::from_str(text).unwrap();
+            let whole = crate::json::from_str(text).unwrap();
             let (envelope, page) = SyncJobPage::from_text(text).expect(text);
             assert_eq!(page, SyncJobPage::from_json(&whole), "{text}");
             assert!(envelope.get("resources").is_none());
@@ -1087,7 +989,7 @@ mod tests {
         assert_eq!(taken, [false, false, false, true]);
         let (envelope, page) = steps.finish();
         assert_eq!(page.unwrap(), whole);
-        assert_eq!(envelope.get("total"), Some(&Value::from(10)));
+        assert_eq!(envelope.get("total").and_then(Value::as_u64), Some(10));
 
         // A job that cannot be read ends the reading at its step, named.
         let mut broken = jobs.clone();
@@ -1162,11 +1064,13 @@ mod tests {
             "kms": [], "key_vaults": ["kv-prod"]
         });
         assert_eq!(
-            SyncJob::from_json(&both, "").unwrap().containers,
+            SyncJob::from_json(&Value::from(both.clone()), "")
+                .unwrap()
+                .containers,
             ["kv-prod"]
         );
         both["key_vaults"] = serde_json::json!("not a list");
-        assert!(SyncJob::from_json(&both, "").is_err());
+        assert!(SyncJob::from_json(&Value::from(both), "").is_err());
         assert!(job_with("regions", serde_json::json!(["x"]))
             .containers
             .is_empty());
