@@ -247,6 +247,14 @@ proptest! {
         read_everything(&response(status, String::from_utf8_lossy(&bytes).into_owned()));
     }
 
+    /// Printable ASCII (the plain texts kept without a copy) reads as its
+    /// words joined by single spaces, whether or not it was plain.
+    #[test]
+    fn plain_ascii_text_reads_as_its_words(text in "[ -~]{0,60}") {
+        let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+        prop_assert_eq!(plain_text(&text), words.join(" "));
+    }
+
     #[test]
     fn arbitrary_text_never_panics_the_text_helpers(text in ".{0,600}") {
         let _ = Timestamp::parse(&text);

@@ -239,14 +239,16 @@ impl<'a> Fields<'a> {
         let Value::Array(items) = value else {
             return Err(DecodeError::not_a(self.path_of(name), Expected::List));
         };
-        let path = self.path_of(name);
         items
             .iter()
             .enumerate()
             .map(|(index, item)| match item {
                 Value::String(s) => Ok(s.clone()),
                 Value::Number(n) => Ok(n.to_string()),
-                _ => Err(DecodeError::not_a(index_path(&path, index), Expected::Text)),
+                _ => Err(DecodeError::not_a(
+                    index_path(&self.path_of(name), index),
+                    Expected::Text,
+                )),
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)

@@ -76,15 +76,23 @@ impl RegionReading {
     /// `in_progress`. Words of failure win over words of success
     /// (`synchronization failed`); negations are not read as success.
     pub fn from_text(text: &str) -> Self {
-        let lower = text.trim().to_ascii_lowercase();
-        let has = |word: &str| lower.contains(word);
+        // The words are ASCII: compared without case, in place (no
+        // lowercased copy: a long page reads thousands of these).
+        let text = text.trim();
+        let has = |word: &str| {
+            text.as_bytes()
+                .windows(word.len())
+                .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+        };
         if has("fail") || has("error") || has("abort") {
             RegionReading::Failed
         } else if has("in_progress") || has("in progress") || has("pending") || has("running") {
             RegionReading::InProgress
         } else if has("not ") || has("unsync") {
             RegionReading::Other
-        } else if has("success") || has("synchronized") || lower == "completed" || lower == "done" {
+        } else if has("success") || has("synchronized") || text.eq_ignore_ascii_case("completed")
+            || text.eq_ignore_ascii_case("done")
+        {
             RegionReading::Synchronized
         } else {
             RegionReading::Other

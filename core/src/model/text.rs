@@ -33,6 +33,17 @@ pub const MAX_MESSAGE_CHARS: usize = 400;
 /// HTML, so markup needs no escaping here; this only keeps a message to one
 /// readable line.
 pub fn plain_text(raw: &str) -> String {
+    // Most texts are plain already (a region's status, a name): kept as
+    // they are, without a character-by-character copy.
+    let b = raw.as_bytes();
+    let plain = b.len() <= MAX_MESSAGE_CHARS
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.iter().all(|c| (b' '..=b'~').contains(c))
+        && !raw.contains("  ");
+    if plain {
+        return raw.to_owned();
+    }
     capped(&collapse(raw.chars()), MAX_MESSAGE_CHARS)
 }
 
