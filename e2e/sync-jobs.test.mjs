@@ -284,27 +284,36 @@ test("a long page is windowed: Tab walks its rows past the view, the focus stays
   await context.close();
 });
 
-test("the columns fit the card at 1280 px, an abort requested among them; at 320 px the table scrolls in its frame", async () => {
+test("the columns fit the card at 1280 px, an abort requested among them, every cell's text within its column in English and German; at 320 px the table scrolls in its frame", async () => {
   await sim("/_sim/reset");
   await sim("/_sim/scenario", { name: "many-jobs" });
-  for (const width of [1280, 320]) {
-    const { context, page, problems } = await openSignedIn({ width, path: "#limit=100" });
+  for (const [width, locale] of [[1280, "en-US"], [1280, "de-DE"], [320, "en-US"]]) {
+    const { context, page, problems } = await openSignedIn({ width, locale, path: "#limit=100" });
     const card = page.locator('[data-kw="sync-jobs"]');
     await card.locator('[data-kw="job"]').nth(99).waitFor({ state: "attached", timeout: 15000 });
     const seen = await card.evaluate((c) => {
       const frame = c.querySelector(".kw-table-wrap");
       const right = frame.getBoundingClientRect().left + frame.clientWidth;
       const aborts = [...c.querySelectorAll('[data-kw="job"] td:last-child .kw-badge')];
+      // A cell whose text runs past its edge writes into the next column
+      // ("Fehlgeschlagen" over the job's id, a date over the next date).
+      const cells = [...c.querySelectorAll('[data-kw="job"] > td')];
       return {
+        lang: c.closest("[lang]")?.getAttribute("lang"),
+        cells: cells.length,
+        over: cells.filter((td) => td.scrollWidth > td.clientWidth).map((td) => `${td.cellIndex}: ${td.textContent}`),
         aborts: aborts.length,
         scrolls: frame.scrollWidth > frame.clientWidth,
         abortHeader: c.querySelector("thead th:last-child").getBoundingClientRect().right - right,
       };
     });
+    assert.equal(seen.lang, locale.slice(0, 2), "the panel speaks the browser's language");
     assert.ok(seen.aborts > 0, "an aborted job on the page");
     if (width === 1280) {
       assert.equal(seen.scrolls, false, "the table is wider than its frame at 1280 px");
       assert.ok(seen.abortHeader <= 0.5, `Abort ends ${seen.abortHeader} px past the frame`);
+      assert.equal(seen.cells, 900, "nine cells in each of 100 rows");
+      assert.deepEqual(seen.over.slice(0, 5), [], `${locale}: ${seen.over.length} cells wider than their column`);
     } else {
       assert.equal(seen.scrolls, true, "at 320 px the table scrolls in its frame");
     }
