@@ -76,23 +76,30 @@ impl RegionReading {
     /// `in_progress`. Words of failure win over words of success
     /// (`synchronization failed`); negations are not read as success.
     pub fn from_text(text: &str) -> Self {
-        // The words are ASCII: compared without case, in place (no
-        // lowercased copy: a long page reads thousands of these).
+        // A long page reads thousands of these: a short text is lowercased
+        // on the stack, not in a new String.
         let text = text.trim();
-        let has = |word: &str| {
-            text.as_bytes()
-                .windows(word.len())
-                .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+        let mut buffer = [0u8; 64];
+        let lower: std::borrow::Cow<'_, str> = match buffer.get_mut(..text.len()) {
+            Some(room) => {
+                room.copy_from_slice(text.as_bytes());
+                room.make_ascii_lowercase();
+                // ASCII case changes keep UTF-8 whole.
+                std::str::from_utf8(room).map_or_else(
+                    |_| text.to_ascii_lowercase().into(),
+                    std::borrow::Cow::Borrowed,
+                )
+            }
+            None => text.to_ascii_lowercase().into(),
         };
+        let has = |word: &str| lower.contains(word);
         if has("fail") || has("error") || has("abort") {
             RegionReading::Failed
         } else if has("in_progress") || has("in progress") || has("pending") || has("running") {
             RegionReading::InProgress
         } else if has("not ") || has("unsync") {
             RegionReading::Other
-        } else if has("success") || has("synchronized") || text.eq_ignore_ascii_case("completed")
-            || text.eq_ignore_ascii_case("done")
-        {
+        } else if has("success") || has("synchronized") || lower == "completed" || lower == "done" {
             RegionReading::Synchronized
         } else {
             RegionReading::Other
