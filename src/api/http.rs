@@ -89,13 +89,19 @@ mod in_flight {
                 shared
             }
         };
-        let answer = shared.clone().await;
+        // Awaited as the only strong handle (the map's is weak), the answer
+        // is moved out, not cloned: a long page's body is megabytes.
+        let mine = shared.downgrade();
+        let answer = shared.await;
         UNDER_WAY.with(|m| {
             let mut m = m.borrow_mut();
-            let same = m
-                .get(&key)
-                .and_then(WeakShared::upgrade)
-                .is_none_or(|s| s.ptr_eq(&shared));
+            let same = match m.get(&key).and_then(WeakShared::upgrade) {
+                None => true,
+                Some(there) => mine
+                    .as_ref()
+                    .and_then(WeakShared::upgrade)
+                    .is_some_and(|me| me.ptr_eq(&there)),
+            };
             if same {
                 m.remove(&key);
             }

@@ -210,16 +210,14 @@ impl SyncJob {
             None => Vec::new(),
             Some(map) => map
                 .iter()
-                .map(|(key, value)| {
-                    let text = match value {
-                        // A nested value where text belongs: only that it is
-                        // there (writing it out as JSON would bring Value's
-                        // serializer into the bundle).
-                        Value::Array(_) => "(a list)".to_owned(),
-                        Value::Object(_) => "(an object)".to_owned(),
-                        scalar => scalar_text(scalar).unwrap_or_default(),
-                    };
-                    RegionDetail::new(key, &text)
+                .map(|(key, value)| match value {
+                    // Text as sent (RegionDetail::new makes it plain).
+                    Value::String(text) => RegionDetail::new(key, text),
+                    // A nested value where text belongs: only that it is
+                    // there.
+                    Value::Array(_) => RegionDetail::new(key, "(a list)"),
+                    Value::Object(_) => RegionDetail::new(key, "(an object)"),
+                    scalar => RegionDetail::new(key, &scalar_text(scalar).unwrap_or_default()),
                 })
                 .collect(),
         };
