@@ -96,13 +96,6 @@ impl Value {
         }
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
     pub fn as_array(&self) -> Option<&Vec<Value>> {
         match self {
             Value::Array(items) => Some(items),
@@ -241,10 +234,6 @@ impl Map {
             .map(|(_, value)| value)
     }
 
-    pub fn contains_key(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
     /// Sets a field: replaces the value of one already there, else adds it
     /// at the end.
     pub fn insert(&mut self, name: String, value: Value) {
@@ -252,20 +241,6 @@ impl Map {
             Some((_, old)) => *old = value,
             None => self.0.push((name, value)),
         }
-    }
-
-    /// Takes every field named `name` out; gives the last one's value.
-    pub fn remove(&mut self, name: &str) -> Option<Value> {
-        let mut last = None;
-        let mut i = 0;
-        while i < self.0.len() {
-            if self.0.get(i).is_some_and(|(key, _)| key == name) {
-                last = Some(self.0.remove(i).1);
-            } else {
-                i += 1;
-            }
-        }
-        last
     }
 
     pub fn iter(&self) -> <&Map as IntoIterator>::IntoIter {
@@ -307,16 +282,6 @@ impl<'a> IntoIterator for &'a Map {
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(key, value)| (key, value))
-    }
-}
-
-impl FromIterator<(String, Value)> for Map {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        let mut map = Map::new();
-        for (key, value) in iter {
-            map.insert(key, value);
-        }
-        map
     }
 }
 
