@@ -1,5 +1,6 @@
 //! JSON as the readers need it: a small strict parser into a [`Value`] tree,
-//! and string quoting for the few bodies written.
+//! string quoting, and [`JsonObject`] for the few objects written (request
+//! bodies, what the widget tells its host).
 //!
 //! Why not serde_json: the readers only walk a tree. serde_json's generic
 //! deserializer, its error texts, its float tables and its map (an
