@@ -852,6 +852,27 @@ mod tests {
     }
 
     #[test]
+    fn a_body_is_a_json_object_with_each_text_escaped() {
+        let body = super::JsonObject::default()
+            .text("userid", "kw\"demo")
+            .text("password", "pa\\ss\nword ü")
+            .flag("renew_refresh_token", true)
+            .flag("off", false)
+            .end();
+        let read: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(
+            read,
+            serde_json::json!({
+                "userid": "kw\"demo",
+                "password": "pa\\ss\nword ü",
+                "renew_refresh_token": true,
+                "off": false
+            })
+        );
+        assert_eq!(super::JsonObject::default().end(), "{}");
+    }
+
+    #[test]
     fn an_object_written_field_by_field_reads_back() {
         let text = super::JsonObject::default()
             .text("a\"b", "x\ny")

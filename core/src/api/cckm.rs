@@ -7,9 +7,10 @@ use crate::json::Value;
 
 use super::config::{is_path_segment, percent_encode, CckmConfig};
 use super::error::{ApiError, InputName, Server};
-use super::headers::{self, JsonBody};
+use super::headers;
 use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_parsed, read_reply, Reply};
+use crate::json::JsonObject;
 use crate::lang::Language;
 use crate::model::decode::{DecodeError, Fields};
 use crate::model::sync_job::{PageInSteps, Source, SyncJob, SyncJobFilter, SyncJobPage};
@@ -274,7 +275,7 @@ pub fn sign_in_request(
     password: &str,
     domain: &SignInDomain,
 ) -> HttpRequest {
-    let mut body = JsonBody::default()
+    let mut body = JsonObject::default()
         .text("grant_type", "password")
         .text("username", username)
         .text("password", password);
@@ -293,7 +294,7 @@ pub fn sign_in_request(
 /// refresh token too (`renew_refresh_token`): a server that sends none
 /// leaves the old one in use.
 pub fn refresh_request(cfg: &CckmConfig, refresh_token: &str) -> HttpRequest {
-    let body = JsonBody::default()
+    let body = JsonObject::default()
         .text("grant_type", "refresh_token")
         .text("refresh_token", refresh_token)
         .flag("renew_refresh_token", true)

@@ -7,9 +7,10 @@ use crate::json::Value;
 
 use super::config::{percent_encode, GklmConfig};
 use super::error::{ApiError, InputName, Server};
-use super::headers::{self, JsonBody};
+use super::headers;
 use super::http::{HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read_json, read_reply, Reply};
+use crate::json::JsonObject;
 use crate::lang::Language;
 use crate::model::backup::{BackupActivity, BackupNeed, BackupResult};
 use crate::model::backup_history::BackupRecord;
@@ -419,7 +420,7 @@ pub async fn notification_status(
 /// `POST /ckms/login` with `{"userid":…,"password":…}`; never carries an
 /// `Authorization` header.
 pub fn login_request(cfg: &GklmConfig, userid: &str, password: &str) -> HttpRequest {
-    let body = JsonBody::default()
+    let body = JsonObject::default()
         .text("userid", userid)
         .text("password", password)
         .end();
@@ -445,7 +446,7 @@ fn user_auth_id(value: &Value) -> Result<String, DecodeError> {
 /// `None` when no session is held.
 pub fn logout_request(cfg: &GklmConfig) -> Option<HttpRequest> {
     let id = headers::credential(cfg.auth_id.as_ref())?;
-    let body = JsonBody::default().text("userAuthId", id).end();
+    let body = JsonObject::default().text("userAuthId", id).end();
     Some(headers::request(
         cfg,
         Method::Delete,

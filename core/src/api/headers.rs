@@ -19,10 +19,6 @@ fn standard(language: Language, authorization: Option<String>) -> Vec<(String, S
     headers
 }
 
-/// A request body: a JSON object written field by field. Not a `Value`
-/// serialized: that would bring a serializer into the bundle.
-pub(crate) use crate::json::JsonObject as JsonBody;
-
 /// The credential, trimmed, when it is not blank.
 pub(crate) fn credential(secret: Option<&String>) -> Option<&str> {
     secret.map(|s| s.trim()).filter(|s| !s.is_empty())
@@ -57,31 +53,5 @@ pub(crate) fn request(
         headers: standard(server.language(), auth),
         body,
         timeout_ms: server.timeout_ms(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::JsonBody;
-
-    #[test]
-    fn a_body_is_a_json_object_with_each_text_escaped() {
-        let body = JsonBody::default()
-            .text("userid", "kw\"demo")
-            .text("password", "pa\\ss\nword ü")
-            .flag("renew_refresh_token", true)
-            .flag("off", false)
-            .end();
-        let read: serde_json::Value = serde_json::from_str(&body).expect("JSON");
-        assert_eq!(
-            read,
-            serde_json::json!({
-                "userid": "kw\"demo",
-                "password": "pa\\ss\nword ü",
-                "renew_refresh_token": true,
-                "off": false
-            })
-        );
-        assert_eq!(JsonBody::default().end(), "{}");
     }
 }
