@@ -38,7 +38,7 @@ pub enum Value {
 /// A number, kept as the text the server wrote (already checked to be a
 /// JSON number). Two numbers are equal when they are the same number,
 /// however written (`7`, `7.0`, `0.7e1`), within [`Number::as_f64`]'s
-/// rounding for fractions.
+/// rounding for fractions (two ulps).
 #[derive(Clone, Debug)]
 pub struct Number(Box<str>);
 
@@ -54,12 +54,22 @@ impl PartialEq for Number {
             || match (self.as_i64(), other.as_i64()) {
                 (Some(a), Some(b)) => a == b,
                 _ => match (self.as_f64(), other.as_f64()) {
-                    (Some(a), Some(b)) => {
-                        a == b || (a - b).abs() <= 4.0 * f64::EPSILON * a.abs().max(b.abs())
-                    }
+                    // Each reads within an ulp of the value it was written for.
+                    (Some(a), Some(b)) => a == b || ordered(a).abs_diff(ordered(b)) <= 2,
                     _ => false,
                 },
             }
+    }
+}
+
+/// An `f64`'s place in the order of all of them: neighbours differ by one,
+/// across zero and into the subnormals alike.
+fn ordered(value: f64) -> i64 {
+    let bits = value.to_bits() as i64;
+    if bits < 0 {
+        i64::MIN - bits
+    } else {
+        bits
     }
 }
 
@@ -158,8 +168,8 @@ impl Number {
         self.0.parse().ok()
     }
 
-    /// The number's value, near enough for a claim or a setting (within an
-    /// ulp or two of the nearest `f64`; whole numbers up to 2^53 exactly).
+    /// The number's value, near enough for a claim or a setting (the
+    /// nearest `f64` or one next to it; whole numbers up to 2^53 exactly).
     /// Read by hand: Rust's exact float parsing would cost the bundle its
     /// tables for what is, here, a token's expiry.
     pub fn as_f64(&self) -> Option<f64> {
@@ -203,16 +213,43 @@ impl Number {
         }
         let value = if digits == 0 {
             0.0
-        } else if scale >= 0 {
-            digits as f64 * 10f64.powi(scale.min(400) as i32)
-        } else if scale >= -22 {
-            // An exact power of ten: one rounding.
-            digits as f64 / 10f64.powi((-scale) as i32)
         } else {
-            digits as f64 / 1e22 / 10f64.powi((-scale - 22).min(400) as i32)
+            scaled(digits, scale)
         };
         Some(if negative { -value } else { value })
     }
+}
+
+/// `digits × 10^scale` as the nearest `f64`, or one next to it.
+///
+/// The value is carried as a 64-bit mantissa with its top bit set and a
+/// power of two; each step by ten truncates below the 63rd bit, so even
+/// the 400 steps of the extreme exponents stay within half an ulp before
+/// the one rounding to 53 bits (and a second for a subnormal result).
+fn scaled(digits: u64, scale: i64) -> f64 {
+    let shift = digits.leading_zeros();
+    let (mut mantissa, mut power) = (digits << shift, -i64::from(shift));
+    for _ in 0..scale.clamp(0, 400) {
+        let product = u128::from(mantissa) * 10;
+        let over = 64 - product.leading_zeros();
+        mantissa = (product >> over) as u64;
+        power += i64::from(over);
+    }
+    for _ in 0..(-scale).clamp(0, 400) {
+        // A tenth is four fifths of an eighth: 0xCCCC…CD / 2^64 is 0.8.
+        let product = u128::from(mantissa) * 0xCCCC_CCCC_CCCC_CCCD;
+        let under = product.leading_zeros();
+        mantissa = ((product << under) >> 64) as u64;
+        power -= 3 + i64::from(under);
+    }
+    let mut value = mantissa as f64;
+    while power != 0 {
+        let step = power.clamp(-1000, 1000);
+        // 2^step, exactly: a biased exponent with an empty fraction.
+        value *= f64::from_bits(((step + 1023) as u64) << 52);
+        power -= step;
+    }
+    value
 }
 
 impl fmt::Display for Number {
@@ -713,7 +750,7 @@ pub(crate) use json;
 
 #[cfg(test)]
 mod tests {
-    use super::{from_str, quoted, Value, MAX_DEPTH};
+    use super::{from_str, quoted, Number, Value, MAX_DEPTH};
 
     #[test]
     fn reads_what_serde_json_reads_and_refuses_what_it_refuses() {
@@ -799,6 +836,59 @@ mod tests {
             .unwrap();
         assert!((long / 1.2345678901234568e23 - 1.0).abs() < 1e-15, "{long}");
         assert_eq!(from_str("0.000123").unwrap().as_f64(), Some(0.000123));
+    }
+
+    /// Exact values, against Rust's own correctly rounded parse.
+    fn ulps_apart(text: &str) -> u64 {
+        let ours = Number(text.into()).as_f64().unwrap();
+        let exact: f64 = text.parse().unwrap();
+        super::ordered(ours).abs_diff(super::ordered(exact))
+    }
+
+    #[test]
+    fn fractions_read_within_an_ulp_even_at_the_ends_of_the_range() {
+        for text in [
+            "1.59905581205546e-309",
+            "-1.599055812055462e-309",
+            "2.2386230828628255e-74",
+            "1.884041104588576e-308",
+            "7.409483554687279e-299",
+            "1.9282393849127514e-208",
+            "5e-324",
+            "2.2250738585072014e-308",
+            "1.7976931348623157e308",
+            "0.1",
+            "123456789.987654321e-7",
+        ] {
+            assert!(ulps_apart(text) <= 1, "{text}: {} ulps", ulps_apart(text));
+        }
+        assert_eq!(
+            Number("1.59905581205546e-309".into()),
+            Number("1.599055812055462e-309".into())
+        );
+        assert_ne!(Number("5e-324".into()), Number("2e-323".into()));
+        assert_ne!(Number("0.1".into()), Number("0.10000000000000006".into()));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// Any `f64`, as Rust and serde_json write it, reads back within an ulp.
+        #[test]
+        fn any_f64_as_written_reads_back_within_an_ulp(bits in proptest::prelude::any::<u64>()) {
+            let value = f64::from_bits(bits);
+            proptest::prop_assume!(value.is_finite());
+            for text in [format!("{value:?}"), format!("{value:e}"), serde_json::to_string(&value).unwrap()] {
+                proptest::prop_assert!(ulps_apart(&text) <= 1, "{}: {} ulps", text, ulps_apart(&text));
+            }
+        }
+
+        /// Any decimal text, of any length and exponent, likewise.
+        #[test]
+        fn any_decimal_text_reads_within_an_ulp(text in "-?(0|[1-9][0-9]{0,25})(\\.[0-9]{1,25})?([eE][+-]?[0-9]{1,3})?") {
+            proptest::prop_assert!(ulps_apart(&text) <= 1, "{}: {} ulps", text, ulps_apart(&text));
+        }
     }
 
     #[test]
