@@ -349,9 +349,12 @@ proptest! {
     fn the_parser_refuses_what_serde_json_refuses(text in r#"[\[\]{}",:0-9.eE+\-a-z\\ \n]{0,40}"#) {
         let theirs = serde_json::from_str::<Value>(&text);
         let ours = crate::json::from_str(&text);
-        // A number beyond f64 is kept as written here, refused there.
+        // A number beyond f64 is kept as written here, refused there, and
+        // serde_json stops at it: its verdict says nothing of what follows
+        // ("1E310:"). Such a case is drawn again, not passed.
         let out_of_range = theirs.as_ref().is_err_and(|e| e.to_string().contains("out of range"));
-        prop_assert_eq!(ours.is_ok(), theirs.is_ok() || out_of_range, "{:?}: {:?}", text, ours);
+        prop_assume!(!out_of_range);
+        prop_assert_eq!(ours.is_ok(), theirs.is_ok(), "{:?}: {:?}", text, ours);
         if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
             prop_assert_eq!(ours, crate::json::Value::from(theirs));
         }
