@@ -179,7 +179,7 @@ fn use_poll_hidden(
             let (stop, registration) = AbortHandle::new_pair();
             let check = checker(input.value.clone(), cadence, fetch, apply, checked.clone());
             let polling = poll_loop(check, every_ms, refresh, wake);
-            yew::platform::spawn_local(async move {
+            start_now(async move {
                 let _ = Abortable::new(polling, registration).await;
             });
             stop
@@ -195,6 +195,19 @@ fn use_poll_hidden(
 
     let state = cell.borrow().clone();
     Polling { state, checked }
+}
+
+/// Runs `task` at once up to its first wait, then leaves it to the
+/// executor: a card's first request leaves during the card's own render,
+/// not after the whole panel's first render (some 30 ms of five cards).
+/// The executor polls it again straight away with a waker that wakes it,
+/// and every future inside keeps the waker it was last polled with.
+fn start_now(task: impl Future<Output = ()> + 'static) {
+    let mut task = Box::pin(task);
+    let mut now = std::task::Context::from_waker(futures::task::noop_waker_ref());
+    if task.as_mut().poll(&mut now).is_pending() {
+        yew::platform::spawn_local(task);
+    }
 }
 
 /// The loop under way, and what it was started for.
