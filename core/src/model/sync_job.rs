@@ -92,6 +92,11 @@ impl RegionReading {
             }
             None => text.to_ascii_lowercase().into(),
         };
+        Self::from_lowercase(&lower)
+    }
+
+    /// The reading of a text already trimmed and lowercased.
+    pub(crate) fn from_lowercase(lower: &str) -> Self {
         let has = |word: &str| lower.contains(word);
         if has("fail") || has("error") || has("abort") {
             RegionReading::Failed
