@@ -74,8 +74,14 @@ async fn settled(root: &Element, count: usize) {
     until(
         || {
             format!(
-                "the rows were never measured: {} px high",
-                frame.scroll_height()
+                "the rows were never measured: {} px high; width {} drawn {:?}",
+                frame.scroll_height(),
+                frame.client_width(),
+                rows(root)
+                    .iter()
+                    .filter_map(|r| r.clone().dyn_into::<HtmlElement>().ok())
+                    .map(|r| r.offset_height())
+                    .collect::<Vec<_>>()
             )
         },
         || {

@@ -49,7 +49,7 @@ const wrap = root.querySelector(".kw-table-wrap");
 const table = root.querySelector("table");
 
 const rowTemplate = document.createElement("template");
-rowTemplate.innerHTML = `<tr class="kw-job" data-kw="job"><td><button type="button" class="kw-expand" aria-expanded="false" data-kw="expand">▸</button></td><td></td><td class="kw-nowrap"><code data-kw="job-id"></code><button type="button" class="kw-copy" title="Copy the full ID" aria-label="Copy the full ID"></button></td><td class="kw-nowrap"></td><td class="kw-nowrap"></td><td class="kw-num kw-nowrap" data-kw="duration"></td><td></td><td data-kw="containers"></td><td></td></tr>`;
+rowTemplate.innerHTML = `<tr class="kw-job" data-kw="job"><td><button type="button" class="kw-expand" aria-expanded="false" data-kw="expand">▸</button></td><td></td><td class="kw-nowrap"><code data-kw="job-id"></code><button type="button" class="kw-copy" title="Copy the full ID" aria-label="Copy the full ID"></button></td><td class="kw-nowrap"></td><td class="kw-nowrap"></td><td class="kw-num kw-nowrap" data-kw="duration"></td><td><span class="kw-account"></span><span class="kw-nowrap"></span></td><td data-kw="containers"></td><td></td></tr>`;
 const rowSkeleton = rowTemplate.content.firstChild;
 
 function statusOf(wire) {
@@ -124,7 +124,9 @@ function row(job) {
     took.textContent = job.completed === null ? "—" : duration(Math.max(0, Math.floor((job.completed - job.created) / 1000)));
   }
   const first = job.details[0];
-  regions.textContent = first ? `${first.account}/${first.region}` : "";
+  const [account, name] = regions.children;
+  if (first?.account) account.textContent = `${first.account}/`;
+  if (first) name.textContent = first.region;
   if (job.details.length > 1) {
     const more = document.createElement("span");
     more.className = "kw-muted";

@@ -112,7 +112,14 @@ fn cells(props: &JobRowProps, copied: &UseStateHandle<Option<String>>) -> Html {
         .iter()
         .filter(|d| d.reading == crate::model::sync_job::RegionReading::Failed)
         .count();
-    let first_region = job.details.first().map(|d| d.key()).unwrap_or_default();
+    // The account on a line of its own, the region's name whole beneath it
+    // ("eu-central-1" is not split at its hyphens): every row of jobs with
+    // accounts is as high as the next, at any width.
+    let (account, region) = match job.details.first() {
+        Some(d) if !d.account.is_empty() => (format!("{}/", d.account), d.region.clone()),
+        Some(d) => (String::new(), d.region.clone()),
+        None => Default::default(),
+    };
     let more = job.details.len().saturating_sub(1);
 
     html! {
@@ -144,7 +151,7 @@ fn cells(props: &JobRowProps, copied: &UseStateHandle<Option<String>>) -> Html {
                     }
                 </td>
                 <td>
-                    { first_region }
+                    <span class="kw-account">{ account }</span><span class="kw-nowrap">{ region }</span>
                     if more > 0 { <span class="kw-muted">{ format!(" +{more}") }</span> }
                     if failed_regions > 0 {
                         <span class="kw-badge kw-tone-bad kw-small">

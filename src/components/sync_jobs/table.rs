@@ -431,7 +431,7 @@ pub fn JobTable(props: &JobTableProps) -> Html {
                     <col class="kw-c-time" />
                     <col class="kw-c-time" />
                     <col class="kw-c-duration" />
-                    <col />
+                    <col class="kw-c-regions" />
                     <col />
                     <col class="kw-c-abort" />
                 </colgroup>
