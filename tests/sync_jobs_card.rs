@@ -248,7 +248,18 @@ async fn a_401_brings_the_form_and_a_token_is_refreshed_across_an_expiry() {
     let panel = mount(page.clone(), JsValue::from_str(&config)).expect("mounted");
     let root = inside(&page);
     let form = appears(&root, "[data-kw=\"sign-in-cckm\"]").await;
-    assert!(text_of(&form, "[data-kw=\"sign-in-reason\"]").contains("401"));
+    // Nobody has signed in yet: the server asks for a sign-in, it refused none.
+    let reason = appears(&form, "[data-kw=\"sign-in-reason\"]").await;
+    let said = reason.text_content().unwrap_or_default();
+    assert!(
+        said.starts_with("CipherTrust Manager asks for a sign-in (HTTP 401) (NCERRUnauthorized"),
+        "{said}"
+    );
+    assert_eq!(
+        reason.get_attribute("role"),
+        None,
+        "a first sign-in is no alarm"
+    );
     type_into(&form, "input[name=\"userid\"]", "kwdemo");
     type_into(&form, "input[name=\"password\"]", "kwdemo");
     click(&form, "button[type=\"submit\"]");

@@ -67,7 +67,7 @@ pub fn SignIn(props: &SignInProps) -> Html {
     // A first request for a sign-in is routine; a refused sign-in or an
     // ended session is news, announced at once.
     let reason = match &props.status {
-        SessionStatus::SignInRequired(e) => Some((e.describe(lang), false)),
+        SessionStatus::SignInRequired(e) => Some((e.describe_first_ask(lang), false)),
         SessionStatus::SignedOut => Some((props.signed_out.get(lang).to_owned(), false)),
         SessionStatus::SignInFailed(e) | SessionStatus::Expired(e) => {
             Some((e.describe(lang), true))

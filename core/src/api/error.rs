@@ -151,6 +151,17 @@ impl ApiError {
 
     /// One sentence saying what happened and what to do about it.
     pub fn describe(&self, lang: Language) -> String {
+        self.describe_as(lang, false)
+    }
+
+    /// [`ApiError::describe`], for the answer to the panel's first request,
+    /// sent without a credential: a server that asks for a sign-in then is
+    /// routine, not one that refused a sign-in.
+    pub fn describe_first_ask(&self, lang: Language) -> String {
+        self.describe_as(lang, true)
+    }
+
+    fn describe_as(&self, lang: Language, first: bool) -> String {
         let message = match self {
             ApiError::Network { detail } => Message::Unreachable { detail },
             ApiError::Timeout { after_ms } => Message::NoAnswerWithin {
@@ -178,6 +189,7 @@ impl ApiError {
                         server,
                         status: *status,
                         said: &said,
+                        first,
                     }
                     .get(lang);
                 }

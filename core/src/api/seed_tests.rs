@@ -497,6 +497,16 @@ fn cckm_errors_keep_code_description_and_message() {
         err.describe(Language::En),
         "CipherTrust Manager did not accept the sign-in (HTTP 401) (NCERRUnauthorized: Unauthorized: Bearer token malformed: Token is expired by 50s): sign in again."
     );
+    // The same answer to the panel's first request, sent without a token:
+    // a sign-in asked for, not one refused.
+    assert_eq!(
+        err.describe_first_ask(Language::En),
+        "CipherTrust Manager asks for a sign-in (HTTP 401) (NCERRUnauthorized: Unauthorized: Bearer token malformed: Token is expired by 50s): sign in."
+    );
+    assert_eq!(
+        err.describe_first_ask(Language::De),
+        "CipherTrust Manager verlangt eine Anmeldung (HTTP 401) (NCERRUnauthorized: Unauthorized: Bearer token malformed: Token is expired by 50s): anmelden."
+    );
 }
 
 // --- Bodies that are not what they should be -------------------------------

@@ -219,6 +219,16 @@ pub(super) fn message(m: &Message) -> String {
             server,
             status,
             said,
+            first: true,
+        } => format!(
+            "{} verlangt eine Anmeldung (HTTP {status}){said}: anmelden.",
+            server.name()
+        ),
+        Message::SignInNotAccepted {
+            server,
+            status,
+            said,
+            first: false,
         } => format!(
             "{} hat die Anmeldung abgelehnt (HTTP {status}){said}: erneut anmelden.",
             server.name()

@@ -211,6 +211,16 @@ pub(super) fn message(m: &Message) -> String {
             server,
             status,
             said,
+            first: true,
+        } => format!(
+            "{} asks for a sign-in (HTTP {status}){said}: sign in.",
+            server.name()
+        ),
+        Message::SignInNotAccepted {
+            server,
+            status,
+            said,
+            first: false,
         } => format!(
             "{} did not accept the sign-in (HTTP {status}){said}: sign in again.",
             server.name()

@@ -256,10 +256,13 @@ pub enum Message<'a> {
         server: Server,
     },
     /// Another refusal of a sign-in; `said` is ` (CODE: message)` or empty.
+    /// `first`: the answer to the panel's first request, sent without a
+    /// credential: routine, not a refusal.
     SignInNotAccepted {
         server: Server,
         status: u16,
         said: &'a str,
+        first: bool,
     },
     HttpError {
         server: Server,
@@ -422,6 +425,13 @@ mod tests {
                 server: Server::Cckm,
                 status: 401,
                 said: "",
+                first: false,
+            },
+            Message::SignInNotAccepted {
+                server: Server::Cckm,
+                status: 401,
+                said: "",
+                first: true,
             },
             Message::HttpError {
                 server: Server::Gklm,
@@ -515,7 +525,7 @@ mod tests {
     #[test]
     fn every_message_exists_in_every_language_and_is_translated() {
         let all = every_message();
-        assert_eq!(all.len(), 25);
+        assert_eq!(all.len(), 26);
         for m in &all {
             let en = m.get(Language::En);
             let de = m.get(Language::De);
