@@ -141,6 +141,25 @@ for (const colorScheme of ["light", "dark"]) {
         .map((th) => ({ text: th.textContent, cut: th.scrollWidth > th.clientWidth + 1 })));
       assert.ok(headers.length >= 6, `the tables' headers: ${headers.length}`);
       assert.deepEqual(headers.filter((h) => h.cut).map((h) => h.text), [], `headers cut inside a word at ${width} px`);
+      // A backup's file name, broken anywhere, leaves no scrap of a line
+      // (the "r" of ".jar" alone): the characters drawn on each line.
+      const fileLines = await page.evaluate(() => [...document.querySelector("keywatch-panel").shadowRoot.querySelectorAll(".kw-history .kw-file")]
+        .map((el) => {
+          const text = el.firstChild;
+          const lines = new Map();
+          for (let i = 0; text && i < text.data.length; i++) {
+            const range = document.createRange();
+            range.setStart(text, i);
+            range.setEnd(text, i + 1);
+            const top = Math.round(range.getBoundingClientRect().top);
+            lines.set(top, (lines.get(top) ?? 0) + 1);
+          }
+          return { name: el.textContent, lines: [...lines.values()] };
+        }));
+      assert.ok(fileLines.length >= 3, `backup files listed: ${fileLines.length}`);
+      for (const { name, lines } of fileLines) {
+        assert.ok(Math.min(...lines) >= 6, `${name} at ${width} px, characters per line: ${lines.join(", ")}`);
+      }
       // At 1280 px every table fits its card; narrower, they scroll in their frames.
       if (width === 1280) {
         assert.deepEqual(await overflowingTables(page), [], `tables wider than their frames at ${width} px`);
