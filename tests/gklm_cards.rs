@@ -784,6 +784,24 @@ async fn the_cluster_card_shows_an_unreachable_master_isolation_the_agent_and_a_
         version.get_attribute("data-state").as_deref(),
         Some("shown")
     );
+    // A 4.2 cluster lists its masters but has no service that names it: the
+    // name is "not offered", not "Not in a cluster" above the three pinned.
+    sim(Method::Post, "/_sim/gklm", Some(r#"{"standalone":false}"#)).await;
+    let name = appears(
+        &root,
+        "[data-kw=\"cluster\"] [data-kw=\"cluster-name\"][data-state=\"not-offered\"]",
+    )
+    .await;
+    assert_eq!(
+        name.text_content().unwrap_or_default(),
+        "not offered by this server"
+    );
+    assert_eq!(
+        root.query_selector_all("[data-kw=\"cluster\"] [data-kw=\"master\"]")
+            .unwrap()
+            .length(),
+        3
+    );
     app.destroy();
     root.remove();
 }

@@ -125,8 +125,14 @@ fn fact<T>(
     lang: Language,
     show: impl FnOnce(&T) -> Html,
 ) -> Html {
+    fact_row(name, label, part.map(show), lang)
+}
+
+/// [`fact`] once drawn (compiled once, not for each part's type).
+#[inline(never)]
+fn fact_row(name: &'static str, label: Text, part: Part<Html>, lang: Language) -> Html {
     let (value, state) = match part {
-        Part::Shown(value) => (show(value), "shown"),
+        Part::Shown(value) => (value, "shown"),
         Part::NotOffered => (html! { { Text::NotOffered.get(lang) } }, "not-offered"),
         Part::NotAllowed => (html! { { Text::NotAllowed.get(lang) } }, "not-allowed"),
         Part::Failed(error) => (html! { { error.describe(lang) } }, "error"),
@@ -147,12 +153,17 @@ fn mark(ok: bool) -> Html {
 fn facts(report: &ClusterReport, lang: Language) -> Html {
     let cluster_name = report.cluster_name().map(str::to_owned);
     let in_cluster = report.in_cluster();
+    // A cluster whose name no service gave (GKLM 4.2 lists its masters but
+    // has no getClusterName): why, as for any other part, not "Not in a
+    // cluster" above a list of masters.
+    let name = match (in_cluster, cluster_name) {
+        (false, _) => Part::Shown(Html::from(Text::NotInCluster.get(lang))),
+        (true, Some(name)) => Part::Shown(Html::from(name)),
+        (true, None) => report.name.map(|_| Html::from("–")),
+    };
     html! {
         <dl class="kw-facts" data-kw="facts">
-            <dt>{ Text::ClusterName.get(lang) }</dt>
-            <dd data-kw="cluster-name">
-                { cluster_name.filter(|_| in_cluster).unwrap_or_else(|| Text::NotInCluster.get(lang).to_owned()) }
-            </dd>
+            { fact_row("cluster-name", Text::ClusterName, name, lang) }
             { fact("isolation", Text::ThisServer, &report.isolation, lang, |i| {
                 let word = match i.isolated {
                     Some(true) => Text::IsolatedWord.get(lang).to_owned(),

@@ -39,6 +39,16 @@ impl<T> Part<T> {
             _ => None,
         }
     }
+
+    /// The same part with its value shown otherwise.
+    pub fn map<U>(&self, show: impl FnOnce(&T) -> U) -> Part<U> {
+        match self {
+            Part::Shown(value) => Part::Shown(show(value)),
+            Part::NotOffered => Part::NotOffered,
+            Part::NotAllowed => Part::NotAllowed,
+            Part::Failed(error) => Part::Failed(error.clone()),
+        }
+    }
 }
 
 /// Everything the card read in one round.
