@@ -767,9 +767,25 @@ async fn the_cluster_card_shows_an_unreachable_master_isolation_the_agent_and_a_
         .query_selector("[data-kw=\"error\"]")
         .unwrap()
         .is_none());
+    // Nor is it "connected" to a cluster, nor has it an agent with no words.
+    for part in ["isolation", "agent"] {
+        assert!(
+            card.query_selector(&format!("[data-kw=\"{part}\"]"))
+                .unwrap()
+                .is_none(),
+            "a standalone server shows {part}: {}",
+            card.inner_html()
+        );
+    }
 
-    // GKLM 4.2 has no multi-master services: those parts alone grey out.
-    sim(Method::Post, "/_sim/gklm", Some(r#"{"version":"4.2"}"#)).await;
+    // GKLM 4.2 has no multi-master services: in a cluster, those parts
+    // alone grey out.
+    sim(
+        Method::Post,
+        "/_sim/gklm",
+        Some(r#"{"version":"4.2","standalone":false}"#),
+    )
+    .await;
     let card = appears(
         &root,
         "[data-kw=\"cluster\"] [data-kw=\"isolation\"][data-state=\"not-offered\"]",
@@ -784,9 +800,8 @@ async fn the_cluster_card_shows_an_unreachable_master_isolation_the_agent_and_a_
         version.get_attribute("data-state").as_deref(),
         Some("shown")
     );
-    // A 4.2 cluster lists its masters but has no service that names it: the
+    // It lists its masters but has no service that names the cluster: the
     // name is "not offered", not "Not in a cluster" above the three pinned.
-    sim(Method::Post, "/_sim/gklm", Some(r#"{"standalone":false}"#)).await;
     let name = appears(
         &root,
         "[data-kw=\"cluster\"] [data-kw=\"cluster-name\"][data-state=\"not-offered\"]",

@@ -153,6 +153,16 @@ fn mark(ok: bool) -> Html {
 fn facts(report: &ClusterReport, lang: Language) -> Html {
     let cluster_name = report.cluster_name().map(str::to_owned);
     let in_cluster = report.in_cluster();
+    // A standalone server has no cluster to be cut off from and no agent
+    // to keep it in one: those rows are left out, unless they say otherwise.
+    let isolated = report
+        .isolation
+        .shown()
+        .is_some_and(|i| i.isolated == Some(true));
+    let agent_known = report
+        .agent
+        .shown()
+        .is_some_and(|a| a.reading() != AgentReading::Unknown);
     // A cluster whose name no service gave (GKLM 4.2 lists its masters but
     // has no getClusterName): why, as for any other part, not "Not in a
     // cluster" above a list of masters.
@@ -164,20 +174,20 @@ fn facts(report: &ClusterReport, lang: Language) -> Html {
     html! {
         <dl class="kw-facts" data-kw="facts">
             { fact_row("cluster-name", Text::ClusterName, name, lang) }
-            { fact("isolation", Text::ThisServer, &report.isolation, lang, |i| {
+            if in_cluster || isolated { { fact("isolation", Text::ThisServer, &report.isolation, lang, |i| {
                 let word = match i.isolated {
                     Some(true) => Text::IsolatedWord.get(lang).to_owned(),
                     Some(false) => Text::ConnectedWord.get(lang).to_owned(),
                     None => i.isolated_raw.clone().unwrap_or_default(),
                 };
                 html! { <>{ i.role.clone().map(|r| format!("{r} · ")).unwrap_or_default() }{ word }</> }
-            }) }
-            { fact("agent", Text::AgentLabel, &report.agent, lang, |a| {
+            }) } }
+            if in_cluster || agent_known { { fact("agent", Text::AgentLabel, &report.agent, lang, |a| {
                 let ok = a.reading() == AgentReading::Running;
                 html! {
                     <>
                         if a.reading() != AgentReading::Unknown { { mark(ok) } }
-                        { a.status.clone().unwrap_or_default() }
+                        { a.status.clone().unwrap_or_else(|| "–".to_owned()) }
                         if let Some(at) = a.last_available {
                             { " · " }{ Text::LastContact.get(lang) }{ " " }
                             <time title={exact_time(at.unix_millis() as f64, lang)}>
@@ -188,7 +198,7 @@ fn facts(report: &ClusterReport, lang: Language) -> Html {
                         }
                     </>
                 }
-            }) }
+            }) } }
             { fact("version", Text::VersionLabel, &report.version, lang, |v| html! {
                 <>{ v.version().unwrap_or("–").to_owned() }
                     if let Some(build) = v.build() { { format!(" ({build})") } }</>
