@@ -2,7 +2,7 @@
 // in headless Chromium, as a person would use it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { api, launch, open as openPage, sim, signIn, shot } from "./support.mjs";
+import { api, launch, open as openPage, sim, signIn, shot, wordsBrokenAcrossLines } from "./support.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -68,6 +68,20 @@ test("a German browser gets the panel in German", async () => {
   assert.match(await card.locator('[data-kw="verdict"]').innerText(), /Fehlgeschlagen$/);
   assert.equal(await card.locator('[data-kw="server-status"]').getAttribute("lang"), "de");
   await page.screenshot({ path: shot("panel-de.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("at 320 px in German no card's verdict breaks inside a word", async () => {
+  await sim("/_sim/reset");
+  const { context, page, problems } = await openPage(browser, { locale: "de-DE", width: 320 });
+  await signIn(page);
+  // "Keine Wiederherstellung aktiv": the longest word of any verdict.
+  await page.locator('[data-kw="restore"] [data-kw="verdict"]').filter({ hasText: "Wiederherstellung" }).waitFor({ timeout: 15000 });
+  await page.locator('[data-kw="cluster"] [data-kw="verdict"]').waitFor({ timeout: 15000 });
+  const { looked, broken } = await wordsBrokenAcrossLines(page, '[data-kw="verdict"]');
+  assert.ok(looked >= 4, `verdicts shown: ${looked}`);
+  assert.deepEqual(broken, [], "words broken across lines");
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -60,6 +60,35 @@ export async function signIn(page, name = "sign-in", user = "kwdemo", password =
   await form.locator('button[type="submit"]').click();
 }
 
+/**
+ * The words drawn on more than one line ("Wiederherstellun" above "g") in
+ * the elements matching `selector` in the panel's shadow root, with the
+ * number of elements looked at: `{ looked, broken }`.
+ */
+export async function wordsBrokenAcrossLines(page, selector) {
+  return page.evaluate((selector) => {
+    const elements = [...document.querySelector("keywatch-panel").shadowRoot.querySelectorAll(selector)];
+    const broken = [];
+    for (const el of elements) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (const m of n.data.matchAll(/\S+/g)) {
+          const tops = new Set();
+          for (let i = m.index; i < m.index + m[0].length; i++) {
+            const range = document.createRange();
+            range.setStart(n, i);
+            range.setEnd(n, i + 1);
+            const r = range.getBoundingClientRect();
+            if (r.width > 0) tops.add(Math.round(r.top));
+          }
+          if (tops.size > 1) broken.push(m[0]);
+        }
+      }
+    }
+    return { looked: elements.length, broken };
+  }, selector);
+}
+
 /** axe-core's WCAG 2 A/AA and best-practice violations on the page. */
 export async function axe(page) {
   await page.evaluate(AXE);
