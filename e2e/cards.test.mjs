@@ -160,6 +160,17 @@ for (const colorScheme of ["light", "dark"]) {
       for (const { name, lines } of fileLines) {
         assert.ok(Math.min(...lines) >= 6, `${name} at ${width} px, characters per line: ${lines.join(", ")}`);
       }
+      // Whether an event was delivered and a master can be reached shows
+      // without scrolling a table's frame, at 320 px as at 1280.
+      const states = await page.evaluate(() => [...document.querySelector("keywatch-panel").shadowRoot
+        .querySelectorAll('[data-kw="event"] .kw-badge, [data-kw="master"] .kw-badge')]
+        .map((badge) => {
+          const frame = badge.closest(".kw-table-wrap").getBoundingClientRect();
+          const r = badge.getBoundingClientRect();
+          return { text: badge.textContent, inside: r.left >= frame.left && r.right <= frame.right + 0.5 };
+        }));
+      assert.ok(states.length >= 4, `delivery and reachability badges: ${states.length}`);
+      assert.deepEqual(states.filter((s) => !s.inside).map((s) => s.text), [], `states past the frame's edge at ${width} px`);
       // At 1280 px every table fits its card; narrower, they scroll in their frames.
       if (width === 1280) {
         assert.deepEqual(await overflowingTables(page), [], `tables wider than their frames at ${width} px`);

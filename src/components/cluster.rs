@@ -243,8 +243,10 @@ fn masters(report: &ClusterReport, lang: Language) -> Html {
             <thead>
                 <tr>
                     <th scope="col">{ Text::MasterColumn.get(lang) }</th>
-                    <th scope="col">{ Text::RoleColumn.get(lang) }</th>
+                    // Reachable or not before the role: in a narrow card it
+                    // shows before the frame scrolls.
                     <th scope="col">{ Text::ReachableColumn.get(lang) }</th>
+                    <th scope="col">{ Text::RoleColumn.get(lang) }</th>
                 </tr>
             </thead>
             <tbody>
@@ -257,13 +259,13 @@ fn masters(report: &ClusterReport, lang: Language) -> Html {
                                 if row.name.is_some() { { " " } }
                                 <span class="kw-muted">{ row.address.clone() }</span>
                             </th>
-                            <td>{ row.role.clone() }</td>
                             <td>
                                 <span class={classes!("kw-badge", tone.class())}>
                                     <span class="kw-icon" aria-hidden="true">{ tone.icon() }</span>
                                     { word.get(lang) }
                                 </span>
                             </td>
+                            <td>{ row.role.clone() }</td>
                         </tr>
                     }
                 }) }

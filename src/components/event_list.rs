@@ -72,7 +72,7 @@ pub fn event_list(
         html! {
             <tr key={format!("{i}-{}-{}", row.event_uuid, row.channel)} data-kw="event" data-state={name}>
                 <th scope="row">
-                    <button type="button" class="kw-link kw-nowrap" data-kw="event-id" {onclick}
+                    <button type="button" class="kw-link" data-kw="event-id" {onclick}
                         title={row.event_uuid.clone()} aria-label={row.event_uuid.clone()}>{ short }</button>
                     if let Some(code) = &listed.event_type {
                         <span class="kw-sub" data-kw="event-type" title={code.clone()}>
@@ -80,8 +80,10 @@ pub fn event_list(
                         </span>
                     }
                 </th>
-                <td data-kw="channel">{ row.channel.clone() }</td>
+                // Delivered or not, what the reader looks for, before the
+                // channel: in a narrow card it shows before the frame scrolls.
                 { delivery_cell(row, lang) }
+                <td data-kw="channel">{ row.channel.clone() }</td>
             </tr>
         }
     });
@@ -129,8 +131,8 @@ pub fn event_list(
                             } else {
                                 <th scope="col">{ Text::EventColumn.get(lang) }</th>
                             }
-                            <th scope="col">{ Text::Channel.get(lang) }</th>
                             { delivery_header(lang) }
+                            <th scope="col">{ Text::Channel.get(lang) }</th>
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>
