@@ -171,6 +171,9 @@ for (const colorScheme of ["light", "dark"]) {
         }));
       assert.ok(states.length >= 4, `delivery and reachability badges: ${states.length}`);
       assert.deepEqual(states.filter((s) => !s.inside).map((s) => s.text), [], `states past the frame's edge at ${width} px`);
+      // The event UUID's field is wide enough to read what is typed.
+      const field = await page.locator('[data-kw="event-lookup"] input[name="event-uuid"]').boundingBox();
+      assert.ok(field.width >= 150, `the event UUID field at ${width} px is ${field.width} px wide`);
       // At 1280 px every table fits its card; narrower, they scroll in their frames.
       if (width === 1280) {
         assert.deepEqual(await overflowingTables(page), [], `tables wider than their frames at ${width} px`);
