@@ -777,6 +777,14 @@ async fn the_cluster_card_shows_an_unreachable_master_isolation_the_agent_and_a_
             card.inner_html()
         );
     }
+    // But a service that fails is said, standalone or not.
+    fault(r#"{"route":"/SKLM/rest/v1/ckms/config/nodes/isNodeIsolatedFromCluster","kind":"status","status":500}"#).await;
+    appears(
+        &root,
+        "[data-kw=\"cluster\"] [data-kw=\"isolation\"][data-state=\"error\"]",
+    )
+    .await;
+    sim(Method::Delete, "/_sim/faults", None).await;
 
     // GKLM 4.2 has no multi-master services: in a cluster, those parts
     // alone grey out.

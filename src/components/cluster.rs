@@ -154,15 +154,21 @@ fn facts(report: &ClusterReport, lang: Language) -> Html {
     let cluster_name = report.cluster_name().map(str::to_owned);
     let in_cluster = report.in_cluster();
     // A standalone server has no cluster to be cut off from and no agent
-    // to keep it in one: those rows are left out, unless they say otherwise.
-    let isolated = report
-        .isolation
-        .shown()
-        .is_some_and(|i| i.isolated == Some(true));
-    let agent_known = report
-        .agent
-        .shown()
-        .is_some_and(|a| a.reading() != AgentReading::Unknown);
+    // to keep it in one: those rows are left out where they say nothing
+    // (or the service is not offered), but not when they say otherwise or
+    // could not be read.
+    let isolation_row = in_cluster
+        || match &report.isolation {
+            Part::Shown(i) => i.isolated == Some(true),
+            Part::NotOffered => false,
+            Part::NotAllowed | Part::Failed(_) => true,
+        };
+    let agent_row = in_cluster
+        || match &report.agent {
+            Part::Shown(a) => a.reading() != AgentReading::Unknown,
+            Part::NotOffered => false,
+            Part::NotAllowed | Part::Failed(_) => true,
+        };
     // A cluster whose name no service gave (GKLM 4.2 lists its masters but
     // has no getClusterName): why, as for any other part, not "Not in a
     // cluster" above a list of masters.
@@ -174,7 +180,7 @@ fn facts(report: &ClusterReport, lang: Language) -> Html {
     html! {
         <dl class="kw-facts" data-kw="facts">
             { fact_row("cluster-name", Text::ClusterName, name, lang) }
-            if in_cluster || isolated { { fact("isolation", Text::ThisServer, &report.isolation, lang, |i| {
+            if isolation_row { { fact("isolation", Text::ThisServer, &report.isolation, lang, |i| {
                 let word = match i.isolated {
                     Some(true) => Text::IsolatedWord.get(lang).to_owned(),
                     Some(false) => Text::ConnectedWord.get(lang).to_owned(),
@@ -182,7 +188,7 @@ fn facts(report: &ClusterReport, lang: Language) -> Html {
                 };
                 html! { <>{ i.role.clone().map(|r| format!("{r} · ")).unwrap_or_default() }{ word }</> }
             }) } }
-            if in_cluster || agent_known { { fact("agent", Text::AgentLabel, &report.agent, lang, |a| {
+            if agent_row { { fact("agent", Text::AgentLabel, &report.agent, lang, |a| {
                 let ok = a.reading() == AgentReading::Running;
                 html! {
                     <>
