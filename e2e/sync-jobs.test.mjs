@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, open, sim, signIn, axe, shot } from "./support.mjs";
+import { launch, open, sim, signIn, axe, shot, wordsBrokenAcrossLines } from "./support.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -298,31 +298,7 @@ test("the columns fit the card at 1280 px, an abort requested among them, every 
       // A cell whose text runs past its edge writes into the next column
       // ("Fehlgeschlagen" over the job's id, a date over the next date).
       const cells = [...c.querySelectorAll('[data-kw="job"] > td')];
-      // A region's name drawn on two lines ("eu-central-" above "1"): the
-      // lines its characters are drawn on, wherever the markup puts them.
-      const regionLines = [...c.querySelectorAll('[data-kw="job"] > td:nth-child(7)')].map((td) => {
-        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
-        const nodes = [];
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
-        const text = nodes.map((n) => n.data).join("");
-        const from = text.indexOf("/") + 1;
-        const name = /^[^\s+\u2715]*/.exec(text.slice(from))[0];
-        const tops = new Set();
-        let at = 0;
-        for (const n of nodes) {
-          for (let i = Math.max(from, at); i < Math.min(from + name.length, at + n.data.length); i++) {
-            const range = document.createRange();
-            range.setStart(n, i - at);
-            range.setEnd(n, i - at + 1);
-            for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
-          }
-          at += n.data.length;
-        }
-        return { name, lines: tops.size };
-      });
       return {
-        regions: regionLines.filter((r) => r.name.length > 0).length,
-        regionsBroken: regionLines.filter((r) => r.lines > 1).map((r) => r.name),
         lang: c.closest("[lang]")?.getAttribute("lang"),
         cells: cells.length,
         over: cells.filter((td) => td.scrollWidth > td.clientWidth).map((td) => `${td.cellIndex}: ${td.textContent}`),
@@ -333,8 +309,10 @@ test("the columns fit the card at 1280 px, an abort requested among them, every 
     });
     assert.equal(seen.lang, locale.slice(0, 2), "the panel speaks the browser's language");
     assert.ok(seen.aborts > 0, "an aborted job on the page");
-    assert.equal(seen.regions, 100, "a region named in each of 100 rows");
-    assert.deepEqual(seen.regionsBroken.slice(0, 5), [], `${locale} at ${width} px: ${seen.regionsBroken.length} region names drawn on two lines`);
+    // A region's name drawn on two lines ("eu-central-" above "1").
+    const regions = await wordsBrokenAcrossLines(page, '[data-kw="job"] > td:nth-child(7)');
+    assert.equal(regions.looked, 100, "the Accounts/regions cells of 100 rows");
+    assert.deepEqual(regions.broken.slice(0, 5), [], `${locale} at ${width} px: ${regions.broken.length} words drawn on two lines`);
     if (width === 1280) {
       assert.equal(seen.scrolls, false, "the table is wider than its frame at 1280 px");
       assert.ok(seen.abortHeader <= 0.5, `Abort ends ${seen.abortHeader} px past the frame`);
